@@ -1,0 +1,40 @@
+# En lieu sûr: `make run` serves the app, `make test` runs every test.
+# Both install what is missing first (scripts/setup.sh). With DATABASE_URL unset they use a
+# project-local PostgreSQL + PostGIS under var/ (enlieusur/localdb.py).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+WITH_DB := $(PY) -m enlieusur.localdb run --
+
+.PHONY: run test setup setup-test lint format check clean-db
+
+run: setup
+	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
+	  && $(PY) manage.py seed_demo \
+	  && $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+
+test: setup-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(WITH_DB) bash -c '$(PY) manage.py makemigrations --check --dry-run -v1 \
+	  && { $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
+	       if [ $$status -eq 5 ]; then echo "pytest collected no test: that is a failure here."; fi; \
+	       exit $$status; }'
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --test
+
+lint: setup-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup-test
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean-db:
+	$(PY) -m enlieusur.localdb stop
+	rm -rf var/postgres var/run

@@ -1,0 +1,356 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models.functions import Distance
+from django.contrib.gis.geos import Point
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db.models import Case, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from partners import territories
+from partners.validators import validate_siret
+
+postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode has five digits."))
+insee_validator = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("An INSEE code has five characters."))
+
+
+class Kind(models.TextChoices):
+    LIBRARY = "library", _("Library")
+    SWIMMING_POOL = "swimming_pool", _("Swimming pool")
+    TOWN_HALL = "town_hall", _("Town hall")
+    COMMUNITY_CENTRE = "community_centre", _("Community centre")
+    PUBLIC_OTHER = "public_other", _("Other public service")
+    SHOP = "shop", _("Shop")
+    BAR_RESTAURANT = "bar_restaurant", _("Bar or restaurant")
+    PHARMACY = "pharmacy", _("Pharmacy")
+    BANK = "bank", _("Bank")
+    COMPANY = "company", _("Company")
+    MEDICAL_OFFICE = "medical_office", _("Medical office")
+    BUSINESS_OTHER = "business_other", _("Other business")
+    ASSOCIATION = "association", _("Association premises")
+    SCHOOL = "school", _("School or university")
+    OTHER = "other", _("Other")
+
+
+class KindGroup(models.TextChoices):
+    PUBLIC_SERVICE = "public", _("Public service")
+    BUSINESS = "business", _("Business")
+    ASSOCIATION = "association", _("Association")
+    SCHOOL = "school", _("School or university")
+    OTHER = "other", _("Other")
+
+
+KIND_GROUPS = {
+    KindGroup.PUBLIC_SERVICE: [
+        Kind.LIBRARY,
+        Kind.SWIMMING_POOL,
+        Kind.TOWN_HALL,
+        Kind.COMMUNITY_CENTRE,
+        Kind.PUBLIC_OTHER,
+    ],
+    KindGroup.BUSINESS: [
+        Kind.SHOP,
+        Kind.BAR_RESTAURANT,
+        Kind.PHARMACY,
+        Kind.BANK,
+        Kind.COMPANY,
+        Kind.MEDICAL_OFFICE,
+        Kind.BUSINESS_OTHER,
+    ],
+    KindGroup.ASSOCIATION: [Kind.ASSOCIATION],
+    KindGroup.SCHOOL: [Kind.SCHOOL],
+    KindGroup.OTHER: [Kind.OTHER],
+}
+BUSINESS_KINDS = KIND_GROUPS[KindGroup.BUSINESS]
+
+
+class Status(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Charter(models.Model):
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text = models.TextField(_("text"))
+    published_on = models.DateField(_("published on"))
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("charter")
+        verbose_name_plural = _("charters")
+
+    def __str__(self):
+        return _("Charter v%(version)s") % {"version": self.version}
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(published_on__lte=timezone.localdate()).first()
+
+
+_OPEN_AT_SQL = """
+EXISTS (
+  SELECT 1
+  FROM partners_openinginterval oi,
+       LATERAL (SELECT timezone(partners_partner.time_zone, %s::timestamptz) AS t) AS local
+  WHERE oi.partner_id = partners_partner.id
+    AND ((oi.weekday = EXTRACT(ISODOW FROM local.t)
+          AND oi.opens <= local.t::time
+          AND (local.t::time < oi.closes OR oi.closes < oi.opens))
+      OR (oi.weekday = EXTRACT(ISODOW FROM local.t - interval '1 day')
+          AND oi.closes < oi.opens
+          AND local.t::time < oi.closes))
+)"""
+
+
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Status.APPROVED)
+
+    def open_at(self, when: datetime.datetime):
+        """Partners open at the instant ``when``, read in each one's own time zone.
+
+        Mirrors ``OpeningInterval.covers``: an interval closing earlier than it
+        opens runs past midnight into the next day.
+        """
+        # A constant query; ``when`` is a bound parameter.
+        sql = RawSQL(_OPEN_AT_SQL, [when], output_field=models.BooleanField())  # noqa: S611
+        return self.filter(sql)
+
+    def by_distance(self, point: Point):
+        # ``<->`` on the geography index orders by true distance (KNN); the annotated
+        # distance is the exact geodesic one, in metres.
+        return self.annotate(distance=Distance("location", point)).order_by("distance")
+
+
+def _timezone_expression():
+    return Case(
+        *[
+            When(department=code, then=Value(t.timezone))
+            for code, t in territories.TERRITORIES.items()
+            if code != territories.MAINLAND
+        ],
+        default=Value("Europe/Paris"),
+    )
+
+
+class Partner(models.Model):
+    name = models.CharField(_("public name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    address = models.CharField(_("street address"), max_length=250)
+    postcode = models.CharField(_("postcode"), max_length=5, validators=[postcode_validator])
+    city = models.CharField(_("town"), max_length=120)
+    insee_code = models.CharField(
+        _("INSEE commune code"), max_length=5, blank=True, validators=[insee_validator]
+    )
+    department = models.CharField(
+        _("département"), max_length=3, choices=territories.DEPARTMENT_CHOICES
+    )
+    time_zone = models.GeneratedField(
+        expression=_timezone_expression(),
+        output_field=models.CharField(max_length=40),
+        db_persist=True,
+        verbose_name=_("time zone"),
+    )
+    # Geography: distances and KNN ordering in metres on the spheroid, valid in
+    # every territory from Saint-Pierre to Nouméa.
+    location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+
+    phone = PhoneNumberField(_("public phone"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    email = models.EmailField(_("public email"), blank=True)
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    accessibility_note = models.CharField(_("accessibility note"), max_length=300, blank=True)
+    languages = ArrayField(
+        models.CharField(max_length=40),
+        verbose_name=_("languages spoken"),
+        default=list,
+        blank=True,
+        size=20,
+    )
+    welcome_note = models.TextField(_("welcome note"), max_length=600, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("first approved at"), null=True, blank=True)
+    sticker_number = models.CharField(
+        _("sticker number"), max_length=16, unique=True, null=True, blank=True, editable=False
+    )
+    # A signed charter is never deleted (the admin forbids it) and PostgreSQL refuses
+    # to; a database-level rule keeps the partner's cascades in the database too.
+    charter = models.ForeignKey(
+        Charter,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="partners",
+        verbose_name=_("charter accepted"),
+    )
+    charter_accepted_at = models.DateTimeField(_("charter accepted at"), null=True, blank=True)
+
+    # Private: never in a public page, the API or an export.
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
+    contact_role = models.CharField(_("contact role"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+
+    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["status", "department"]),
+            models.Index(fields=["status", "status_changed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="partner_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="partner_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(department__in=list(territories.DEPARTMENTS)),
+                name="partner_department_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.APPROVED)
+                | Q(location__isnull=False, sticker_number__isnull=False),
+                name="approved_partner_has_location_and_sticker",
+            ),
+            models.CheckConstraint(
+                condition=Q(sticker_number__isnull=True)
+                | Q(sticker_number__regex=r"^(\d{2}|2[AB]|\d{3})-D?\d{5,}$"),
+                name="partner_sticker_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=r"^\d{14}$"), name="partner_siret_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})"
+
+    def get_absolute_url(self):
+        return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def territory(self) -> territories.Territory:
+        return territories.territory_of(self.department)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.territory.timezone)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == Status.APPROVED
+
+    def local_time(self, when: datetime.datetime | None = None) -> datetime.datetime:
+        return (when or timezone.now()).astimezone(self.zone)
+
+    def is_open_at(self, when: datetime.datetime) -> bool:
+        local = self.local_time(when)
+        return any(interval.covers(local) for interval in self.opening_intervals.all())
+
+
+class OpeningInterval(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 1, _("Monday")
+        TUESDAY = 2, _("Tuesday")
+        WEDNESDAY = 3, _("Wednesday")
+        THURSDAY = 4, _("Thursday")
+        FRIDAY = 5, _("Friday")
+        SATURDAY = 6, _("Saturday")
+        SUNDAY = 7, _("Sunday")
+
+    # Deleted by PostgreSQL with the partner: purging thousands of rows stays one query.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.DB_CASCADE, related_name="opening_intervals"
+    )
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    # Earlier than ``opens``: the interval runs past midnight.
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening interval")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7), name="opening_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens=models.F("closes")), name="opening_interval_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    @property
+    def overnight(self) -> bool:
+        return self.closes < self.opens
+
+    def covers(self, local: datetime.datetime) -> bool:
+        """Whether this interval covers the venue-local datetime ``local``."""
+        day, time = local.isoweekday(), local.time().replace(tzinfo=None)
+        previous_day = 7 if day == 1 else day - 1
+        if self.weekday == day and self.opens <= time and (time < self.closes or self.overnight):
+            return True
+        return self.weekday == previous_day and self.overnight and time < self.closes
+
+
+class PartnerEvent(models.Model):
+    """One entry of a partner's history: a status change or an edit. Never edited."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.DB_CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Who acted when it was not a staff user: "venue", "system", a command name.
+    actor = models.CharField(_("actor"), max_length=60, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=16, choices=Status.choices, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    # {"field": [before, after]} for edits.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["partner", "-at"])]
+
+    def __str__(self):
+        if self.to_status:
+            return f"{self.at:%Y-%m-%d %H:%M} {self.from_status or '∅'} → {self.to_status}"
+        return f"{self.at:%Y-%m-%d %H:%M} {_('edit')}"

@@ -1,0 +1,54 @@
+import datetime
+
+import factory
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from partners.models import Charter, Kind, OpeningInterval, Partner, Status
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    name = factory.Sequence(lambda n: f"Médiathèque n°{n}")
+    kind = Kind.LIBRARY
+    address = "1 place de la Mairie"
+    postcode = "75004"
+    city = "Paris"
+    department = "75"
+    location = factory.LazyFunction(lambda: Point(2.3522, 48.8566, srid=4326))
+    status = Status.PENDING
+    contact_name = "Camille Martin"
+    contact_role = "Directrice"
+    contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    contact_phone = "+33612345678"
+    charter = factory.LazyFunction(Charter.current)
+    charter_accepted_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        approved = factory.Trait(
+            status=Status.APPROVED,
+            approved_at=factory.LazyFunction(timezone.now),
+            sticker_number=factory.Sequence(lambda n: f"75-{90000 + n:05d}"),
+        )
+
+
+class OpeningIntervalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningInterval
+
+    partner = factory.SubFactory(PartnerFactory)
+    weekday = 1
+    opens = datetime.time(9)
+    closes = datetime.time(18)
+
+
+def every_day(partner, opens: str, closes: str) -> None:
+    for day in range(1, 8):
+        OpeningIntervalFactory(
+            partner=partner,
+            weekday=day,
+            opens=datetime.time.fromisoformat(opens),
+            closes=datetime.time.fromisoformat(closes),
+        )
