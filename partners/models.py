@@ -202,12 +202,27 @@ class Partner(models.Model):
         verbose_name=_("charter accepted"),
     )
     charter_accepted_at = models.DateTimeField(_("charter accepted at"), null=True, blank=True)
+    sticker_sent_on = models.DateField(_("sticker sent on"), null=True, blank=True)
+    # Yearly re-confirmation that the venue still honours the charter.
+    reconfirmed_at = models.DateTimeField(_("last re-confirmed at"), null=True, blank=True)
+    reconfirmation_requested_at = models.DateTimeField(
+        _("re-confirmation requested at"), null=True, blank=True
+    )
+
+    # Flagged for staff when an application looks like an existing partner.
+    possible_duplicate = models.BooleanField(_("possible duplicate"), default=False)
+    # Changes to the name, address or location of an approved partner wait for staff
+    # review here while the old details stay public: {"field": new value}.
+    pending_changes = models.JSONField(_("changes awaiting review"), default=dict, blank=True)
+    # The form's one-time key: a retried POST (double click, reload) finds its application.
+    submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
 
     # Private: never in a public page, the API or an export.
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
     contact_role = models.CharField(_("contact role"), max_length=100, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = PhoneNumberField(_("contact phone"), blank=True)
+    contact_erased_at = models.DateTimeField(_("contact data erased at"), null=True, blank=True)
 
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -252,6 +267,11 @@ class Partner(models.Model):
 
     def get_absolute_url(self):
         return reverse("partners:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """The application's reference number, given to the venue."""
+        return f"ELS-{self.pk:06d}"
 
     @property
     def territory(self) -> territories.Territory:

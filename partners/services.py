@@ -33,6 +33,9 @@ def _record(*, partner, to_status, by=None, actor="", reason="", changes=None):
     return event
 
 
+# Staff decisions (called by the admin).
+
+
 @transaction.atomic
 def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str = "") -> Partner:
     """Approve a partner, issuing its sticker number on first approval."""
@@ -46,3 +49,6 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
     partner.approved_at = partner.approved_at or now
     partner.save()
     return partner
+
+
+# The venue's journey: application, email confirmation, self-service updates, leaving.
