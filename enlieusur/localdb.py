@@ -18,6 +18,7 @@ import hashlib
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -164,10 +165,18 @@ def main(argv: list[str]) -> int:
     started = start()
     if command == "start":
         return 0
+    child = subprocess.Popen(rest[1:] if rest[:1] == ["--"] else rest)
+
+    def forward(signum, _frame):
+        # A supervisor's SIGTERM ends the command, then the cluster we started.
+        child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGHUP, forward)
     try:
-        return subprocess.call(rest[1:] if rest[:1] == ["--"] else rest)
+        return child.wait()
     except KeyboardInterrupt:
-        return 130
+        return child.wait()
     finally:
         if started:
             stop()
