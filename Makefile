@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m enlieusur.localdb run --
 
-.PHONY: run test setup setup-test lint format check clean-db
+.PHONY: run serve test setup setup-test lint format check clean-db
 
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
@@ -38,3 +38,10 @@ format: setup-test
 clean-db:
 	$(PY) -m enlieusur.localdb stop
 	rm -rf var/postgres var/run
+
+# Production: DEBUG off (a real SECRET_KEY and ALLOWED_HOSTS are then required), static files
+# collected for WhiteNoise, gunicorn with gunicorn.conf.py (README, "Deployment").
+serve: setup
+	export DEBUG=0; $(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
+	  && $(PY) manage.py collectstatic --no-input -v0 \
+	  && exec $(PY) -m gunicorn -c gunicorn.conf.py'
