@@ -23,6 +23,13 @@ PRODUCTION_ENV = {
 }
 
 
+def environment(**env: str) -> dict[str, str]:
+    """This process's environment without what only the test process needs (conftest's
+    DJANGO_ALLOW_ASYNC_UNSAFE, which the deployment checks refuse), plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**base, **env}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -43,7 +50,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our interpreter, our manage.py)
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
-        env={**os.environ, **env},
+        env=environment(**env),
         capture_output=True,
         text=True,
         check=False,
@@ -66,20 +73,21 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> 
 def gunicorn(*, static_root: Path, access_log: Path, **env: str):
     """gunicorn with gunicorn.conf.py and production settings; yields its port."""
     port = free_port()
-    environment = {
-        **os.environ,
-        **PRODUCTION_ENV,
-        "DATABASE_URL": database_url(),
-        "STATIC_ROOT": str(static_root),
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-        "ACCESS_LOG": str(access_log),
-        **env,
-    }
+    variables = environment(
+        **{
+            **PRODUCTION_ENV,
+            "DATABASE_URL": database_url(),
+            "STATIC_ROOT": str(static_root),
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "2",
+            "ACCESS_LOG": str(access_log),
+            **env,
+        }
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=BASE_DIR,
-        env=environment,
+        env=variables,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

@@ -103,3 +103,35 @@ def test_two_processes_share_the_redis_cache(tmp_path):
             for step in ("write", "read")
         ]
     assert outputs == ["42", "42"]
+
+
+def test_the_deployment_checklist_is_clean_with_production_settings():
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": servers.PRODUCTION_ENV["SECRET_KEY"],
+        "ALLOWED_HOSTS": "enlieusur.fr",
+        "EMAIL_HOST": "smtp.example",
+    }
+    result = servers.manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_settings_are_https_only_with_secure_cookies():
+    result = _settings_value(
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS >= 365 * 86400, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.LANGUAGE_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, "
+        "s.SESSION_EXPIRE_AT_BROWSER_CLOSE, s.SESSION_COOKIE_AGE",
+        DEBUG="0",
+        SECRET_KEY=servers.PRODUCTION_ENV["SECRET_KEY"],
+    )
+    assert result.stdout.strip() == "(True, True, True, True, True, True, True, 'Lax', True, 28800)"
+
+
+def test_the_tile_servers_origin_is_the_only_other_image_source():
+    result = _settings_value(
+        "[str(source) for source in s.SECURE_CSP['img-src']]",
+        TILE_URL="https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+    )
+    assert result.stdout.strip() == "([\"'self'\", 'data:', 'https://*.tiles.example.org'],)"
