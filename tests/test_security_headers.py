@@ -118,8 +118,9 @@ def test_a_server_error_answers_the_french_page_with_the_headers():
     response = client.get("/boom/", secure=True)
     assert response.status_code == 500
     body = response.content.decode()
-    assert "112" in body
-    assert "17" in body
+    assert "Une erreur est survenue" in body
+    assert 'href="tel:112"' in body
+    assert 'href="tel:17"' in body
     assert '<html lang="fr">' in body
     assert_security_headers("/boom/", response.headers, secure=False)
     assert not response.cookies
@@ -131,6 +132,7 @@ def test_not_found_page_is_french_with_the_emergency_numbers():
     assert response.status_code == 404
     body = response.content.decode()
     assert '<html lang="fr">' in body
+    assert "Page introuvable" in body
     assert 'href="tel:17"' in body
     assert 'href="tel:112"' in body
     assert_security_headers("/cette-page-n-existe-pas/", response.headers, secure=False)
