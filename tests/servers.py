@@ -70,8 +70,10 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> 
 
 
 @contextlib.contextmanager
-def gunicorn(*, static_root: Path, access_log: Path, **env: str):
-    """gunicorn with gunicorn.conf.py and production settings; yields its port."""
+def gunicorn(*, static_root: Path, access_log: Path, error_log: Path | None = None, **env: str):
+    """gunicorn with gunicorn.conf.py and production settings; yields its port.
+    Its standard error (gunicorn's error log and the app's own logging) goes to
+    ``error_log`` when given."""
     port = free_port()
     variables = environment(
         **{
@@ -84,12 +86,13 @@ def gunicorn(*, static_root: Path, access_log: Path, **env: str):
             **env,
         }
     )
+    stderr = open(error_log, "wb") if error_log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
         cwd=BASE_DIR,
         env=variables,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
     try:
         wait_for_port(port, process)
@@ -101,8 +104,8 @@ def gunicorn(*, static_root: Path, access_log: Path, **env: str):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr:
-            process.stderr.close()
+        if error_log:
+            stderr.close()
 
 
 @contextlib.contextmanager
