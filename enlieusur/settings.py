@@ -314,6 +314,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "enlieusur.middleware.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 # Reverse proxies whose X-Forwarded-For names the client (gunicorn reads the same variable).
 FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 OTP_TOTP_ISSUER = "En lieu sûr"

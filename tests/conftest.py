@@ -68,3 +68,37 @@ def collected_static(tmp_path_factory):
     )
     assert result.returncode == 0, result.stderr
     return static_root
+
+
+@pytest.fixture
+def verified_staff(db, settings):
+    """A superuser who signs in with a password and a TOTP device (tests/staff.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tests import staff
+
+    # A fast hasher: tests sign in dozens of times; the hashing is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return get_user_model().objects.create_user(
+        username=staff.USERNAME, password=staff.PASSWORD, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def totp_device(verified_staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=verified_staff, name="téléphone", confirmed=True)
+
+
+@pytest.fixture
+def staff_client(totp_device):
+    """A client signed in to the admin with password and TOTP code."""
+    from django.test import Client
+
+    from tests import staff
+
+    client = Client()
+    response = staff.log_in(client, device=totp_device, token=staff.current_token(totp_device))
+    assert response.status_code == 302
+    return client

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PartnerFactory
-from tests.test_staff_accounts import PASSWORD, current_token
+from tests.staff import PASSWORD, current_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

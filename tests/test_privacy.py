@@ -12,7 +12,6 @@ from django.test import Client
 from partners.models import Partner, PartnerEvent, Status
 from partners.privacy import CONTACT_FIELDS
 from tests.factories import PartnerFactory
-from tests.test_staff_accounts import current_token, device, log_in, staff  # noqa: F401
 
 NOW = datetime.datetime(2026, 6, 15, 3, 0, tzinfo=datetime.UTC)
 
@@ -93,13 +92,6 @@ def test_a_second_purge_changes_nothing():
         events = PartnerEvent.objects.count()
         call_command("purge_personal_data")
     assert PartnerEvent.objects.count() == events
-
-
-@pytest.fixture
-def staff_client(staff, device):  # noqa: F811
-    client = Client()
-    assert log_in(client, device=device, token=current_token(device)).status_code == 302
-    return client
 
 
 def run_action(client, action: str, partners, **extra):

@@ -136,3 +136,13 @@ def test_not_found_page_is_french_with_the_emergency_numbers():
     assert 'href="tel:17"' in body
     assert 'href="tel:112"' in body
     assert_security_headers("/cette-page-n-existe-pas/", response.headers, secure=False)
+
+
+@pytest.mark.django_db
+def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_client, totp_device):
+    # The device's id fills the path converters: its own pages (QR code) exist.
+    for path in filter(is_staff_path, every_path(sample_id=totp_device.pk)):
+        response = staff_client.get(path)
+        assert response.status_code < 500, path
+        assert_security_headers(path, response.headers, secure=False)
+        assert "no-store" in response["Cache-Control"], path

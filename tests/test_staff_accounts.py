@@ -1,55 +1,20 @@
 """Staff accounts: password + TOTP code, brute-force lockout, session expiry, admin URL."""
 
 import datetime
+import io
 
-import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 
+from tests.staff import current_token, log_in
 from tests.test_settings import _settings_value
 
-PASSWORD = "correct horse battery staple"
 
-
-@pytest.fixture
-def staff(db, settings):
-    # A fast hasher: these tests log in dozens of times; the hashing is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    return get_user_model().objects.create_user(
-        username="camille", password=PASSWORD, is_staff=True, is_superuser=True
-    )
-
-
-@pytest.fixture
-def device(staff):
-    return TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
-
-
-def current_token(device) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
-
-
-def log_in(client, *, password=PASSWORD, device=None, token="", address="203.0.113.7"):
-    """The admin's login form: user name, password, then the chosen device and its code."""
-    return client.post(
-        "/admin/login/?next=/admin/",
-        {
-            "username": "camille",
-            "password": password,
-            "otp_device": device.persistent_id if device else "",
-            "otp_token": token,
-        },
-        REMOTE_ADDR=address,
-    )
-
-
-def test_a_password_alone_does_not_open_the_admin(staff):
+def test_a_password_alone_does_not_open_the_admin(verified_staff):
     client = Client()
     response = log_in(client)
     assert response.status_code == 200  # the form again, with an error
@@ -57,38 +22,53 @@ def test_a_password_alone_does_not_open_the_admin(staff):
     assert client.get("/admin/").status_code == 302
 
 
-def test_a_staff_session_without_a_verified_device_is_sent_back_to_the_login(staff, device):
+def test_a_staff_session_without_a_verified_device_is_sent_back_to_the_login(
+    verified_staff, totp_device
+):
     client = Client()
-    client.force_login(staff)  # authenticated by password, not verified by OTP
+    client.force_login(verified_staff)  # authenticated by password, not verified by OTP
     response = client.get("/admin/partners/partner/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
 
 
-def test_password_and_a_current_totp_code_open_the_admin(staff, device):
+def test_password_and_a_current_totp_code_open_the_admin(verified_staff, totp_device):
     client = Client()
-    response = log_in(client, device=device, token=current_token(device))
+    response = log_in(client, device=totp_device, token=current_token(totp_device))
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
     assert client.get("/admin/partners/partner/").status_code == 200
 
 
-def test_a_wrong_totp_code_is_refused(staff, device):
+def test_a_one_time_static_code_bootstraps_the_first_administrator(verified_staff):
+    output = io.StringIO()
+    call_command("addstatictoken", "camille", stdout=output)
+    static_device = StaticDevice.objects.get(user=verified_staff)
     client = Client()
-    wrong = f"{(int(current_token(device)) + 1) % 10**6:06d}"
-    response = log_in(client, device=device, token=wrong)
+    response = log_in(client, device=static_device, token=output.getvalue().strip())
+    assert response.status_code == 302
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 200
+
+
+def test_a_wrong_totp_code_is_refused(verified_staff, totp_device):
+    client = Client()
+    wrong = f"{(int(current_token(totp_device)) + 1) % 10**6:06d}"
+    response = log_in(client, device=totp_device, token=wrong)
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
 
 
-def test_repeated_failures_lock_the_account_out_from_that_address(staff, device):
+def test_repeated_failures_lock_the_account_out_from_that_address(verified_staff, totp_device):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, password="wrong password", address="203.0.113.7")
 
     # The right password and code no longer open the door from there...
-    response = log_in(client, device=device, token=current_token(device), address="203.0.113.7")
+    response = log_in(
+        client, device=totp_device, token=current_token(totp_device), address="203.0.113.7"
+    )
     assert response.status_code == 429
+    assert "Connexion bloquée" in response.content.decode()
     assert client.get("/admin/").status_code == 302
     # ...and the lockout is in the database, shared by every worker.
     attempt = AccessAttempt.objects.get(username="camille", ip_address="203.0.113.7")
@@ -98,22 +78,24 @@ def test_repeated_failures_lock_the_account_out_from_that_address(staff, device)
     other = Client()
     assert (
         log_in(
-            other, device=device, token=current_token(device), address="198.51.100.4"
+            other, device=totp_device, token=current_token(totp_device), address="198.51.100.4"
         ).status_code
         == 302
     )
 
 
-def test_the_lockout_ends_after_the_cool_off(staff, device):
+def test_the_lockout_ends_after_the_cool_off(verified_staff, totp_device):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         log_in(client, password="wrong password")
     later = datetime.datetime.now(tz=datetime.UTC) + settings.AXES_COOLOFF_TIME
     with time_machine.travel(later + datetime.timedelta(minutes=1)):
-        assert log_in(client, device=device, token=current_token(device)).status_code == 302
+        assert (
+            log_in(client, device=totp_device, token=current_token(totp_device)).status_code == 302
+        )
 
 
-def test_the_client_address_comes_from_the_trusted_proxy_only(staff, device):
+def test_the_client_address_comes_from_the_trusted_proxy_only(verified_staff, totp_device):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(
@@ -125,9 +107,9 @@ def test_the_client_address_comes_from_the_trusted_proxy_only(staff, device):
     assert AccessAttempt.objects.get(username="camille").ip_address == "203.0.113.9"
 
 
-def test_a_staff_session_ends_with_the_browser_and_after_eight_hours(staff, device):
+def test_a_staff_session_ends_with_the_browser_and_after_eight_hours(verified_staff, totp_device):
     client = Client()
-    log_in(client, device=device, token=current_token(device))
+    log_in(client, device=totp_device, token=current_token(totp_device))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert not cookie["max-age"]
     assert not cookie["expires"]
