@@ -1,6 +1,7 @@
 """Every response carries the security headers, in production settings, over real HTTP."""
 
 import re
+from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 
 import pytest
@@ -46,6 +47,33 @@ def assert_security_headers(path: str, headers, *, secure: bool = True) -> None:
     assert "microphone=()" in permissions, path
 
 
+class InlineCodeFinder(HTMLParser):
+    """What the policy would block in a page: inline scripts without the nonce, event
+    handler attributes, style attributes and elements."""
+
+    def __init__(self, nonce: str | None):
+        super().__init__()
+        self.nonce = nonce
+        self.blocked: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script" and "src" not in attributes:
+            data = attributes.get("type") in {"application/json", "application/ld+json"}
+            if not data and (self.nonce is None or attributes.get("nonce") != self.nonce):
+                self.blocked.append(self.get_starttag_text())
+        if tag == "style" or "style" in attributes:
+            self.blocked.append(self.get_starttag_text())
+        self.blocked += [f"{tag} {name}" for name in attributes if name.startswith("on")]
+
+
+def blocked_inline_code(body: bytes, csp: str) -> list[str]:
+    nonce = re.search(r"'nonce-([^']+)'", csp)
+    finder = InlineCodeFinder(nonce.group(1) if nonce else None)
+    finder.feed(body.decode("utf-8", "replace"))
+    return finder.blocked
+
+
 def set_cookies(headers) -> SimpleCookie:
     cookies = SimpleCookie()
     for header in headers.get_all("Set-Cookie") or []:
@@ -64,6 +92,9 @@ def test_every_url_answers_with_the_security_headers(collected_static, tmp_path)
             seen[path] = status
             assert status < 500, path
             assert_security_headers(path, headers)
+            if headers.get("Content-Type", "").startswith("text/html"):
+                csp = headers["Content-Security-Policy"]
+                assert blocked_inline_code(body, csp) == [], path
 
             cookies = set_cookies(headers)
             for name, morsel in cookies.items():
@@ -145,4 +176,7 @@ def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_clien
         response = staff_client.get(path)
         assert response.status_code < 500, path
         assert_security_headers(path, response.headers, secure=False)
+        if response["Content-Type"].startswith("text/html"):
+            csp = response["Content-Security-Policy"]
+            assert blocked_inline_code(response.content, csp) == [], path
         assert "no-store" in response["Cache-Control"], path
