@@ -102,3 +102,14 @@ def staff_client(totp_device):
     response = staff.log_in(client, device=totp_device, token=staff.current_token(totp_device))
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, also verified by a TOTP device: the admin site
+    refuses staff without one (django-otp). For other staff users: tests/staff.py,
+    ``verified_login(client, user)``."""
+    from tests import staff
+
+    staff.verified_login(client, admin_user)
+    return client

@@ -23,3 +23,17 @@ def log_in(client, *, password=PASSWORD, device=None, token="", address="203.0.1
         },
         REMOTE_ADDR=address,
     )
+
+
+def verified_login(client, user) -> None:
+    """``client.force_login(user)`` plus a confirmed TOTP device marked as used in the
+    session, as after the admin's two-step sign-in: what admin tests need to reach the
+    admin (django-otp) without typing codes."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

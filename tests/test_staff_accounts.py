@@ -126,3 +126,18 @@ def test_the_admin_url_is_a_setting():
         ADMIN_URL="gestion-7f3a",
     )
     assert result.stdout.strip() == "('/gestion-7f3a/', '/gestion-7f3a/')", result.stderr
+
+
+def test_the_admin_client_fixture_is_verified_like_a_signed_in_staff_member(admin_client):
+    assert admin_client.get("/admin/partners/partner/").status_code == 200
+
+
+def test_a_session_pointing_at_another_users_device_is_not_verified(admin_client, verified_staff):
+    from tests.staff import verified_login
+
+    other = Client()
+    verified_login(other, verified_staff)
+    session = other.session
+    session["otp_device_id"] = admin_client.session["otp_device_id"]
+    session.save()
+    assert other.get("/admin/partners/partner/").status_code == 302
