@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m enlieusur.localdb run --
 
-.PHONY: run test setup setup-test lint format check clean-db
+.PHONY: run serve test setup setup-test lint format check clean-db backup restore
 
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
@@ -38,3 +38,28 @@ format: setup-test
 clean-db:
 	$(PY) -m enlieusur.localdb stop
 	rm -rf var/postgres var/run
+
+# Production: DEBUG off (a real SECRET_KEY and ALLOWED_HOSTS are then required), static files
+# collected for WhiteNoise, gunicorn with gunicorn.conf.py (README, "Deployment").
+serve: setup
+	export DEBUG=0; $(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
+	  && $(PY) manage.py collectstatic --no-input -v0 \
+	  && exec $(PY) -m gunicorn -c gunicorn.conf.py'
+
+# A pg_dump (custom format) in var/backups/ (BACKUP_DIR), and its restoration over the
+# database's current content (README, "Backups").
+backup:
+	$(WITH_DB) $(PY) -m enlieusur.backup dump
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/enlieusur-….dump" >&2; exit 2; }
+	$(WITH_DB) $(PY) -m enlieusur.backup restore "$(FILE)"
+
+# Supply chain and static analysis (what CI runs after the tests; pip-audit asks PyPI's
+# advisory service): known vulnerabilities in the installed packages, bandit's medium and
+# high findings, ruff.
+check: setup-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m bandit -q -r enlieusur partners gazetteer -ll
+	$(PY) -m pip_audit --local --progress-spinner off

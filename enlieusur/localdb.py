@@ -132,7 +132,8 @@ def start() -> bool:
             "postgres",
             "-qAt",
             "-c",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
+            # DB_NAME is a constant, not input.
+            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",  # nosec B608
         ],
         check=True,
         capture_output=True,

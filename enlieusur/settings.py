@@ -4,13 +4,17 @@ Every variable is listed, with its default, in the README's "Settings" table.
 The defaults suit development; production sets DEBUG=0 and a real SECRET_KEY.
 """
 
+import datetime
 import glob
 import importlib.util
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from enlieusur import localdb
@@ -75,7 +79,8 @@ GDAL_LIBRARY_PATH = env_str("GDAL_LIBRARY_PATH") or (_bundled_gdal[0] if _bundle
 GEOS_LIBRARY_PATH = env_str("GEOS_LIBRARY_PATH") or None
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site asks staff for a TOTP code as well as their password (enlieusur/apps.py).
+    "enlieusur.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -86,17 +91,28 @@ INSTALLED_APPS = [
     "leaflet",
     "phonenumber_field",
     "partners",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with hashed names, compressed, before any other work (README, "Deployment").
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "enlieusur.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out login.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "enlieusur.urls"
@@ -113,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "enlieusur.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -154,7 +171,28 @@ STATICFILES_DIRS = [
     # own copy, for the public map and the admin widget alike.
     ("leaflet", BASE_DIR / "static" / "vendor" / "leaflet"),
 ]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
+# Production serves collected files with hashed names (cached for ever) and their gzip and
+# Brotli versions through WhiteNoise; development and tests read the sources directly.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Decided by the environment's DEBUG, not the test runner's: tests read the sources too.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
+
+# A shared cache in production (Redis), so that rate limits hold across gunicorn workers;
+# a per-process memory cache otherwise.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 # Console in development; SMTP when EMAIL_HOST is set (production).
 _EMAIL_HOST = env_str("EMAIL_HOST")
@@ -206,6 +244,85 @@ LEAFLET_CONFIG = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A URL's query string (a search's coordinates) never reaches a log line.
+    "filters": {"no_query_strings": {"()": "enlieusur.logging.StripQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
+
+# Security and privacy (README, "Deployment"). With DEBUG off: HTTPS only, behind a reverse
+# proxy that terminates TLS and *overwrites* X-Forwarded-Proto (and X-Forwarded-For).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Monitoring may probe the app directly over HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# The directive alone enrols nothing: submitting the domain to the preload list does.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Only staff have sessions: a working day, and none survives the browser.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Powerful browser features: geolocation ("Me localiser") for our own pages, nothing else.
+PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), "
+    "display-capture=(), browsing-topics=()"
+)
+# The admin's path, e.g. "gestion-7f3a/": not a secret, but it keeps scanners away.
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# Pages holding personal data, never stored by a browser or proxy cache (with /en/ variants).
+NO_STORE_PATH_PREFIXES = [f"/{ADMIN_URL}", "/mon-lieu/", "/rejoindre/formulaire/"]
+
+
+def _csp_source(url: str) -> str:
+    """The origin of ``url`` as a CSP source; a ``{s}`` subdomain becomes a wildcard."""
+    parts = urlsplit(url)
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    # Inline scripts only with the request's nonce (django-leaflet's admin widget uses it).
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    # The tile server is the only other origin a page may load from.
+    "img-src": [CSP.SELF, "data:", _csp_source(TILE_URL)],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Staff accounts: password then TOTP code (django-otp), brute force locked out per
+# user name and address for everyone, in the database shared by all workers (django-axes).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "enlieusur.middleware.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# Reverse proxies whose X-Forwarded-For names the client (gunicorn reads the same variable).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+OTP_TOTP_ISSUER = "En lieu sûr"
+
+# Personal data (RGPD): how long it is kept (purge_personal_data, run daily; the privacy
+# notice quotes these figures) and where people write to exercise their rights.
+RETENTION_UNCONFIRMED_DAYS = env_int("RETENTION_UNCONFIRMED_DAYS", 30)
+RETENTION_REJECTED_DAYS = env_int("RETENTION_REJECTED_DAYS", 365)
+RETENTION_FORMER_CONTACT_DAYS = env_int("RETENTION_FORMER_CONTACT_DAYS", 365)
+RETENTION_STAFF_LOGIN_LOG_DAYS = env_int("RETENTION_STAFF_LOGIN_LOG_DAYS", 180)
+PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "donnees-personnelles@enlieusur.fr")

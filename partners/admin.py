@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from partners import privacy
 from partners.models import Charter, OpeningInterval, Partner, PartnerEvent
 
 
@@ -81,6 +82,7 @@ class PartnerAdmin(LeafletGeoAdmin):
         ),
     ]
     inlines = [OpeningIntervalInline, PartnerEventInline]
+    actions = [privacy.export_contact_data, privacy.erase_contact_data]
 
 
 @admin.register(Charter)

@@ -125,7 +125,7 @@ class PartnerQuerySet(models.QuerySet):
         opens runs past midnight into the next day.
         """
         # A constant query; ``when`` is a bound parameter.
-        sql = RawSQL(_OPEN_AT_SQL, [when], output_field=models.BooleanField())  # noqa: S611
+        sql = RawSQL(_OPEN_AT_SQL, [when], output_field=models.BooleanField())  # noqa: S611  # nosec B611
         return self.filter(sql)
 
     def by_distance(self, point: Point):

@@ -51,3 +51,65 @@ def page(chromium, live_server):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected as in production (hashed names, compressed), for tests
+    that start gunicorn with the production settings (tests/servers.py)."""
+    from tests import servers
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    result = servers.manage(
+        "collectstatic",
+        "--no-input",
+        "-v0",
+        env={**servers.PRODUCTION_ENV, "STATIC_ROOT": str(static_root)},
+    )
+    assert result.returncode == 0, result.stderr
+    return static_root
+
+
+@pytest.fixture
+def verified_staff(db, settings):
+    """A superuser who signs in with a password and a TOTP device (tests/staff.py)."""
+    from django.contrib.auth import get_user_model
+
+    from tests import staff
+
+    # A fast hasher: tests sign in dozens of times; the hashing is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return get_user_model().objects.create_user(
+        username=staff.USERNAME, password=staff.PASSWORD, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def totp_device(verified_staff):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=verified_staff, name="téléphone", confirmed=True)
+
+
+@pytest.fixture
+def staff_client(totp_device):
+    """A client signed in to the admin with password and TOTP code."""
+    from django.test import Client
+
+    from tests import staff
+
+    client = Client()
+    response = staff.log_in(client, device=totp_device, token=staff.current_token(totp_device))
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, also verified by a TOTP device: the admin site
+    refuses staff without one (django-otp). For other staff users: tests/staff.py,
+    ``verified_login(client, user)``."""
+    from tests import staff
+
+    staff.verified_login(client, admin_user)
+    return client

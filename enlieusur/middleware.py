@@ -1,0 +1,46 @@
+"""Response headers that Django's own settings do not cover, and the client address."""
+
+import ipaddress
+
+from django.conf import settings
+from django.middleware.csp import get_nonce
+from django.utils.cache import add_never_cache_headers
+
+
+class SecurityHeadersMiddleware:
+    """Adds Permissions-Policy to every response, and ``Cache-Control: no-store`` to pages
+    holding personal data (settings.NO_STORE_PATH_PREFIXES, in every language).
+
+    Also hands Django's CSP nonce to libraries that look for it as ``request.csp_nonce``
+    (django-leaflet's admin widget, after the django-csp package); it must therefore come
+    after ContentSecurityPolicyMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        prefixes = settings.NO_STORE_PATH_PREFIXES
+        other_languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+        self.no_store_prefixes = tuple(
+            prefixes + [f"/{code}{prefix}" for code in other_languages for prefix in prefixes]
+        )
+
+    def __call__(self, request):
+        request.csp_nonce = get_nonce(request)
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path_info.startswith(self.no_store_prefixes):
+            add_never_cache_headers(response)
+        return response
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy
+    (settings.FORWARDED_ALLOW_IPS) the last address it appended to X-Forwarded-For."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and remote in settings.FORWARDED_ALLOW_IPS:
+        candidate = forwarded.rsplit(",", 1)[-1].strip()
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            return remote
+    return remote

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from partners.privacy import purge_personal_data
+
+
+class Command(BaseCommand):
+    help = (
+        "Apply the retention periods (settings.RETENTION_*): delete applications never "
+        "confirmed and rejected ones, erase former partners' contact persons, delete old "
+        "staff sign-in records. Run it daily."
+    )
+
+    def handle(self, *args, **options):
+        report = purge_personal_data()
+        self.stdout.write(
+            f"Deleted {report.unconfirmed_deleted} unconfirmed and {report.rejected_deleted} "
+            f"rejected applications; erased {report.contacts_erased} former contacts; deleted "
+            f"{report.staff_login_records_deleted} staff sign-in records."
+        )
