@@ -61,16 +61,18 @@ def _time_field(label):
 
 def _parse_phone(value: str, department: str | None):
     region = territories.territory_of(department).phone_region if department else "FR"
-    try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _("Enter a valid phone number, such as 01 23 45 67 89 or +590 590 12 34 56."),
-            code="phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # The territory's numbering first; a mainland number typed overseas is still valid.
+    for attempt in dict.fromkeys([region, "FR"]):
+        try:
+            number = phonenumbers.parse(value, attempt)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise ValidationError(
+        _("Enter a valid phone number, such as 01 23 45 67 89 or +590 590 12 34 56."),
+        code="phone",
+    )
 
 
 def territory_containing(lat: float, lon: float) -> territories.Territory | None:
@@ -626,6 +628,9 @@ class UpdateForm(VenueForm):
     def changes(self) -> dict:
         data = self.venue_data()
         data["hours"] = self.cleaned_data["hours"]
+        if not {"postcode", "city"} & set(self.changed_data):
+            # Derived from the town: unchanged when the town is.
+            del data["department"], data["insee_code"]
         return data
 
 

@@ -176,12 +176,15 @@ def confirm_email(*, partner: Partner) -> Partner:
     return partner
 
 
-def _json_value(value):
-    if hasattr(value, "ewkt"):
-        return value.ewkt
-    if isinstance(value, list):  # opening hours
+def _json_value(field: str, value):
+    """A value as the history and ``pending_changes`` record it (JSON)."""
+    if field == "hours":
         return [f"{day} {opens:%H:%M}-{closes:%H:%M}" for day, opens, closes in value]
-    return value if isinstance(value, bool | int | float | None) else str(value)
+    if field == "location":
+        return value.ewkt if value else None
+    if field == "languages" or isinstance(value, bool | int | float | None):
+        return value
+    return str(value)
 
 
 @transaction.atomic
@@ -203,11 +206,11 @@ def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
         before = current_hours if field == "hours" else getattr(partner, field)
         if field == "hours":
             after = sorted(after)
-        if _json_value(before) == _json_value(after):
+        if _json_value(field, before) == _json_value(field, after):
             if field in partner.pending_changes:
                 to_review[field] = None  # back to the public value: nothing left to review
             continue
-        record = [_json_value(before), _json_value(after)]
+        record = [_json_value(field, before), _json_value(field, after)]
         (to_review if reviewed and field in REVIEWED_FIELDS else applied)[field] = (after, record)
 
     for field, (after, _change) in applied.items():
@@ -220,7 +223,7 @@ def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
         if change is None:
             pending.pop(field, None)
         else:
-            pending[field] = _json_value(change[0])
+            pending[field] = _json_value(field, change[0])
     partner.pending_changes = pending
     partner.save()
 
