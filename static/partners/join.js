@@ -3,6 +3,10 @@
 // Everything works without this script; it only adds convenience.
 (function () {
   "use strict";
+  // After a failed submission, start from the list of problems.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
   const config = JSON.parse(document.getElementById("join-map-config").textContent);
   const form = document.querySelector(".join-form");
   const latInput = form.querySelector("[name=lat]");
