@@ -517,16 +517,25 @@ class JoinForm(VenueForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("contact_phone"):
+        # Robots and stale forms first: with an error here the geocoder is not asked either.
+        if self.cleaned_data.get("homepage"):
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This form could not be sent. Leave the last field, meant for robots, "
+                        "empty."
+                    ),
+                    code="honeypot",
+                ),
+            )
+        else:
             try:
-                cleaned["contact_phone"] = _parse_phone(
-                    cleaned["contact_phone"], self.commune.department if self.commune else None
-                )
+                self._check_timing(self.cleaned_data.get("rendered", ""))
             except ValidationError as error:
-                self.add_error("contact_phone", error)
+                self.add_error(None, error)
         if self.charter is None:
-            raise ValidationError(_("Applications are closed: no charter is published."))
+            self.add_error(None, _("Applications are closed: no charter is published."))
         if self.charter_changed:
             self.add_error(
                 "accept_charter",
@@ -535,12 +544,14 @@ class JoinForm(VenueForm):
                     "version and accept it again."
                 ),
             )
-        if cleaned.get("homepage"):
-            raise ValidationError(
-                _("This form could not be sent. Leave the last field, meant for robots, empty."),
-                code="honeypot",
-            )
-        self._check_timing(cleaned.get("rendered", ""))
+        cleaned = super().clean()
+        if cleaned.get("contact_phone"):
+            try:
+                cleaned["contact_phone"] = _parse_phone(
+                    cleaned["contact_phone"], self.commune.department if self.commune else None
+                )
+            except ValidationError as error:
+                self.add_error("contact_phone", error)
         return cleaned
 
     def _check_timing(self, stamp: str) -> None:

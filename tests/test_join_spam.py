@@ -222,3 +222,18 @@ def test_the_locate_endpoint_uses_the_gazetteer_offline(client):
     response = client.get("/rejoindre/localiser/", {"postcode": "97110", "city": "Pointe-à-Pitre"})
     assert response.json()["lat"] == pytest.approx(16.24, abs=0.05)
     assert client.get("/rejoindre/localiser/", {"postcode": "00000"}).status_code == 404
+
+
+def test_a_robot_never_makes_the_server_call_the_geocoder(client, geocoder):
+    geocoder.answer = ban_answer(2.37421, 48.85512)
+    client.post("/rejoindre/formulaire/", application(client, lat="", lon="", homepage="x"))
+    client.post("/rejoindre/formulaire/", application(client, lat="", lon="", rendered="forged"))
+    assert geocoder.queries == []
+    assert Partner.objects.count() == 0
+
+
+def test_pin_look_ups_over_the_rate_limit_are_refused(client, settings):
+    settings.LOCATE_RATE_LIMIT = 1
+    query = {"postcode": "75011", "city": "Paris"}
+    assert client.get("/rejoindre/localiser/", query).status_code == 200
+    assert client.get("/rejoindre/localiser/", query).status_code == 429
