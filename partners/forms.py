@@ -12,7 +12,7 @@ import uuid
 import phonenumbers
 from django import forms
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -616,8 +616,15 @@ class UpdateForm(VenueForm):
         }
         initial["phone"] = partner.phone.as_national if partner.phone else ""
         initial["languages"] = ", ".join(partner.languages)
-        if partner.location:
-            initial["lat"], initial["lon"] = partner.location.y, partner.location.x
+        location = partner.location
+        # Changes awaiting review are what the venue last asked for: show those.
+        for field, value in partner.pending_changes.items():
+            if field == "location":
+                location = GEOSGeometry(value) if value else None
+            elif field in initial:
+                initial[field] = value
+        if location:
+            initial["lat"], initial["lon"] = location.y, location.x
         counts = {}
         for interval in partner.opening_intervals.all():
             index = counts.get(interval.weekday, 0)

@@ -210,6 +210,10 @@ def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
             if field in partner.pending_changes:
                 to_review[field] = None  # back to the public value: nothing left to review
             continue
+        if field in partner.pending_changes and (
+            partner.pending_changes[field] == _json_value(field, after)
+        ):
+            continue  # already awaiting review
         record = [_json_value(field, before), _json_value(field, after)]
         (to_review if reviewed and field in REVIEWED_FIELDS else applied)[field] = (after, record)
 

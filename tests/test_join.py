@@ -136,3 +136,14 @@ def test_an_overseas_application_uses_the_territorys_phone_numbers(client):
     assert partner.department == "971"
     assert str(partner.phone) == "+590590821234"
     assert str(partner.contact_phone) == "+590690123456"
+
+
+def test_emails_show_names_as_typed_in_text_and_escaped_in_html(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/rejoindre/formulaire/", application(client, name="Café <Bar> & Cie l'Abri"))
+    (email,) = mail.outbox
+    assert "« Café <Bar> & Cie l'Abri »" in email.body
+    html = email.alternatives[0].content
+    assert "Café &lt;Bar&gt; &amp; Cie l&#x27;Abri" in html

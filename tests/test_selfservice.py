@@ -240,3 +240,16 @@ def test_the_page_never_shows_another_partners_data(client, approved):
     other = PartnerFactory(name="Autre lieu secret")
     assert "Autre lieu secret" not in client.get(page_url(approved)).content.decode()
     assert other.name in client.get(page_url(other)).content.decode()
+
+
+def test_saving_again_keeps_the_changes_awaiting_review(client, approved):
+    url = page_url(approved) + "modifier/"
+    client.post(url, update_data(approved, name="Piscine Rénovée"))
+    form = client.get(url).content.decode()
+    assert 'value="Piscine Rénovée"' in form  # the form shows what awaits review
+    # Saving the form again (for new hours) neither cancels nor repeats the pending change.
+    client.post(url, update_data(approved, name="Piscine Rénovée", opens_1_0="07:00"))
+    approved.refresh_from_db()
+    assert approved.pending_changes == {"name": "Piscine Rénovée"}
+    assert approved.events.filter(reason=services.AWAITING_REVIEW).count() == 1
+    assert approved.opening_intervals.get().opens == datetime.time(7)
