@@ -4,10 +4,16 @@ Admin actions, views and commands call these functions; nothing else writes
 ``Partner.status``.
 """
 
-from django.db import connection, transaction
+import difflib
+
+from django.conf import settings
+from django.contrib.gis.measure import D
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from partners.models import Partner, PartnerEvent, Status
+from gazetteer.communes import normalise
+from partners import emails, links
+from partners.models import OpeningInterval, Partner, PartnerEvent, Status
 
 
 def next_sticker_number(department: str) -> str:
@@ -52,3 +58,212 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
 
 
 # The venue's journey: application, email confirmation, self-service updates, leaving.
+
+
+# Within this distance, a partner with a similar name is probably the same venue.
+DUPLICATE_RADIUS_M = 50
+DUPLICATE_NAME_SIMILARITY = 0.8
+# An approved venue's identity and place wait for staff review; the rest applies at once.
+REVIEWED_FIELDS = ("name", "address", "postcode", "city", "department", "insee_code", "location")
+# The reason recorded on an edit event whose changes wait for review.
+AWAITING_REVIEW = "awaiting review"
+# A venue may still edit, or leave, in these statuses.
+ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
+
+
+def _similar_names(a: str, b: str) -> bool:
+    a, b = normalise(a), normalise(b)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    return difflib.SequenceMatcher(None, a, b).ratio() >= DUPLICATE_NAME_SIMILARITY
+
+
+def looks_like_existing_partner(partner: Partner) -> bool:
+    """Same SIRET as another partner, or a similarly named one within a few tens of metres."""
+    others = Partner.objects.exclude(pk=partner.pk)
+    if partner.siret and others.filter(siret=partner.siret).exists():
+        return True
+    if partner.location is None:
+        return False
+    nearby = others.filter(location__dwithin=(partner.location, D(m=DUPLICATE_RADIUS_M)))
+    return any(_similar_names(partner.name, name) for name in nearby.values_list("name", flat=True))
+
+
+def _set_hours(partner: Partner, hours) -> None:
+    partner.opening_intervals.all().delete()
+    OpeningInterval.objects.bulk_create(
+        OpeningInterval(partner=partner, weekday=day, opens=opens, closes=closes)
+        for day, opens, closes in hours
+    )
+
+
+@transaction.atomic
+def submit_application(*, data: dict, hours, charter, submission_key) -> tuple[Partner, bool]:
+    """Record an application, unconfirmed until its contact follows the emailed link.
+
+    ``data`` holds the partner's fields; ``hours`` is a list of (weekday, opens,
+    closes). A retried submission (same ``submission_key``) returns the application
+    already recorded, and ``False``.
+    """
+    existing = Partner.objects.filter(submission_key=submission_key).first()
+    if existing:
+        return existing, False
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            partner = Partner.objects.create(
+                **data,
+                status=Status.UNCONFIRMED,
+                status_changed_at=now,
+                charter=charter,
+                charter_accepted_at=now,
+                submission_key=submission_key,
+            )
+    except IntegrityError:
+        # The same form posted twice at once: the other request recorded it.
+        existing = Partner.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+        raise
+    _set_hours(partner, hours)
+    if looks_like_existing_partner(partner):
+        partner.possible_duplicate = True
+        partner.save(update_fields=["possible_duplicate"])
+    PartnerEvent.objects.create(
+        partner=partner, at=now, actor="venue", to_status=Status.UNCONFIRMED
+    )
+    send_confirmation_link(partner=partner)
+    return partner, True
+
+
+def send_confirmation_link(*, partner: Partner) -> None:
+    emails.send(
+        template="application_confirm_email",
+        to=[partner.contact_email],
+        context={"partner": partner, "confirm_url": links.confirm_url(partner)},
+    )
+
+
+def send_selfservice_link(*, partner: Partner) -> None:
+    emails.send(
+        template="selfservice_link",
+        to=[partner.contact_email],
+        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+    )
+
+
+@transaction.atomic
+def confirm_email(*, partner: Partner) -> Partner:
+    """The contact followed the link: the application joins the staff queue."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status != Status.UNCONFIRMED:
+        return partner
+    _record(partner=partner, to_status=Status.PENDING, actor="venue")
+    partner.confirmed_at = partner.status_changed_at
+    partner.save()
+    emails.send(
+        template="application_confirmed",
+        to=[partner.contact_email],
+        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+    )
+    emails.send(
+        template="staff_new_application",
+        to=settings.STAFF_NOTIFICATION_EMAILS,
+        context={"partner": partner},
+    )
+    return partner
+
+
+def _json_value(field: str, value):
+    """A value as the history and ``pending_changes`` record it (JSON)."""
+    if field == "hours":
+        return [f"{day} {opens:%H:%M}-{closes:%H:%M}" for day, opens, closes in value]
+    if field == "location":
+        return value.ewkt if value else None
+    if field == "languages" or isinstance(value, bool | int | float | None):
+        return value
+    return str(value)
+
+
+@transaction.atomic
+def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
+    """Change a partner's details; ``changes`` maps field names (and "hours") to new values.
+
+    For a partner that is or was on the map, changes of name, address or location wait
+    in ``pending_changes`` for staff review, the old details staying public.
+    """
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status not in ACTIVE_STATUSES:
+        raise ValueError(f"A {partner.status} partner cannot be edited.")
+    user, actor = (None, by) if isinstance(by, str) else (by, "")
+    reviewed = partner.status in (Status.APPROVED, Status.SUSPENDED)
+    current_hours = [(i.weekday, i.opens, i.closes) for i in partner.opening_intervals.all()]
+
+    applied, to_review = {}, {}
+    for field, after in changes.items():
+        before = current_hours if field == "hours" else getattr(partner, field)
+        if field == "hours":
+            after = sorted(after)
+        if _json_value(field, before) == _json_value(field, after):
+            if field in partner.pending_changes:
+                to_review[field] = None  # back to the public value: nothing left to review
+            continue
+        if field in partner.pending_changes and (
+            partner.pending_changes[field] == _json_value(field, after)
+        ):
+            continue  # already awaiting review
+        record = [_json_value(field, before), _json_value(field, after)]
+        (to_review if reviewed and field in REVIEWED_FIELDS else applied)[field] = (after, record)
+
+    for field, (after, _change) in applied.items():
+        if field == "hours":
+            _set_hours(partner, after)
+        else:
+            setattr(partner, field, after)
+    pending = dict(partner.pending_changes)
+    for field, change in to_review.items():
+        if change is None:
+            pending.pop(field, None)
+        else:
+            pending[field] = _json_value(field, change[0])
+    partner.pending_changes = pending
+    partner.save()
+
+    if applied:
+        PartnerEvent.objects.create(
+            partner=partner,
+            by=user,
+            actor=actor,
+            changes={field: record for field, (_after, record) in applied.items()},
+        )
+    reviewed_now = {field: change[1] for field, change in to_review.items() if change}
+    if reviewed_now:
+        PartnerEvent.objects.create(
+            partner=partner, by=user, actor=actor, reason=AWAITING_REVIEW, changes=reviewed_now
+        )
+        emails.send(
+            template="selfservice_changes_to_review",
+            to=settings.STAFF_NOTIFICATION_EMAILS,
+            context={"partner": partner, "changes": reviewed_now},
+        )
+    return partner
+
+
+@transaction.atomic
+def withdraw_partner(*, partner: Partner, reason: str = "") -> Partner:
+    """The venue leaves: off the public map at once. Its sticker number stays on the
+    row, so it is never issued again, and ``/verif`` reports it withdrawn."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.status not in ACTIVE_STATUSES:
+        raise ValueError(f"A {partner.status} partner cannot withdraw.")
+    _record(partner=partner, to_status=Status.WITHDRAWN, actor="venue", reason=reason)
+    partner.pending_changes = {}
+    partner.save()
+    emails.send(
+        template="selfservice_withdrawn",
+        to=[partner.contact_email],
+        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+    )
+    return partner

@@ -1,10 +1,26 @@
 from django.urls import path
 
-from partners import views
+from partners import join_views, views
 
 app_name = "partners"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("lieux/<int:pk>/", views.PartnerDetailView.as_view(), name="detail"),
+    # The venue's journey.
+    path("rejoindre/", join_views.join, name="join"),
+    path("rejoindre/formulaire/", join_views.join_form, name="join_form"),
+    path("rejoindre/localiser/", join_views.join_locate, name="join_locate"),
+    path("rejoindre/merci/<str:ref>/", join_views.join_thanks, name="join_thanks"),
+    path("rejoindre/confirmer/<str:token>/", join_views.join_confirm, name="join_confirm"),
+    path("mon-lieu/", join_views.selfservice_request, name="selfservice_request"),
+    path("mon-lieu/<str:token>/", join_views.selfservice, name="selfservice"),
+    path(
+        "mon-lieu/<str:token>/modifier/", join_views.selfservice_update, name="selfservice_update"
+    ),
+    path(
+        "mon-lieu/<str:token>/quitter/",
+        join_views.selfservice_withdraw,
+        name="selfservice_withdraw",
+    ),
 ]

@@ -1,0 +1,674 @@
+"""Forms of the venue's journey: the application, self-service updates, link requests."""
+
+import datetime
+import itertools
+import json
+import logging
+import re
+import urllib.parse
+import urllib.request
+import uuid
+
+import phonenumbers
+from django import forms
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, Point
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gazetteer import communes as gazetteer
+from partners import territories
+from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
+from partners.validators import validate_siret
+
+logger = logging.getLogger(__name__)
+
+KIND_CHOICES = [
+    ("", _("Choose…")),
+    *[
+        (group.label, [(kind.value, kind.label) for kind in kinds])
+        for group, kinds in KIND_GROUPS.items()
+    ],
+]
+WEEKDAYS = OpeningInterval.Weekday.choices
+# Plain fields show two intervals a day; the script may add more, up to this many.
+SHOWN_INTERVALS = 2
+MAX_INTERVALS = 6
+# An interval closing earlier than it opens runs past midnight; later than this it is a typo.
+LATEST_OVERNIGHT_CLOSING = datetime.time(8)
+MAX_LANGUAGES = 20
+FORM_STAMP_SALT = "partners.join-form"
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+def _time_field(label):
+    return forms.TimeField(
+        label=label,
+        required=False,
+        widget=TimeInput(),
+        input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh", "%H"],
+        error_messages={"invalid": _("Enter a time such as 09:30.")},
+    )
+
+
+def _parse_phone(value: str, department: str | None):
+    region = territories.territory_of(department).phone_region if department else "FR"
+    # The territory's numbering first; a mainland number typed overseas is still valid.
+    for attempt in dict.fromkeys([region, "FR"]):
+        try:
+            number = phonenumbers.parse(value, attempt)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise ValidationError(
+        _("Enter a valid phone number, such as 01 23 45 67 89 or +590 590 12 34 56."),
+        code="phone",
+    )
+
+
+def territory_containing(lat: float, lon: float) -> territories.Territory | None:
+    for territory in territories.TERRITORIES.values():
+        south, west, north, east = territory.bounds
+        if south <= lat <= north and west <= lon <= east:
+            return territory
+    return None
+
+
+def geocode(address: str, postcode: str, commune: gazetteer.Commune) -> Point:
+    """The venue's point: the online geocoder's when configured and sure, else the town's."""
+    url = getattr(settings, "GEOCODER_URL", "")
+    if url and address:
+        query = urllib.parse.urlencode({"q": address, "postcode": postcode, "limit": 1})
+        try:
+            # The URL is a setting, not user input; a short timeout keeps the form responsive.
+            with urllib.request.urlopen(f"{url}?{query}", timeout=3) as response:  # noqa: S310
+                features = json.load(response).get("features") or []
+            if features:
+                properties = features[0].get("properties", {})
+                lon, lat = features[0]["geometry"]["coordinates"][:2]
+                territory = territories.territory_of(commune.department)
+                if (
+                    properties.get("postcode") == postcode
+                    and float(properties.get("score", 0)) >= 0.5
+                    and territory_containing(float(lat), float(lon)) == territory
+                ):
+                    return Point(float(lon), float(lat), srid=4326)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            logger.warning("Geocoder unavailable; placing the venue at its town.")
+    return Point(commune.lon, commune.lat, srid=4326)
+
+
+class VenueForm(forms.Form):
+    """The venue's public details, its place and its opening hours."""
+
+    name = forms.CharField(label=_("Public name of the venue"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of venue"), choices=KIND_CHOICES)
+    siret = forms.CharField(
+        label=_("SIRET number"),
+        max_length=20,
+        required=False,
+        help_text=_("14 digits. Required for businesses."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    address = forms.CharField(
+        label=_("Street address"),
+        max_length=250,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    city = forms.CharField(
+        label=_("Town"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    lat = forms.FloatField(
+        label=_("Latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    lon = forms.FloatField(
+        label=_("Longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any"}),
+    )
+    phone = forms.CharField(
+        label=_("Public phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": _("Enter a web address such as https://www.example.fr.")},
+    )
+    email = forms.EmailField(
+        label=_("Public email"),
+        max_length=254,
+        required=False,
+        error_messages={"invalid": _("Enter an email address such as contact@example.fr.")},
+    )
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    accessibility_note = forms.CharField(
+        label=_("Accessibility note"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: ramp at the side door, adapted toilets."),
+    )
+    languages = forms.CharField(
+        label=_("Languages spoken"),
+        max_length=400,
+        required=False,
+        help_text=_("Separated by commas, for example: français, anglais, créole."),
+    )
+    welcome_note = forms.CharField(
+        label=_("Welcome note"),
+        max_length=600,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A few words shown on your venue's page (600 characters at most)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.commune = None
+        for day, day_name in WEEKDAYS:
+            self.fields[f"closed_{day}"] = forms.BooleanField(
+                label=gettext("%(day)s: closed") % {"day": day_name}, required=False
+            )
+            for index in range(self._interval_count(day)):
+                label = gettext("%(day)s, interval %(number)s") % {
+                    "day": day_name,
+                    "number": index + 1,
+                }
+                self.fields[f"opens_{day}_{index}"] = _time_field(
+                    gettext("%(interval)s: opens") % {"interval": label}
+                )
+                self.fields[f"closes_{day}_{index}"] = _time_field(
+                    gettext("%(interval)s: closes") % {"interval": label}
+                )
+
+    def _interval_count(self, day: int) -> int:
+        """Intervals to show for a day: two, or as many as were posted or stored."""
+        source = self.data if self.is_bound else self.initial
+        count = SHOWN_INTERVALS
+        for index in range(MAX_INTERVALS):
+            if source.get(f"opens_{day}_{index}") or source.get(f"closes_{day}_{index}"):
+                count = max(count, index + 1)
+        return count
+
+    def hours_rows(self):
+        """For the template: each weekday with its "closed" box and interval fields."""
+        rows = []
+        for day, day_name in WEEKDAYS:
+            intervals = [
+                (self[f"opens_{day}_{i}"], self[f"closes_{day}_{i}"])
+                for i in range(self._interval_count(day))
+            ]
+            rows.append(
+                {
+                    "day": day,
+                    "name": day_name,
+                    "closed": self[f"closed_{day}"],
+                    "intervals": intervals,
+                }
+            )
+        return rows
+
+    def clean_siret(self):
+        return re.sub(r"[\s.]", "", self.cleaned_data["siret"])
+
+    def clean_postcode(self):
+        postcode = re.sub(r"\s", "", self.cleaned_data["postcode"])
+        if not re.fullmatch(r"\d{5}", postcode):
+            raise ValidationError(_("A postcode has five digits, such as 75011."), code="format")
+        if not gazetteer.by_postcode(postcode):
+            raise ValidationError(
+                _("This postcode does not exist: please check it."), code="unknown"
+            )
+        return postcode
+
+    def clean_languages(self):
+        languages = [lang.strip() for lang in self.cleaned_data["languages"].split(",")]
+        languages = [lang for lang in languages if lang]
+        if len(languages) > MAX_LANGUAGES:
+            raise ValidationError(
+                _("List %(max)s languages at most.") % {"max": MAX_LANGUAGES}, code="too_many"
+            )
+        if any(len(lang) > 40 for lang in languages):
+            raise ValidationError(
+                _("Each language name has 40 characters at most."), code="too_long"
+            )
+        return languages
+
+    def clean(self):
+        cleaned = super().clean()
+        if "siret" in self.fields:
+            self._check_siret(cleaned)
+        department = self._check_town(cleaned)
+        if cleaned.get("phone"):
+            try:
+                cleaned["phone"] = _parse_phone(cleaned["phone"], department)
+            except ValidationError as error:
+                self.add_error("phone", error)
+        self._check_location(cleaned)
+        cleaned["hours"] = self._check_hours()
+        return cleaned
+
+    def _check_siret(self, cleaned):
+        siret = cleaned.get("siret")
+        if cleaned.get("kind") in BUSINESS_KINDS and not siret and "siret" not in self.errors:
+            self.add_error(
+                "siret",
+                ValidationError(_("A business must give its SIRET number."), code="required"),
+            )
+        elif siret:
+            try:
+                validate_siret(siret)
+            except ValidationError as error:
+                self.add_error("siret", error)
+
+    def _check_town(self, cleaned) -> str | None:
+        """Match the town to the postcode's communes; returns the département."""
+        postcode, city = cleaned.get("postcode"), cleaned.get("city")
+        if not postcode:
+            return None
+        candidates = gazetteer.by_postcode(postcode)
+        if city:
+            wanted = gazetteer.normalise(city)
+            for commune in candidates:
+                name = gazetteer.normalise(commune.name)
+                # "Paris 11e", "Marseille 1er arrondissement": the commune plus its district.
+                if wanted == name or wanted.startswith(name + " "):
+                    self.commune = commune
+                    break
+            else:
+                names = ", ".join(c.name for c in candidates[:5])
+                self.add_error(
+                    "city",
+                    ValidationError(
+                        _("This town does not match postcode %(postcode)s (%(towns)s).")
+                        % {"postcode": postcode, "towns": names},
+                        code="mismatch",
+                    ),
+                )
+        return candidates[0].department
+
+    def _check_location(self, cleaned):
+        lat, lon = cleaned.get("lat"), cleaned.get("lon")
+        if "lat" in self.errors or "lon" in self.errors:
+            return
+        if (lat is None) != (lon is None):
+            missing = "lon" if lon is None else "lat"
+            self.add_error(
+                missing,
+                ValidationError(
+                    _(
+                        "Give both latitude and longitude, or neither: the pin then comes "
+                        "from the address."
+                    ),
+                    code="incomplete",
+                ),
+            )
+            return
+        if lat is not None:
+            territory = territory_containing(lat, lon)
+            if territory is None:
+                self.add_error(
+                    "lat",
+                    ValidationError(
+                        _("This point is outside France and its overseas territories."),
+                        code="outside",
+                    ),
+                )
+                return
+            if self.commune and territory != territories.territory_of(self.commune.department):
+                self.add_error(
+                    "lat",
+                    ValidationError(
+                        _("This point is not in %(territory)s, where postcode %(postcode)s is.")
+                        % {
+                            "territory": territories.territory_of(self.commune.department).name,
+                            "postcode": cleaned["postcode"],
+                        },
+                        code="territory",
+                    ),
+                )
+                return
+            cleaned["location"] = Point(lon, lat, srid=4326)
+        elif self.commune and not self.errors:
+            cleaned["location"] = geocode(
+                cleaned.get("address", ""), cleaned["postcode"], self.commune
+            )
+
+    def _check_hours(self):
+        hours = []
+        for day, _day_name in WEEKDAYS:
+            intervals = []
+            for index in range(self._interval_count(day)):
+                opens_field, closes_field = f"opens_{day}_{index}", f"closes_{day}_{index}"
+                if opens_field in self.errors or closes_field in self.errors:
+                    continue
+                opens = self.cleaned_data.get(opens_field)
+                closes = self.cleaned_data.get(closes_field)
+                if opens is None and closes is None:
+                    continue
+                if opens is None:
+                    self.add_error(opens_field, _("Give the opening time too."))
+                elif closes is None:
+                    self.add_error(closes_field, _("Give the closing time too."))
+                elif opens == closes:
+                    self.add_error(
+                        closes_field, _("The closing time must differ from the opening time.")
+                    )
+                elif closes < opens and closes > LATEST_OVERNIGHT_CLOSING:
+                    self.add_error(
+                        closes_field,
+                        _(
+                            "Closing before opening means closing after midnight, by 08:00 at "
+                            "the latest: please check these times."
+                        ),
+                    )
+                else:
+                    intervals.append((index, opens, closes))
+            if intervals and self.cleaned_data.get(f"closed_{day}"):
+                self.add_error(
+                    f"closed_{day}", _("You ticked “closed” but gave opening hours for this day.")
+                )
+                continue
+            spans = sorted(
+                (opens, closes if closes > opens else datetime.time.max, index)
+                for index, opens, closes in intervals
+            )
+            for (_o1, end, _i1), (start, _c2, index) in itertools.pairwise(spans):
+                if start < end:
+                    self.add_error(
+                        f"opens_{day}_{index}",
+                        _("This interval overlaps another one on the same day."),
+                    )
+            hours.extend((day, opens, closes) for _index, opens, closes in intervals)
+        if not hours and not any(name.startswith(("opens_", "closes_")) for name in self.errors):
+            self.add_error(
+                "opens_1_0",
+                _("Give your opening hours: at least one interval in the week."),
+            )
+        return hours
+
+    def venue_data(self) -> dict:
+        """The partner's field values from a valid form."""
+        data = {
+            field: self.cleaned_data[field]
+            for field in (
+                "name",
+                "kind",
+                "siret",
+                "address",
+                "city",
+                "postcode",
+                "phone",
+                "website",
+                "email",
+                "step_free",
+                "accessibility_note",
+                "languages",
+                "welcome_note",
+            )
+            if field in self.fields
+        }
+        data["city"] = data["city"].strip()
+        data["department"] = self.commune.department
+        data["insee_code"] = self.commune.insee
+        data["location"] = self.cleaned_data["location"]
+        return data
+
+
+class JoinForm(VenueForm):
+    """The application: the venue, its private contact, the charter, and spam traps."""
+
+    contact_name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    contact_role = forms.CharField(
+        label=_("Your role in the venue"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        help_text=_("We will send a link to this address to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an email address such as prenom.nom@example.fr.")},
+    )
+    contact_phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    charter_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**6)
+    accept_charter = forms.BooleanField(
+        label=_("I have read the charter above and commit the venue to it."),
+        error_messages={"required": _("Accept the charter to join the network.")},
+    )
+    accept_privacy = forms.BooleanField(
+        label=_("I have read the privacy notice."),
+        error_messages={"required": _("Accept the privacy notice to send the application.")},
+    )
+    # A honeypot: hidden from people, filled in by form-spamming robots.
+    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    rendered = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.charter = Charter.current()
+        self.fields["contact_phone"].error_messages["required"] = _(
+            "Give a phone number where we can reach you."
+        )
+        if (
+            self.is_bound
+            and self.charter
+            and self.data.get("charter_version") != str(self.charter.version)
+        ):
+            # Accepting an older version is not accepting this one: ask again.
+            self.data = self.data.copy()
+            self.data.pop("accept_charter", None)
+            self.charter_changed = True
+        else:
+            self.charter_changed = False
+
+    @staticmethod
+    def stamp() -> str:
+        """A signed render time, posted back to tell people from robots."""
+        return signing.TimestampSigner(salt=FORM_STAMP_SALT).sign(str(uuid.uuid4()))
+
+    def fresh_hidden_values(self) -> dict:
+        """Values of the hidden fields for (re)displaying this form."""
+        key = self.cleaned_data.get("submission_key") if hasattr(self, "cleaned_data") else None
+        if key is None:
+            try:
+                key = uuid.UUID(str(self.data.get("submission_key", "")))
+            except ValueError:
+                key = uuid.uuid4()
+        return {
+            "rendered": self.stamp(),
+            "submission_key": key,
+            "charter_version": self.charter.version if self.charter else "",
+        }
+
+    def clean(self):
+        # Robots and stale forms first: with an error here the geocoder is not asked either.
+        if self.cleaned_data.get("homepage"):
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "This form could not be sent. Leave the last field, meant for robots, "
+                        "empty."
+                    ),
+                    code="honeypot",
+                ),
+            )
+        else:
+            try:
+                self._check_timing(self.cleaned_data.get("rendered", ""))
+            except ValidationError as error:
+                self.add_error(None, error)
+        if self.charter is None:
+            self.add_error(None, _("Applications are closed: no charter is published."))
+        if self.charter_changed:
+            self.add_error(
+                "accept_charter",
+                _(
+                    "The charter has changed since you opened this form: read the current "
+                    "version and accept it again."
+                ),
+            )
+        cleaned = super().clean()
+        if cleaned.get("contact_phone"):
+            try:
+                cleaned["contact_phone"] = _parse_phone(
+                    cleaned["contact_phone"], self.commune.department if self.commune else None
+                )
+            except ValidationError as error:
+                self.add_error("contact_phone", error)
+        return cleaned
+
+    def _check_timing(self, stamp: str) -> None:
+        signer = signing.TimestampSigner(salt=FORM_STAMP_SALT)
+        try:
+            signer.unsign(stamp, max_age=settings.JOIN_FORM_MAX_AGE)
+        except signing.SignatureExpired:
+            raise ValidationError(
+                _(
+                    "This form was opened more than a day ago. Please check your answers and "
+                    "send it again."
+                ),
+                code="expired",
+            ) from None
+        except signing.BadSignature:
+            raise ValidationError(
+                _("This form could not be checked. Please send it again."), code="stamp"
+            ) from None
+        try:
+            signer.unsign(stamp, max_age=settings.JOIN_FORM_MIN_SECONDS)
+        except signing.SignatureExpired:
+            return
+        raise ValidationError(
+            _(
+                "That was very fast! Please take a moment to check your answers, then "
+                "send the form again."
+            ),
+            code="too_fast",
+        )
+
+    def contact_data(self) -> dict:
+        return {
+            field: self.cleaned_data[field]
+            for field in ("contact_name", "contact_role", "contact_email", "contact_phone")
+        }
+
+
+class UpdateForm(VenueForm):
+    """Self-service: the public details a venue can change (kind and SIRET through staff)."""
+
+    def __init__(self, *args, partner, **kwargs):
+        self.partner = partner
+        super().__init__(*args, initial=self._initial(partner), **kwargs)
+        del self.fields["kind"]
+        del self.fields["siret"]
+
+    @staticmethod
+    def _initial(partner) -> dict:
+        initial = {
+            field: getattr(partner, field)
+            for field in (
+                "name",
+                "address",
+                "postcode",
+                "city",
+                "website",
+                "email",
+                "step_free",
+                "accessibility_note",
+                "welcome_note",
+            )
+        }
+        initial["phone"] = partner.phone.as_national if partner.phone else ""
+        initial["languages"] = ", ".join(partner.languages)
+        location = partner.location
+        # Changes awaiting review are what the venue last asked for: show those.
+        for field, value in partner.pending_changes.items():
+            if field == "location":
+                location = GEOSGeometry(value) if value else None
+            elif field in initial:
+                initial[field] = value
+        if location:
+            initial["lat"], initial["lon"] = location.y, location.x
+        counts = {}
+        for interval in partner.opening_intervals.all():
+            index = counts.get(interval.weekday, 0)
+            counts[interval.weekday] = index + 1
+            initial[f"opens_{interval.weekday}_{index}"] = interval.opens
+            initial[f"closes_{interval.weekday}_{index}"] = interval.closes
+        for day, _name in WEEKDAYS:
+            initial[f"closed_{day}"] = day not in counts
+        return initial
+
+    def clean(self):
+        moved = {"address", "postcode", "city"} & set(self.changed_data)
+        pinned = {"lat", "lon"} & set(self.changed_data)
+        if moved and not pinned:
+            # A new address with the old pin: place the pin from the new address.
+            self.cleaned_data["lat"] = self.cleaned_data["lon"] = None
+        return super().clean()
+
+    def changes(self) -> dict:
+        data = self.venue_data()
+        data["hours"] = self.cleaned_data["hours"]
+        if not {"postcode", "city"} & set(self.changed_data):
+            # Derived from the town: unchanged when the town is.
+            del data["department"], data["insee_code"]
+        return data
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("The contact email given in your application"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Enter an email address such as prenom.nom@example.fr.")},
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you leaving? (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, remove our venue from the network and its map."),
+        error_messages={"required": _("Tick this box to confirm that the venue leaves.")},
+    )

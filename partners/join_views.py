@@ -1,0 +1,249 @@
+"""The venue's journey: joining, confirming the email, and self-service through signed links."""
+
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from gazetteer import communes as gazetteer
+from partners import links, services, territories
+from partners.forms import (
+    MAX_INTERVALS,
+    JoinForm,
+    LinkRequestForm,
+    UpdateForm,
+    WithdrawForm,
+    geocode,
+)
+from partners.models import Charter, Partner, Status
+from partners.ratelimit import over_limit
+
+
+def _map_config() -> dict:
+    return {
+        "tileUrl": settings.TILE_URL,
+        "tileAttribution": settings.TILE_ATTRIBUTION,
+        "centre": territories.TERRITORIES[territories.MAINLAND].centre,
+        "zoom": territories.TERRITORIES[territories.MAINLAND].zoom,
+        "locateUrl": reverse("partners:join_locate"),
+        "maxIntervals": MAX_INTERVALS,
+    }
+
+
+def join(request):
+    return render(request, "partners/join/index.html", {"charter": Charter.current()})
+
+
+def _render_form(request, form, status=200):
+    return render(
+        request,
+        "partners/join/form.html",
+        {
+            "form": form,
+            "hidden": form.fresh_hidden_values(),
+            "charter": form.charter,
+            "map_config": _map_config(),
+        },
+        status=status,
+    )
+
+
+def _already_submitted(key) -> Partner | None:
+    try:
+        return Partner.objects.filter(submission_key=uuid.UUID(str(key))).first()
+    except ValueError:
+        return None
+
+
+def join_form(request):
+    if request.method != "POST":
+        return _render_form(request, JoinForm())
+    # A retried POST (double click, reload) lands on the same thank-you page.
+    existing = _already_submitted(request.POST.get("submission_key"))
+    if existing:
+        return redirect("partners:join_thanks", ref=existing.reference)
+    form = JoinForm(request.POST)
+    if not form.is_valid():
+        return _render_form(request, form, status=200)
+    if over_limit(request, "join", settings.JOIN_RATE_LIMIT):
+        form.add_error(
+            None,
+            _(
+                "Too many applications were sent from your connection in the last hour. "
+                "Your answers are kept: please send them again later."
+            ),
+        )
+        return _render_form(request, form, status=429)
+    partner, _created = services.submit_application(
+        data={**form.venue_data(), **form.contact_data()},
+        hours=form.cleaned_data["hours"],
+        charter=form.charter,
+        submission_key=form.cleaned_data["submission_key"],
+    )
+    return redirect("partners:join_thanks", ref=partner.reference)
+
+
+def join_thanks(request, ref):
+    match = re.fullmatch(r"ELS-(\d{1,12})", ref)
+    if not match:
+        raise Http404
+    partner = get_object_or_404(Partner, pk=int(match[1]))
+    return render(request, "partners/join/thanks.html", {"reference": partner.reference})
+
+
+@require_GET
+def join_locate(request):
+    """Where the pin goes for an address: used by the form's script, never stored."""
+    if over_limit(request, "locate", settings.LOCATE_RATE_LIMIT):
+        return JsonResponse({"error": _("Too many requests: place the pin by hand.")}, status=429)
+    postcode = re.sub(r"\s", "", request.GET.get("postcode", ""))[:5]
+    city = gazetteer.normalise(request.GET.get("city", "")[:120])
+    communes = gazetteer.by_postcode(postcode)
+    commune = next((c for c in communes if gazetteer.normalise(c.name) == city), None) or (
+        communes[0] if communes else None
+    )
+    if commune is None:
+        return JsonResponse({"error": _("Unknown postcode: place the pin by hand.")}, status=404)
+    point = geocode(request.GET.get("address", "")[:250], postcode, commune)
+    return JsonResponse({"lat": round(point.y, 6), "lon": round(point.x, 6)})
+
+
+def _link_problem(request, error):
+    if isinstance(error, signing.SignatureExpired):
+        return render(request, "partners/selfservice/link_expired.html", status=410)
+    return render(request, "partners/selfservice/link_invalid.html", status=400)
+
+
+def join_confirm(request, token):
+    try:
+        partner = links.read_token(token, links.CONFIRM)
+    except signing.BadSignature as error:
+        return _link_problem(request, error)
+    if request.method == "POST":
+        if partner.status == Status.UNCONFIRMED:
+            services.confirm_email(partner=partner)
+            messages.success(request, _("Thank you: your email address is confirmed."))
+        return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
+    return render(
+        request,
+        "partners/join/confirm.html",
+        {
+            "reference": partner.reference,
+            "already": partner.status != Status.UNCONFIRMED,
+            "selfservice_token": links.make_token(partner, links.SELFSERVICE),
+        },
+    )
+
+
+def selfservice_request(request):
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST":
+        if over_limit(request, "link", settings.LINK_REQUEST_RATE_LIMIT):
+            form.add_error(
+                None,
+                _("Too many requests from your connection: please try again in an hour."),
+            )
+            return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
+        if form.is_valid():
+            for partner in Partner.objects.filter(contact_email__iexact=form.cleaned_data["email"]):
+                if partner.status == Status.UNCONFIRMED:
+                    services.send_confirmation_link(partner=partner)
+                else:
+                    services.send_selfservice_link(partner=partner)
+            # The same answer whether or not the address is known.
+            return render(
+                request,
+                "partners/selfservice/request_sent.html",
+                {"email": form.cleaned_data["email"]},
+            )
+    return render(request, "partners/selfservice/request.html", {"form": form})
+
+
+def _partner_or_problem(request, token):
+    try:
+        return links.read_token(token, links.SELFSERVICE), None
+    except signing.BadSignature as error:
+        return None, _link_problem(request, error)
+
+
+def _field_labels(fields) -> str:
+    labels = []
+    for field in fields:
+        if field == "hours":
+            labels.append(_("opening hours"))
+        elif field not in ("department", "insee_code"):
+            labels.append(str(Partner._meta.get_field(field).verbose_name))
+    return ", ".join(labels)
+
+
+def selfservice(request, token):
+    partner, problem = _partner_or_problem(request, token)
+    if problem:
+        return problem
+    return render(
+        request,
+        "partners/selfservice/detail.html",
+        {
+            "partner": partner,
+            "token": token,
+            "can_edit": partner.status in services.ACTIVE_STATUSES,
+            "history": [
+                {"event": event, "fields": _field_labels(event.changes)}
+                for event in partner.events.all()
+            ],
+            "pending": _field_labels(partner.pending_changes),
+            "intervals": partner.opening_intervals.all(),
+        },
+    )
+
+
+def selfservice_update(request, token):
+    partner, problem = _partner_or_problem(request, token)
+    if problem:
+        return problem
+    if partner.status not in services.ACTIVE_STATUSES:
+        return redirect("partners:selfservice", token=token)
+    form = UpdateForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        partner = services.update_partner(partner=partner, changes=form.changes(), by="venue")
+        if partner.pending_changes:
+            messages.success(
+                request,
+                _(
+                    "Saved. Changes to the name, address or location will be public once our "
+                    "team has checked them."
+                ),
+            )
+        else:
+            messages.success(request, _("Saved: your changes are public."))
+        return redirect("partners:selfservice", token=token)
+    return render(
+        request,
+        "partners/selfservice/update.html",
+        {"form": form, "partner": partner, "token": token, "map_config": _map_config()},
+    )
+
+
+def selfservice_withdraw(request, token):
+    partner, problem = _partner_or_problem(request, token)
+    if problem:
+        return problem
+    if partner.status not in services.ACTIVE_STATUSES:
+        return redirect("partners:selfservice", token=token)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Your venue has left the network."))
+        return redirect("partners:selfservice", token=token)
+    return render(
+        request,
+        "partners/selfservice/withdraw.html",
+        {"form": form, "partner": partner, "token": token},
+    )

@@ -1,0 +1,122 @@
+// The join and update forms: a draggable pin synced with the latitude/longitude fields,
+// placed from the address by the server; more than two opening intervals a day.
+// Everything works without this script; it only adds convenience.
+(function () {
+  "use strict";
+  // After a failed submission, start from the list of problems.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+
+  const config = JSON.parse(document.getElementById("join-map-config").textContent);
+  const form = document.querySelector(".join-form");
+  const latInput = form.querySelector("[name=lat]");
+  const lonInput = form.querySelector("[name=lon]");
+  const status = document.getElementById("pin-status");
+  const locateButton = document.getElementById("pin-locate");
+  const mapElement = document.getElementById("pin-map");
+
+  // The pin.
+  mapElement.hidden = false;
+  locateButton.hidden = false;
+  const map = L.map(mapElement, { scrollWheelZoom: false });
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+  let marker = null;
+
+  function current() {
+    const lat = parseFloat(latInput.value);
+    const lon = parseFloat(lonInput.value);
+    return Number.isFinite(lat) && Number.isFinite(lon) ? [lat, lon] : null;
+  }
+
+  function setFields(latlng) {
+    latInput.value = latlng.lat.toFixed(6);
+    lonInput.value = latlng.lng.toFixed(6);
+  }
+
+  function showPin(point, zoom) {
+    if (!marker) {
+      marker = L.marker(point, { draggable: true, keyboard: true, title: mapElement.dataset.pinTitle || "" }).addTo(map);
+      marker.on("dragend", function () {
+        setFields(marker.getLatLng());
+        status.textContent = form.dataset.movedMessage || "";
+      });
+    } else {
+      marker.setLatLng(point);
+    }
+    map.setView(point, zoom || Math.max(map.getZoom() || 0, 16));
+  }
+
+  const start = current();
+  if (start) {
+    showPin(start, 17);
+  } else {
+    map.setView(config.centre, config.zoom);
+  }
+  map.on("click", function (event) {
+    showPin(event.latlng, map.getZoom());
+    setFields(event.latlng);
+  });
+  [latInput, lonInput].forEach(function (input) {
+    input.addEventListener("change", function () {
+      const point = current();
+      if (point) showPin(point);
+    });
+  });
+
+  locateButton.addEventListener("click", function () {
+    const params = new URLSearchParams({
+      address: form.querySelector("[name=address]").value,
+      postcode: form.querySelector("[name=postcode]").value,
+      city: form.querySelector("[name=city]").value,
+    });
+    status.textContent = "…";
+    fetch(config.locateUrl + "?" + params.toString(), { headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.error) {
+          status.textContent = data.error;
+          return;
+        }
+        const point = L.latLng(data.lat, data.lon);
+        setFields(point);
+        showPin(point, 17);
+        status.textContent = form.dataset.placedMessage || "";
+      })
+      .catch(function () { status.textContent = ""; });
+  });
+
+  // Opening hours: an "add an interval" button per day, copying the last interval's fields.
+  document.querySelectorAll(".hours .day").forEach(function (day) {
+    const intervals = day.querySelector(".intervals");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button-secondary add-interval";
+    button.textContent = form.dataset.addInterval;
+    button.setAttribute("aria-label", form.dataset.addInterval + " – " + day.querySelector("legend").textContent);
+    day.appendChild(button);
+    button.addEventListener("click", function () {
+      const all = intervals.querySelectorAll(".interval");
+      if (all.length >= config.maxIntervals) return;
+      const last = all[all.length - 1];
+      const copy = last.cloneNode(true);
+      const index = all.length;
+      copy.querySelectorAll(".errorlist").forEach(function (e) { e.remove(); });
+      copy.querySelectorAll(".field--error").forEach(function (e) { e.classList.remove("field--error"); });
+      copy.querySelectorAll("input").forEach(function (input) {
+        input.name = input.name.replace(/_\d+$/, "_" + index);
+        input.id = "id_" + input.name;
+        input.value = "";
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
+      });
+      copy.querySelectorAll("label").forEach(function (label) {
+        label.htmlFor = label.htmlFor.replace(/_\d+$/, "_" + index);
+        const hidden = label.querySelector(".visually-hidden");
+        hidden.textContent = hidden.textContent.replace(/\d+(?=\D*$)/, String(index + 1));
+      });
+      intervals.appendChild(copy);
+      copy.querySelector("input").focus();
+      if (index + 1 >= config.maxIntervals) button.hidden = true;
+    });
+  });
+})();
