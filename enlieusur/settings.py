@@ -272,7 +272,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Powerful browser features: geolocation ("Me localiser") for our own pages, nothing else.
 PERMISSIONS_POLICY = (
     "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
-    "bluetooth=(), midi=(), accelerometer=(), gyroscope=(), magnetometer=(), "
+    "midi=(), accelerometer=(), gyroscope=(), magnetometer=(), "
     "display-capture=(), browsing-topics=()"
 )
 # The admin's path, e.g. "gestion-7f3a/": not a secret, but it keeps scanners away.

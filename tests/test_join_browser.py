@@ -7,22 +7,13 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from partners.models import Partner, Status
+from tests.a11y import axe_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 first_charter = importlib.import_module("partners.migrations.0003_first_charter")
-
-AXE = "static/vendor/axe-core/axe.min.js"
-
-
-def axe_violations(page):
-    page.add_script_tag(path=AXE)
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', "
-        "'wcag21aa', 'wcag22aa', 'best-practice']})).violations"
-    )
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def test_a_venue_joins_from_the_form_to_the_staff_queue(page, live_server, join_
     page.get_by_label("Dimanche : fermé").check()
     # The pin comes from the address, through the server.
     page.get_by_role("button", name="Placer le repère d'après l'adresse").click()
-    page.wait_for_function("document.querySelector('[name=lat]').value !== ''")
+    expect(page.get_by_label("Latitude")).not_to_have_value("")
     assert float(page.get_by_label("Latitude").input_value()) == pytest.approx(44.84, abs=0.05)
     assert page.locator(".leaflet-marker-icon").count() == 1
     page.get_by_label("Votre nom").fill("Sam Durand")
@@ -71,8 +62,7 @@ def test_a_venue_joins_from_the_form_to_the_staff_queue(page, live_server, join_
 
     # Errors: a summary that links to each field, and everything typed kept.
     summary = page.locator("#error-summary")
-    summary.wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_focused()
     assert "Ce numéro SIRET n'est pas valide" in summary.inner_text()
     assert "Saisissez une adresse e-mail" in summary.inner_text()
     assert page.get_by_label("Numéro SIRET").get_attribute("aria-invalid") == "true"
