@@ -198,3 +198,46 @@ def public_data(partner: Partner, *, now, request, detail: bool = False) -> dict
             "charter_version": partner.charter.version if partner.charter else None,
         }
     return data
+
+
+class ListSearchForm(NearestForm):
+    """The list page's search: a town, postcode or address (``q``), or a position
+    (``lat``/``lon``, e.g. from "Me localiser"); the kind and the two checkboxes."""
+
+    q = forms.CharField(
+        label=_("Town, postcode or address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+    )
+    lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
+    lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
+    limit = None
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+
+    field_order = ["q", "kind", "open_now", "step_free", "lat", "lon"]
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("lat") is None) != (data.get("lon") is None) and not data.get("q"):
+            raise forms.ValidationError(_("A position needs both a latitude and a longitude."))
+        return data
+
+
+class ByDistance:
+    """A search ranked by distance, sliced page by page for Django's Paginator."""
+
+    def __init__(self, partners, point: Point):
+        self.partners, self.point = partners, point
+
+    def count(self) -> int:
+        return self.partners.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice):
+        return list(
+            nearest(self.partners, self.point, offset=page.start, limit=page.stop - page.start)
+        )
