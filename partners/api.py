@@ -13,7 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.db.models import Count, F, FloatField, Func, Max
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -30,12 +30,16 @@ EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def api_view(view):
-    """GET (and HEAD) only, JSON errors, and open to every origin (CORS): the data is public."""
+    """GET (and HEAD) only, open to every origin (CORS): the data is public. Labels,
+    errors and page links follow the client's Accept-Language (French by default)."""
 
     @functools.wraps(view)
     @require_safe
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

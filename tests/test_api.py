@@ -220,7 +220,7 @@ def test_hidden_partners_never_appear_in_any_api_output(client):
     for partner in hidden:
         detail = client.get(f"/api/v1/partners/{partner.pk}")
         assert detail.status_code == 404
-        assert detail.json() == {"error": "No approved partner has this id."}
+        assert detail.json() == {"error": "Aucun partenaire agréé ne porte cet identifiant."}
         for response in (geojson, nearest):
             assert partner.name.encode() not in response.content
 
@@ -257,10 +257,13 @@ def test_partner_detail_adds_hours_and_charter_version(client):
     assert set(data) == set(openapi.PARTNER_PROPERTIES) | set(openapi.DETAIL_PROPERTIES)
 
 
-def test_unknown_partner_id_answers_404_json(client):
+def test_unknown_partner_id_answers_404_json_in_the_clients_language(client):
     response = client.get("/api/v1/partners/99999999999999999999999")
     assert response.status_code == 404
-    assert response.json()["error"]
+    assert response.json()["error"] == "Aucun partenaire agréé ne porte cet identifiant."
+    english = client.get("/api/v1/partners/0", headers={"accept-language": "en"})
+    assert english.json()["error"] == "No approved partner has this id."
+    assert english.headers["Content-Language"] == "en"
 
 
 def test_geojson_is_gzipped_and_revalidates_with_etag_and_last_modified(client):

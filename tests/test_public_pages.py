@@ -107,12 +107,12 @@ def test_list_runs_a_constant_number_of_queries(client, django_assert_max_num_qu
 def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(client):
     bad = client.get("/lieux/", {"lat": "nan", "lon": "2.3", "kind": "pharmacy"})
     assert bad.status_code == 400
-    assert "The position given is not valid." in bad.text
+    assert "La position indiquée n’est pas valide." in bad.text
     assert '<option value="pharmacy" selected>' in bad.text
 
     unknown = client.get("/lieux/", {"q": "Zzyzxville"})
     assert unknown.status_code == 200
-    assert "No town or postcode matches “Zzyzxville”" in unknown.text
+    assert "Aucune ville ni aucun code postal ne correspond à « Zzyzxville »" in unknown.text
     assert 'value="Zzyzxville"' in unknown.text
 
 
