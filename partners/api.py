@@ -11,7 +11,7 @@ import json
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.db.models import Count, F, FloatField, Func, Max
+from django.db.models import Count, F, FloatField, Func, Max, Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from gazetteer import places
 from partners import openapi, public
-from partners.models import Partner
+from partners.models import Partner, Status
 
 # The compact subset of ``public.public_data`` the map needs for every partner.
 GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
@@ -91,9 +91,12 @@ def _geojson_bodies() -> tuple[bytes, bytes]:
 
 @api_view
 def partners_geojson(request):
-    # Any approval, edit or departure changes the count or the latest update time, so
-    # the version names one exact body: strong ETags, and a cache that never goes stale.
-    version = Partner.objects.public().aggregate(count=Count("id"), last=Max("updated_at"))
+    # Every partner ever approved (it has a sticker number), so that a departure moves
+    # the time forward too: any approval, edit or departure changes the version, which
+    # names one exact body: strong ETags, and a cache that never goes stale.
+    version = Partner.objects.filter(sticker_number__isnull=False).aggregate(
+        count=Count("id", filter=Q(status=Status.APPROVED)), last=Max("updated_at")
+    )
     last_modified = version["last"] or EPOCH
     tag = f"{version['count']}-{last_modified.timestamp():.6f}"
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")

@@ -1,3 +1,4 @@
+import datetime
 import gzip
 import json
 import random
@@ -5,16 +6,18 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.contrib.gis.geos import Point
 from django.db import connection
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from geographiclib.geodesic import Geodesic
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from partners import openapi, services
-from partners.models import Kind
+from partners.models import Kind, Status
 from tests.factories import (
     PRIVATE_MARKERS,
     PartnerFactory,
@@ -305,6 +308,23 @@ def test_geojson_changes_when_a_partner_is_approved_or_renamed(client):
     services.approve_partner(partner=PartnerFactory(name="Nouvelle venue"), actor="test")
     approved = client.get("/api/v1/partners.geojson", headers={"if-none-match": renamed["ETag"]})
     assert "Nouvelle venue" in approved.content.decode()
+
+
+def test_geojson_is_modified_when_a_partner_leaves(client):
+    staying = PartnerFactory(approved=True, name="Reste")
+    leaving = PartnerFactory(approved=True, name="Part")
+    first = client.get("/api/v1/partners.geojson")
+
+    # HTTP dates count whole seconds: leave a little later.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        leaving.status = Status.WITHDRAWN  # as the venue's "leave the network" service does
+        leaving.save()
+    since = client.get(
+        "/api/v1/partners.geojson", headers={"if-modified-since": first["Last-Modified"]}
+    )
+
+    assert since.status_code == 200
+    assert [f["id"] for f in since.json()["features"]] == [staying.pk]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,9 @@ import re
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from gazetteer import communes
 from partners.models import Kind, Status
@@ -114,6 +117,32 @@ def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(cli
     assert unknown.status_code == 200
     assert "Aucune ville ni aucun code postal ne correspond à « Zzyzxville »" in unknown.text
     assert 'value="Zzyzxville"' in unknown.text
+
+
+def test_list_near_a_town_with_no_partner_says_so(client):
+    response = client.get("/en/lieux/", {"q": "Brest", "open_now": "on"})
+    assert response.status_code == 200
+    assert "Nearest to Brest (29)" in response.text
+    assert "No place matches this search." in response.text
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["q", "lat", "lon", "kind", "open_now", "step_free", "page"]),
+        st.one_of(
+            st.text(max_size=40),
+            st.floats().map(str),
+            st.sampled_from(["Paris", "75004", "97", "2A", "1", "on", "business", "-1", "99"]),
+        ),
+    )
+)
+def test_list_never_fails_whatever_the_parameters(client, params):
+    response = client.get("/lieux/", params)
+    assert response.status_code in {200, 400}
+    assert "<h1>" in response.text
 
 
 def test_list_in_french_by_default_and_english_under_en(client):
