@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 from geographiclib.geodesic import Geodesic
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import openapi, services
+from partners import api, openapi, services
 from partners.models import Kind, Status
 from tests.factories import (
     PRIVATE_MARKERS,
@@ -462,5 +463,23 @@ def test_openapi_describes_every_api_route(client):
     routes = {"/" + str(p.pattern).replace("<int:pk>", "{id}") for p in api_patterns}
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == routes
+    assert set(api.GEOJSON_FIELDS) <= set(openapi.PARTNER_PROPERTIES)
     for name in ("partners_geojson", "partners_nearest", "places", "openapi"):
         assert reverse(f"api:{name}") in document["paths"]
+
+
+def test_nearest_orders_by_the_spatial_index(client):
+    for i in range(5):
+        PartnerFactory(approved=True, location=Point(2.35 + i / 100, 48.85, srid=4326))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "limit": 2})
+    knn = next(q["sql"] for q in queries.captured_queries if " <-> " in q["sql"])
+    with connection.cursor() as cursor:
+        # A test table is tiny: forbid scanning and sorting it to see whether the index
+        # can give the order at all (it could not for ST_Distance).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + knn)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using partners_partner_location" in plan
+    assert "Order By: (location <-> " in plan

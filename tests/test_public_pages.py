@@ -232,6 +232,8 @@ def test_sticker_check_form_redirects_to_the_number(client):
     response = client.get("/verif/", {"number": " 75-00042 "})
     assert response.status_code == 302
     assert response["Location"] == "/verif/75-00042/"
+    spaced = client.get("/verif/", {"number": "971 00043"})
+    assert spaced["Location"] == "/verif/971-00043/"
     assert client.get("/verif/").status_code == 200
     bad = client.get("/en/verif/", {"number": "x" * 30})
     assert "looks like 75-00042" in bad.text
