@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
 from partners import openapi, public
@@ -26,21 +26,31 @@ from partners.models import Partner, Status
 # The compact subset of ``public.public_data`` the map needs for every partner.
 GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
 MAX_QUERY_LENGTH = 200
+CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def api_view(view):
-    """GET (and HEAD) only, open to every origin (CORS): the data is public. Labels,
-    errors and page links follow the client's Accept-Language (French by default)."""
+    """GET and HEAD (and CORS preflights), open to every origin: the data is public.
+    Labels, errors and page links follow the client's Accept-Language (French by default)."""
 
     @functools.wraps(view)
-    @require_safe
+    @require_http_methods(["GET", "HEAD", "OPTIONS"])
     def wrapper(request, *args, **kwargs):
+        if request.method == "OPTIONS":
+            # The preflight of a cross-origin request that revalidates or picks a language.
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+            return response
         language = translation.get_language_from_request(request)
         with translation.override(language):
             response = view(request, *args, **kwargs)
         response["Content-Language"] = language
         response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"
         return response
 
     return wrapper

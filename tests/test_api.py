@@ -17,10 +17,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import api, openapi, services
-from partners.models import Kind, Status
+from partners import api, openapi, public, services
+from partners.models import Kind, Partner, Status
 from tests.factories import (
     PRIVATE_MARKERS,
+    OpeningIntervalFactory,
     PartnerFactory,
     every_day,
     hidden_partners,
@@ -344,6 +345,21 @@ def test_api_is_open_to_every_origin_and_sets_no_cookie(client, url):
     assert not response.cookies
 
 
+def test_api_answers_cors_preflights(client):
+    response = client.options(
+        "/api/v1/partners.geojson",
+        headers={
+            "origin": "https://app.example",
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert "ETag" in client.get("/api/v1/partners.geojson")["Access-Control-Expose-Headers"]
+
+
 def test_api_refuses_writes(client):
     response = client.post(NEAREST, {"lat": 1, "lon": 1})
     assert response.status_code == 405
@@ -483,3 +499,39 @@ def test_nearest_orders_by_the_spatial_index(client):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan using partners_partner_location" in plan
     assert "Order By: (location <-> " in plan
+
+
+# Opening state (venue-local), as the API and the pages show it
+
+
+def _state_at(partner, iso):
+    partner = Partner.objects.prefetch_related("opening_intervals").get(pk=partner.pk)
+    is_open, change = public.opening_state(partner, datetime.datetime.fromisoformat(iso))
+    return is_open, change.isoformat() if change else None
+
+
+def test_opening_state_across_midnight_and_days_off():
+    bar = PartnerFactory(approved=True)
+    OpeningIntervalFactory(partner=bar, weekday=5, opens=datetime.time(18), closes=datetime.time(2))
+    # Friday 5 June 2026, 23:00 in Paris: open until Saturday 02:00, then closed till Friday.
+    assert _state_at(bar, "2026-06-05T23:00+02:00") == (True, "2026-06-06T02:00:00+02:00")
+    assert _state_at(bar, "2026-06-06T03:00+02:00") == (False, "2026-06-12T18:00:00+02:00")
+    always = PartnerFactory(approved=True)  # back-to-back intervals: never closes
+    every_day(always, "00:00", "12:00")
+    every_day(always, "12:00", "00:00")
+    assert _state_at(always, "2026-06-05T12:00+02:00") == (True, None)
+    never = PartnerFactory(approved=True)
+    assert _state_at(never, "2026-06-05T12:00+02:00") == (False, None)
+
+
+def test_opening_state_is_read_in_the_venues_zone():
+    noumea = PartnerFactory(
+        approved=True, department="988", postcode="98800", location=Point(166.45, -22.27)
+    )
+    every_day(noumea, "08:00", "17:00")
+    # 23:00 UTC is 10:00 the next day in Nouméa (UTC+11).
+    assert _state_at(noumea, "2026-06-05T23:00+00:00") == (True, "2026-06-06T17:00:00+11:00")
+    assert (
+        Partner.objects.open_at(datetime.datetime.fromisoformat("2026-06-05T23:00+00:00")).get()
+        == noumea
+    )
