@@ -11,7 +11,7 @@ import json
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.db.models import Count, F, FloatField, Func, Max, Q
+from django.db.models import F, FloatField, Func, Max
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
 from partners import openapi, public
-from partners.models import Partner, Status
+from partners.models import Partner
 
 # The compact subset of ``public.public_data`` the map needs for every partner.
 GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
@@ -81,7 +81,7 @@ def public_points():
     )
 
 
-def _geojson_bodies() -> tuple[bytes, bytes]:
+def _geojson_gzipped() -> bytes:
     features = [
         {
             "type": "Feature",
@@ -96,31 +96,29 @@ def _geojson_bodies() -> tuple[bytes, bytes]:
         ensure_ascii=False,
         separators=(",", ":"),
     ).encode()
-    return body, gzip.compress(body, compresslevel=6, mtime=0)
+    return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 @api_view
 def partners_geojson(request):
-    # Every partner ever approved (it has a sticker number), so that a departure moves
-    # the time forward too: any approval, edit or departure changes the version, which
-    # names one exact body: strong ETags, and a cache that never goes stale.
-    version = Partner.objects.filter(sticker_number__isnull=False).aggregate(
-        count=Count("id", filter=Q(status=Status.APPROVED)), last=Max("updated_at")
-    )
-    last_modified = version["last"] or EPOCH
-    tag = f"{version['count']}-{last_modified.timestamp():.6f}"
+    # Any approval, edit or departure moves the latest update of some partner (both
+    # read from an index), so the version names one exact body: strong ETags, and a
+    # cache that never goes stale. New applications move it too, harmlessly.
+    count = Partner.objects.public().count()
+    last_modified = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
+    tag = f"{count}-{last_modified.timestamp():.6f}"
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     etag = f'"{tag}-gz"' if use_gzip else f'"{tag}"'
     last_modified_ts = int(last_modified.timestamp())
 
     response = get_conditional_response(request, etag=etag, last_modified=last_modified_ts)
     if response is None:
-        key = f"partners.geojson:{tag}"
-        bodies = cache.get(key)
-        if bodies is None:
-            bodies = _geojson_bodies()
-            cache.set(key, bodies, timeout=None)
-        response = HttpResponse(bodies[1] if use_gzip else bodies[0])
+        key = f"partners.geojson.gz:{tag}"
+        compressed = cache.get(key)
+        if compressed is None:
+            compressed = _geojson_gzipped()
+            cache.set(key, compressed, timeout=None)
+        response = HttpResponse(compressed if use_gzip else gzip.decompress(compressed))
         response["Content-Type"] = "application/geo+json"
         if use_gzip:
             response["Content-Encoding"] = "gzip"

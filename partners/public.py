@@ -226,13 +226,14 @@ class ListSearchForm(NearestForm):
 
 
 class ByDistance:
-    """A search ranked by distance, sliced page by page for Django's Paginator."""
+    """The ``cap`` nearest of a search, sliced page by page for Django's Paginator."""
 
-    def __init__(self, partners, point: Point):
-        self.partners, self.point = partners, point
+    def __init__(self, partners, point: Point, *, cap: int):
+        self.partners, self.point, self.cap = partners, point, cap
 
     def count(self) -> int:
-        return self.partners.count()
+        # Counting stops at the cap: "open now" is checked partner by partner.
+        return self.partners.order_by()[: self.cap].count()
 
     def __len__(self) -> int:
         return self.count()

@@ -13,6 +13,8 @@ from partners import public, territories
 from partners.models import OpeningInterval, Partner, Status
 
 PER_PAGE = 20
+# Ten pages: enough to find a place nearby, and counting further would cost every visitor.
+MAX_RESULTS = 200
 
 
 def home(request):
@@ -62,10 +64,11 @@ def partner_list(request):
     if context.get("place_not_found"):
         results = Partner.objects.none()
     elif point:
-        results = public.ByDistance(partners, point)
+        results = public.ByDistance(partners, point, cap=MAX_RESULTS)
     else:
-        results = partners.order_by("department", "city", "name", "id")
+        results = partners.order_by("department", "city", "name", "id")[:MAX_RESULTS]
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    context["capped"] = page.paginator.count == MAX_RESULTS
     _with_opening_state(page.object_list, now)
     query = request.GET.copy()
     query.pop("page", None)

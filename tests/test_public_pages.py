@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from gazetteer import communes
+from partners import views
 from partners.models import Kind, Status
 from tests.factories import (
     PRIVATE_MARKERS,
@@ -298,3 +299,14 @@ def test_public_pages_set_no_cookie(client):
     partner = PartnerFactory(approved=True)
     for url in ("/lieux/?q=Paris", f"/lieux/{partner.pk}/", "/verif/", "/aide/", "/en/a-propos/"):
         assert not client.get(url).cookies
+
+
+def test_list_shows_at_most_ten_pages(client, monkeypatch):
+    _lyon_partners(25)
+    monkeypatch.setattr(views, "MAX_RESULTS", 22)
+    near = client.get("/en/lieux/", {"q": "Lyon", "page": 2})
+    everywhere = client.get("/en/lieux/", {"page": 2})
+    assert "The 22 nearest places" in near.text
+    assert len(_listed_ids(near)) == 2
+    assert "The first 22 places" in everywhere.text
+    assert len(_listed_ids(everywhere)) == 2
