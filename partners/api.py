@@ -176,5 +176,10 @@ def places_search(request):
 
 
 @api_view
+def not_found(request, unknown):
+    return error(_("No such address in the API: see /api/v1/openapi.json."), status=404)
+
+
+@api_view
 def openapi_document(request):
     return json_response(openapi.document(request))

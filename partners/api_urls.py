@@ -10,4 +10,6 @@ urlpatterns = [
     path("api/v1/partners/<int:pk>", api.partner_detail, name="partner_detail"),
     path("api/v1/places", api.places_search, name="places"),
     path("api/v1/openapi.json", api.openapi_document, name="openapi"),
+    # Last: any other /api/v1/ address is a JSON 404, not an HTML page.
+    path("api/v1/<path:unknown>", api.not_found, name="not_found"),
 ]

@@ -262,6 +262,23 @@ def test_partner_detail_adds_hours_and_charter_version(client):
     assert set(data) == set(openapi.PARTNER_PROPERTIES) | set(openapi.DETAIL_PROPERTIES)
 
 
+@pytest.mark.parametrize("url", ["/api/v1/partners/abc", "/api/v1/nothing", "/api/v1/partners/1/x"])
+def test_unknown_api_addresses_answer_404_json(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "openapi.json" in response.json()["error"]
+
+
+@hypothesis_settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=60))
+def test_places_never_fails_whatever_the_query(client, q):
+    response = client.get("/api/v1/places", {"q": q})
+    assert response.status_code in {200, 400}
+    assert isinstance(response.json(), list) or response.json()["error"]
+
+
 def test_unknown_partner_id_answers_404_json_in_the_clients_language(client):
     response = client.get("/api/v1/partners/99999999999999999999999")
     assert response.status_code == 404
@@ -476,7 +493,11 @@ def test_places_fall_back_to_the_gazetteer_when_the_geocoder_fails(client, setti
 def test_openapi_describes_every_api_route(client):
     document = client.get("/api/v1/openapi.json").json()
     api_patterns = get_resolver().url_patterns[1].url_patterns
-    routes = {"/" + str(p.pattern).replace("<int:pk>", "{id}") for p in api_patterns}
+    routes = {
+        "/" + str(p.pattern).replace("<int:pk>", "{id}")
+        for p in api_patterns
+        if p.name != "not_found"
+    }
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == routes
     assert set(api.GEOJSON_FIELDS) <= set(openapi.PARTNER_PROPERTIES)
