@@ -337,3 +337,9 @@ JOIN_RATE_LIMIT = env_int("JOIN_RATE_LIMIT", 5)
 LINK_REQUEST_RATE_LIMIT = env_int("LINK_REQUEST_RATE_LIMIT", 5)
 LOCATE_RATE_LIMIT = env_int("LOCATE_RATE_LIMIT", 60)
 RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 3600)
+# Public search and pages (README, "Settings").
+# Full-address search: a geocoder speaking the Base Adresse Nationale's JSON, e.g.
+# https://api-adresse.data.gouv.fr/search/ ; empty: towns and postcodes only, offline.
+GEOCODER_URL = env_str("GEOCODER_URL")
+# Where the "Quitter" button and the Esc key send the visitor: a neutral site.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://meteofrance.com/")

@@ -237,6 +237,8 @@ class Partner(models.Model):
         indexes = [
             models.Index(fields=["status", "department"]),
             models.Index(fields=["status", "status_changed_at"]),
+            # The public GeoJSON's version: the latest change to any partner, at once.
+            models.Index(fields=["updated_at"]),
         ]
         constraints = [
             models.CheckConstraint(

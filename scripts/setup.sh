@@ -2,7 +2,7 @@
 # Installs what the project needs on a Debian or Ubuntu machine, then the virtualenv.
 # Idempotent and quick when everything is there. Usage: scripts/setup.sh [--test]
 #   --test  also installs what the test suite needs (Chromium for browser tests,
-#           ZBar to decode the stickers' QR codes, Redis for the shared-cache test).
+#           ZBar to decode QR codes, Redis for the shared-cache test, gettext).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
