@@ -209,3 +209,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Staff vetting: yearly re-confirmation of partners, and reports from the public.
+RECONFIRMATION_INTERVAL_DAYS = env_int("RECONFIRMATION_INTERVAL_DAYS", 365)
+RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
+# How long a re-confirmation link stays valid, from the email.
+RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
+REPORTS_PER_HOUR_PER_IP = env_int("REPORTS_PER_HOUR_PER_IP", 5)

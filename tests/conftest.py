@@ -51,3 +51,25 @@ def page(chromium, live_server):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
+
+
+# Staff vetting: users of the admin.
+
+
+@pytest.fixture
+def make_reviewer(django_user_model):
+    """A staff user in the "Reviewer" group, limited to ``departments`` when given."""
+    from django.contrib.auth.models import Group
+
+    from partners.models import ReviewerScope
+
+    def make(username="reviewer", departments=None):
+        user = django_user_model.objects.create_user(
+            username=username, password="correct horse battery staple", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name="Reviewer"))
+        if departments is not None:
+            ReviewerScope.objects.create(user=user, departments=departments)
+        return user
+
+    return make
