@@ -33,7 +33,7 @@ def _over_report_limit(request) -> bool:
 
 def report(request, pk):
     partner = get_object_or_404(Partner.objects.public(), pk=pk)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         if form.is_robot:
@@ -75,7 +75,11 @@ def reconfirm(request, token):
         return render(request, "partners/reconfirm_invalid.html", {"partner": partner}, status=400)
     charter = Charter.current()
     charter_changed = partner.charter_id != charter.pk
-    form = ReconfirmForm(request.POST or None, charter=charter, charter_changed=charter_changed)
+    form = ReconfirmForm(
+        request.POST if request.method == "POST" else None,
+        charter=charter,
+        charter_changed=charter_changed,
+    )
     if request.method == "POST" and form.is_valid():
         services.reconfirm_partner(partner=partner, charter=charter)
         return redirect("partners:reconfirm_done")
