@@ -39,6 +39,9 @@ from partners.models import (
     Status,
 )
 
+admin.site.site_header = _("En lieu sûr – staff")
+admin.site.site_title = _("En lieu sûr – staff")
+
 NEARBY_METRES = 1000
 DUPLICATE_METRES = 50
 SIMILAR_NAME_RATIO = 0.6
@@ -329,7 +332,6 @@ class PartnerAdmin(LeafletGeoAdmin):
         "name",
         "kind",
         "city",
-        "postcode",
         "department",
         "status",
         "age",

@@ -73,7 +73,10 @@ def reconfirm(request, token):
         return render(request, "partners/reconfirm_invalid.html", status=400)
     if partner.status != Status.APPROVED:
         return render(request, "partners/reconfirm_invalid.html", {"partner": partner}, status=400)
-    charter = Charter.current()
+    # Without a published charter (never in production), the one the venue signed.
+    charter = Charter.current() or partner.charter
+    if charter is None:
+        return render(request, "partners/reconfirm_invalid.html", {"partner": partner}, status=400)
     charter_changed = partner.charter_id != charter.pk
     form = ReconfirmForm(
         request.POST if request.method == "POST" else None,
