@@ -256,9 +256,7 @@ def _jsonable(value):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "pk"):
-        return str(value)
-    return str(value)
+    return str(value)  # phone numbers, model instances
 
 
 def _hours(partner: Partner) -> str:
@@ -275,6 +273,7 @@ def describe_event(event: PartnerEvent) -> str:
     verbose = {
         f.name: f.verbose_name for f in Partner._meta.get_fields() if hasattr(f, "verbose_name")
     }
+    verbose["opening_hours"] = OpeningInterval._meta.verbose_name_plural
     return "; ".join(
         f"{verbose.get(field, field)}: {before if before not in (None, '') else '∅'} → "
         f"{after if after not in (None, '') else '∅'}"
@@ -528,6 +527,7 @@ class PartnerAdmin(LeafletGeoAdmin):
             ]
             for name in fields
         }
+        # The inlines are saved after this: their "before" is read now.
         request._partner_hours = _hours(obj) if change else ""
         super().save_model(request, obj, form, change)
 

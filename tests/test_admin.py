@@ -5,9 +5,12 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from partners import services
 from partners.models import OpeningInterval, Partner, PartnerEvent, Status
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 
@@ -511,8 +514,6 @@ def test_limited_reviewer_cannot_move_a_partner_out_of_their_departements(client
 
 
 def test_limited_reviewer_sees_only_their_history_and_reports(client, make_reviewer):
-    from partners import services
-
     client.force_login(make_reviewer(departments=["69"]))
     lyon = PartnerFactory(department="69", postcode="69001", approved=True)
     paris = PartnerFactory(approved=True)
@@ -610,3 +611,20 @@ def test_no_sticker_for_a_partner_that_is_not_approved(admin_client):
     partner = PartnerFactory()
     url = reverse("admin:partners_partner_sticker_pdf", args=[partner.pk])
     assert admin_client.get(url).status_code == 404
+
+
+# No N+1 queries in the lists.
+
+
+@pytest.mark.parametrize(
+    "url", [CHANGELIST + "?status=all", reverse("admin:partners_partnerevent_changelist")]
+)
+def test_lists_run_the_same_number_of_queries_for_5_or_50_partners(admin_client, url):
+    def queries_with(count):
+        for partner in PartnerFactory.create_batch(count - Partner.objects.count()):
+            services.reject_partner(partner=partner, by=None, reason="Doublon")
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured)
+
+    assert queries_with(5) == queries_with(50)

@@ -1,4 +1,5 @@
 import datetime
+import io
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from partners import services
 from partners.models import Charter, PartnerEvent, Status
 from tests.factories import PartnerFactory
 
@@ -18,7 +20,7 @@ APPROVED_AT = datetime.datetime(2025, 11, 10, 9, 0, tzinfo=PARIS)
 
 def send(capture):
     with capture(execute=True):
-        call_command("send_reconfirmations", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("send_reconfirmations", stdout=io.StringIO())
 
 
 def link_in(message) -> str:
@@ -142,8 +144,6 @@ def test_a_tampered_or_expired_link_is_refused_clearly(
 
 
 def test_a_suspended_partner_cannot_reconfirm(client, partner, django_capture_on_commit_callbacks):
-    from partners import services
-
     asked = APPROVED_AT + datetime.timedelta(days=366)
     with time_machine.travel(asked, tick=False):
         send(django_capture_on_commit_callbacks)
