@@ -216,3 +216,5 @@ RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
 # How long a re-confirmation link stays valid, from the email.
 RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
 REPORTS_PER_HOUR_PER_IP = env_int("REPORTS_PER_HOUR_PER_IP", 5)
+# Where venues write to the team: emails come from a no-reply address.
+STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")

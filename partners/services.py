@@ -74,7 +74,9 @@ def _log(*, partner, by=None, actor="", reason="", changes) -> PartnerEvent:
 
 def _email_venue(partner: Partner, template: str, **context) -> None:
     emails.send(
-        template=template, to=[partner.contact_email], context={"partner": partner, **context}
+        template=template,
+        to=[partner.contact_email],
+        context={"partner": partner, "contact": settings.STAFF_CONTACT_EMAIL, **context},
     )
 
 

@@ -64,19 +64,28 @@ def report_thanks(request, pk):
     return render(request, "partners/report_thanks.html", {"partner": partner})
 
 
+def _invalid_link(request, partner=None):
+    return render(
+        request,
+        "partners/reconfirm_invalid.html",
+        {"partner": partner, "contact": settings.STAFF_CONTACT_EMAIL},
+        status=400,
+    )
+
+
 def reconfirm(request, token):
     try:
         partner = Partner.objects.select_related("charter").get(
             pk=reconfirmation.partner_pk_from(token)
         )
     except (signing.BadSignature, Partner.DoesNotExist):
-        return render(request, "partners/reconfirm_invalid.html", status=400)
+        return _invalid_link(request)
     if partner.status != Status.APPROVED:
-        return render(request, "partners/reconfirm_invalid.html", {"partner": partner}, status=400)
+        return _invalid_link(request, partner)
     # Without a published charter (never in production), the one the venue signed.
     charter = Charter.current() or partner.charter
     if charter is None:
-        return render(request, "partners/reconfirm_invalid.html", {"partner": partner}, status=400)
+        return _invalid_link(request, partner)
     charter_changed = partner.charter_id != charter.pk
     form = ReconfirmForm(
         request.POST if request.method == "POST" else None,
@@ -89,7 +98,13 @@ def reconfirm(request, token):
     return render(
         request,
         "partners/reconfirm.html",
-        {"partner": partner, "charter": charter, "charter_changed": charter_changed, "form": form},
+        {
+            "partner": partner,
+            "charter": charter,
+            "charter_changed": charter_changed,
+            "form": form,
+            "contact": settings.STAFF_CONTACT_EMAIL,
+        },
     )
 
 

@@ -37,8 +37,10 @@ def test_report_form_by_keyboard_is_accessible_and_lands_in_the_admin(page):
 
 
 def test_reconfirmation_page_is_accessible(page):
-    # transaction=True empties the tables, the first charter included.
-    charter = Charter.objects.create(version=1, text="Accueillir.", published_on="2026-01-01")
+    # transaction=True empties the tables after each test, the first charter included.
+    charter, _ = Charter.objects.get_or_create(
+        version=1, defaults={"text": "Accueillir.", "published_on": "2026-01-01"}
+    )
     partner = PartnerFactory(approved=True, charter=charter)
     page.goto(reconfirmation.url_path(partner))
     assert axe_violations(page) == []
