@@ -91,6 +91,11 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
     if partner.status == Status.APPROVED:
         return partner
     _allow(partner, _("Approval"), {Status.PENDING, Status.REJECTED, Status.SUSPENDED})
+    if partner.location is None:
+        raise DecisionRefused(
+            _("“%(partner)s” has no location yet: place its pin on the map before approving it.")
+            % {"partner": partner}
+        )
     now = timezone.now()
     _record(partner=partner, to_status=Status.APPROVED, by=by, actor=actor, reason=reason)
     if not partner.sticker_number:

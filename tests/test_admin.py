@@ -353,6 +353,17 @@ def test_mark_sticker_sent_records_the_date(admin_client, django_capture_on_comm
     assert partner.sticker_number in mail.outbox[0].body
 
 
+def test_an_application_without_a_pin_is_not_approved_and_says_why(admin_client):
+    partner = PartnerFactory(location=None)
+    response = admin_client.post(decide_url(partner, "approve"), {"reason": ""}, follow=True)
+    assert response.status_code == 200
+    partner.refresh_from_db()
+    assert partner.status == Status.PENDING
+    assert partner.sticker_number is None
+    assert str(partner) in response.text
+    assert not mail.outbox
+
+
 def test_unknown_decision_is_404(admin_client):
     assert admin_client.get(decide_url(PartnerFactory(), "delete")).status_code == 404
 
