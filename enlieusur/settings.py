@@ -343,3 +343,11 @@ RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 3600)
 GEOCODER_URL = env_str("GEOCODER_URL")
 # Where the "Quitter" button and the Esc key send the visitor: a neutral site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://meteofrance.com/")
+# Staff vetting: yearly re-confirmation of partners, and reports from the public.
+RECONFIRMATION_INTERVAL_DAYS = env_int("RECONFIRMATION_INTERVAL_DAYS", 365)
+RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
+# How long a re-confirmation link stays valid, from the email.
+RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
+REPORTS_PER_HOUR_PER_IP = env_int("REPORTS_PER_HOUR_PER_IP", 5)
+# Where venues write to the team: emails come from a no-reply address.
+STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")

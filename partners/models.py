@@ -376,3 +376,79 @@ class PartnerEvent(models.Model):
         if self.to_status:
             return f"{self.at:%Y-%m-%d %H:%M} {self.from_status or '∅'} → {self.to_status}"
         return f"{self.at:%Y-%m-%d %H:%M} {_('edit')}"
+
+
+# Staff vetting: reports from the public and reviewers' territories.
+
+
+class ReportReason(models.TextChoices):
+    CLOSED = "closed", _("The venue has closed")
+    MOVED = "moved", _("The venue has moved")
+    STICKER_MISSING = "sticker_missing", _("The sticker is missing")
+    CHARTER_BREACHED = "charter_breached", _("The venue did not honour the charter")
+    OTHER = "other", _("Something else")
+
+
+class ReportQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.filter(resolved_at__isnull=True)
+
+
+class Report(models.Model):
+    """A problem with a partner reported by a member of the public (anonymous)."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.DB_CASCADE, related_name="reports", verbose_name=_("partner")
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["resolved_at", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="report_reason_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} – {self.get_reason_display()}"
+
+
+class ReviewerScope(models.Model):
+    """Limits a staff user to some départements; a user without one sees them all."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reviewer_scope",
+        verbose_name=_("user"),
+    )
+    departments = ArrayField(
+        models.CharField(max_length=3, choices=territories.DEPARTMENT_CHOICES),
+        verbose_name=_("départements"),
+        help_text=_("The reviewer sees and decides on these départements only."),
+    )
+
+    class Meta:
+        verbose_name = _("reviewer's départements")
+        verbose_name_plural = _("reviewers' départements")
+
+    def __str__(self):
+        return f"{self.user}: {', '.join(self.departments)}"

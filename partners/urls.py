@@ -1,7 +1,7 @@
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
-from partners import join_views, views
+from partners import join_views, vetting_views, views
 
 app_name = "partners"
 
@@ -36,4 +36,9 @@ urlpatterns = [
         name="help",
     ),
     path("a-propos/", TemplateView.as_view(template_name="partners/about.html"), name="about"),
+    # Staff vetting: reports from the public, the venue's yearly re-confirmation.
+    path("lieux/<int:pk>/signaler/", vetting_views.report, name="report"),
+    path("lieux/<int:pk>/signaler/merci/", vetting_views.report_thanks, name="report_thanks"),
+    path("mon-lieu/reconfirmer/merci/", vetting_views.reconfirm_done, name="reconfirm_done"),
+    path("mon-lieu/reconfirmer/<str:token>/", vetting_views.reconfirm, name="reconfirm"),
 ]

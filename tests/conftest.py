@@ -113,3 +113,25 @@ def admin_client(client, admin_user):
 
     staff.verified_login(client, admin_user)
     return client
+
+
+# Staff vetting: users of the admin.
+
+
+@pytest.fixture
+def make_reviewer(django_user_model):
+    """A staff user in the "Reviewer" group, limited to ``departments`` when given."""
+    from django.contrib.auth.models import Group
+
+    from partners.models import ReviewerScope
+
+    def make(username="reviewer", departments=None):
+        user = django_user_model.objects.create_user(
+            username=username, password="correct horse battery staple", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name="Reviewer"))
+        if departments is not None:
+            ReviewerScope.objects.create(user=user, departments=departments)
+        return user
+
+    return make

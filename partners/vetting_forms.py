@@ -1,0 +1,54 @@
+"""Forms of the public "report a problem" page and the venue's yearly re-confirmation."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import ReportReason
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is the problem?"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
+    message = forms.CharField(
+        label=_("Details (optional)"),
+        help_text=_("Do not write your name or contact details: reports are anonymous."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=2000,
+    )
+    # A field people never see: robots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("message", "").strip():
+            self.add_error("message", _("Please describe the problem."))
+        return cleaned
+
+    @property
+    def is_robot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+
+class ReconfirmForm(forms.Form):
+    confirm = forms.BooleanField(required=True)
+
+    def __init__(self, *args, charter, charter_changed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if charter_changed:
+            label = _(
+                "We have read the charter, version %(version)s, accept it and will honour it."
+            ) % {"version": charter.version}
+        else:
+            label = _("We still honour the charter, version %(version)s.") % {
+                "version": charter.version
+            }
+        self.fields["confirm"].label = label
+        self.fields["confirm"].error_messages["required"] = _(
+            "Please tick the box to confirm your commitment."
+        )

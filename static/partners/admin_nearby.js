@@ -1,0 +1,23 @@
+// The partner's change page: the partners within 1 km as circles on the location
+// widget's map, beside the application's own (draggable) pin. Their list is in the
+// page too, so the map only adds the picture.
+(function () {
+  "use strict";
+  window.addEventListener("map:init", function (event) {
+    var data = document.getElementById("nearby-partners");
+    if (!data) {
+      return;
+    }
+    var map = event.detail.map;
+    JSON.parse(data.textContent).forEach(function (partner) {
+      L.circleMarker([partner.lat, partner.lon], {
+        radius: 7,
+        color: partner.approved ? "#0b5e6b" : "#b35c00",
+        weight: 2,
+        fillOpacity: 0.35
+      })
+        .bindTooltip(partner.name + " (" + partner.status + ")")
+        .addTo(map);
+    });
+  });
+})();

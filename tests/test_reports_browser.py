@@ -1,0 +1,51 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from partners import reconfirmation
+from partners.models import Charter, Report
+from tests.factories import PartnerFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR, "static", "vendor", "axe-core", "axe.min.js").read_text()
+
+
+def axe_violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})"
+    )
+    return [v["id"] for v in result["violations"]]
+
+
+def test_report_form_by_keyboard_is_accessible_and_lands_in_the_admin(page):
+    partner = PartnerFactory(approved=True, name="Café Lumière")
+    page.goto(f"/lieux/{partner.pk}/signaler/")
+    assert axe_violations(page) == []
+
+    page.keyboard.press("Tab")  # skip link
+    page.get_by_label("Le lieu a déménagé").check()
+    page.get_by_label(re.compile("Précisions")).fill("Rue voisine")
+    page.get_by_role("button", name="Envoyer le signalement").click()
+
+    page.wait_for_selector("h1:has-text('Merci')")
+    report = Report.objects.get()
+    assert (report.partner, report.reason, report.message) == (partner, "moved", "Rue voisine")
+
+
+def test_reconfirmation_page_is_accessible(page):
+    # transaction=True empties the tables after each test, the first charter included.
+    charter, _ = Charter.objects.get_or_create(
+        version=1, defaults={"text": "Accueillir.", "published_on": "2026-01-01"}
+    )
+    partner = PartnerFactory(approved=True, charter=charter)
+    page.goto(reconfirmation.url_path(partner))
+    assert axe_violations(page) == []
+    page.get_by_label(re.compile("Nous respectons toujours la charte")).check()
+    page.get_by_role("button", name="Je confirme").click()
+    page.wait_for_selector("h1:has-text('Merci')")
+    partner.refresh_from_db()
+    assert partner.reconfirmed_at is not None
