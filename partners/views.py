@@ -1,21 +1,21 @@
-from django.conf import settings
 from django.shortcuts import render
 from django.views.generic import DetailView
 
 from partners import territories
-from partners.models import Partner
+from partners.maps import home_map_config
+from partners.models import KindGroup, Partner
 
 
 def home(request):
-    map_config = {
-        "tileUrl": settings.TILE_URL,
-        "tileAttribution": settings.TILE_ATTRIBUTION,
-        "territories": {
-            code: {"name": str(t.name), "centre": t.centre, "zoom": t.zoom}
-            for code, t in territories.TERRITORIES.items()
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "map_config": home_map_config(),
+            "territories": territories.TERRITORIES.values(),
+            "kind_groups": KindGroup.choices,
         },
-    }
-    return render(request, "partners/home.html", {"map_config": map_config})
+    )
 
 
 class PartnerDetailView(DetailView):
