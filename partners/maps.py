@@ -27,9 +27,8 @@ def home_map_config() -> dict:
         "tileAttribution": settings.TILE_ATTRIBUTION,
         "dataTileUrl": tile.removesuffix("0/0/0.json") + "{z}/{x}/{y}.json",
         "detailUrl": detail.removesuffix("0/") + "{id}/",
-        # The public API (partners/api.py): nearest partners and the gazetteer.
-        "nearestUrl": "/api/v1/partners/nearest",
-        "placesUrl": "/api/v1/places",
+        "nearestUrl": reverse("api:partners_nearest"),
+        "placesUrl": reverse("api:places"),
         "territories": {
             code: {"name": str(t.name), "centre": t.centre, "zoom": t.zoom}
             for code, t in territories.TERRITORIES.items()
