@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import timezone
 
-from partners.models import Charter, Partner
-from tests.factories import PartnerFactory
+from partners.models import Charter, Kind, Partner
+from tests.factories import PartnerFactory, every_day
 from tests.test_tiles import tile_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -141,3 +142,180 @@ def test_without_javascript_the_search_form_leads_to_the_list(chromium, live_ser
     assert page.get_by_role("link", name="liste").get_attribute("href") == "/lieux/"
     assert page.locator("#locate").is_hidden()
     context.close()
+
+
+# "Locate me", search and filters, against the real nearest and places APIs.
+
+LYON = (45.76769, 4.83537)
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+def _hours(partner, *, open_now: bool) -> None:
+    """Every day, open from two hours ago to two hours ahead (or closed until three
+    hours ahead), in the venue's time zone, so the test holds at any time of day."""
+    local = timezone.now().astimezone(partner.zone)
+    if open_now:
+        opens, closes = local - datetime.timedelta(hours=2), local + datetime.timedelta(hours=2)
+    else:
+        opens, closes = local + datetime.timedelta(hours=3), local + datetime.timedelta(hours=5)
+    every_day(partner, opens.strftime("%H:%M"), closes.strftime("%H:%M"))
+
+
+def _near(metres_north: float, lat_lon=LYON) -> Point:
+    return Point(lat_lon[1], lat_lon[0] + metres_north / 111_200, srid=4326)
+
+
+@pytest.fixture
+def lyon_partners():
+    """North of Lyon's centre, by distance: a closed shop at 300 m, an open step-free
+    library at 600 m, an open pharmacy at 1 km, the markup-named venue at 1.5 km; a
+    pending café at 100 m and an open library in Marseille."""
+    shop = PartnerFactory(
+        approved=True, name="Boulangerie fermée", kind=Kind.SHOP, location=_near(300)
+    )
+    library = PartnerFactory(
+        approved=True,
+        name="Médiathèque ouverte",
+        kind=Kind.LIBRARY,
+        step_free=True,
+        phone="+33472000000",
+        address="2 rue de la République",
+        postcode="69001",
+        city="Lyon",
+        location=_near(600),
+    )
+    pharmacy = PartnerFactory(
+        approved=True, name="Pharmacie ouverte", kind=Kind.PHARMACY, location=_near(1000)
+    )
+    markup = PartnerFactory(
+        approved=True, name=XSS_NAME, kind=Kind.BAR_RESTAURANT, location=_near(1500)
+    )
+    marseille = PartnerFactory(
+        approved=True,
+        name="Bibliothèque de Marseille",
+        kind=Kind.LIBRARY,
+        department="13",
+        postcode="13001",
+        city="Marseille",
+        location=_near(200, (43.2976, 5.36943)),
+    )
+    PartnerFactory(name="Café en attente", location=_near(100))
+    _hours(shop, open_now=False)
+    for partner in (library, pharmacy, markup, marseille):
+        _hours(partner, open_now=True)
+
+
+def result_names(page) -> list[str]:
+    return page.locator("#results > li h3").all_inner_texts()
+
+
+def wait_for_results(page, text: str) -> None:
+    page.wait_for_function(
+        "text => document.getElementById('results-status').textContent.includes(text)", arg=text
+    )
+
+
+def test_locate_me_lists_the_nearest_open_first_from_a_rounded_position(page, lyon_partners):
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 45.767731, "longitude": 4.835416})
+    open_home(page)
+
+    with page.expect_request(re.compile(r"/api/v1/partners/nearest\?")) as nearest:
+        page.get_by_role("button", name="Me localiser").click()
+    wait_for_results(page, "lieux sûrs près de votre position")
+
+    # Rounded to about 100 m before it leaves the browser.
+    assert "lat=45.768&lon=4.835&" in nearest.value.url
+    assert result_names(page) == [
+        "Médiathèque ouverte",
+        "Pharmacie ouverte",
+        XSS_NAME,
+        "Bibliothèque de Marseille",
+        "Boulangerie fermée",
+    ]
+    first = page.locator("#results > li").first
+    # 570 m from the rounded position (600 m from the real one).
+    assert re.search(r"Bibliothèque · à 570\sm · Accès de plain-pied", first.inner_text())
+    assert "2 rue de la République, 69001 Lyon" in first.inner_text()
+    assert re.search(r"Ouvert jusqu’à \d\d:\d\d", first.inner_text())
+    assert first.get_by_role("link", name="Appeler le +33472000000").get_attribute("href") == (
+        "tel:+33472000000"
+    )
+    osm = first.get_by_role("link", name="Itinéraire (OpenStreetMap)").get_attribute("href")
+    assert osm.startswith("https://www.openstreetmap.org/directions?")
+    assert "to=45.773086%2C4.83537" in osm
+    assert (
+        first.get_by_role("link", name="Ouvrir dans mon application de cartes")
+        .get_attribute("href")
+        .startswith("geo:45.773086,4.83537?q=")
+    )
+    closed = page.locator("#results > li").last
+    assert re.search(r"Fermé, ouvre (\w+ )?\d\d:\d\d", closed.inner_text())
+    assert page.locator(".result-marker").count() == 5
+    assert page.locator("#results img").count() == 0
+    assert page.dialogs == []
+
+
+def test_open_now_toggle_and_filters_narrow_the_list(page, lyon_partners):
+    open_home(page)
+    page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+    wait_for_results(page, "5 lieux sûrs près de Lyon")
+
+    page.get_by_label("Ouverts maintenant uniquement").check()
+    wait_for_results(page, "4 lieux sûrs près de Lyon")
+    assert "Boulangerie fermée" not in result_names(page)
+
+    page.get_by_label("Type de lieu").select_option(label="Service public")
+    wait_for_results(page, "2 lieux sûrs près de Lyon")
+    assert result_names(page) == ["Médiathèque ouverte", "Bibliothèque de Marseille"]
+
+    page.get_by_label("Accès de plain-pied uniquement").check()
+    wait_for_results(page, "1 lieu sûr près de Lyon")
+    assert result_names(page) == ["Médiathèque ouverte"]
+
+    page.get_by_label("Type de lieu").select_option(label="École ou université")
+    wait_for_results(page, "Aucun lieu sûr près de Lyon ne correspond à ces filtres.")
+    assert result_names(page) == []
+
+
+def test_search_by_postcode_recentres_on_the_town(page, lyon_partners):
+    open_home(page)
+    page.get_by_role("searchbox", name="Ville ou code postal").fill("13001")
+    page.keyboard.press("Enter")
+    wait_for_results(page, "près de Marseille")
+
+    assert result_names(page)[0] == "Bibliothèque de Marseille"
+    page.wait_for_selector("#map[data-ready]")
+    assert page.locator('.result-marker[title="1. Bibliothèque de Marseille"]').is_visible()
+
+
+def test_unknown_place_says_so_and_keeps_what_was_typed(page, lyon_partners):
+    open_home(page)
+    page.get_by_role("searchbox", name="Ville ou code postal").fill("Zzyzx-sur-Mer")
+    page.keyboard.press("Enter")
+
+    wait_for_results(page, "Aucune ville ni aucun code postal ne correspond à « Zzyzx-sur-Mer ».")
+    assert (
+        page.get_by_role("searchbox", name="Ville ou code postal").input_value() == "Zzyzx-sur-Mer"
+    )
+
+
+def test_refused_geolocation_points_to_the_search(page, lyon_partners):
+    open_home(page)  # no permission granted: the browser refuses
+
+    page.get_by_role("button", name="Me localiser").click()
+
+    wait_for_results(page, "Cherchez plutôt une ville ou un code postal.")
+
+
+def test_home_page_with_results_has_no_axe_violations(page, lyon_partners):
+    open_home(page)
+    page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
+    page.keyboard.press("Enter")
+    wait_for_results(page, "près de Lyon")
+
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))")
+
+    assert violations == []

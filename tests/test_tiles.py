@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from partners import services, tiles
 from partners.models import Partner, Status
-from tests.factories import PartnerFactory
+from tests.factories import PRIVATE_MARKERS, PartnerFactory, hidden_partners, private_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -85,22 +85,17 @@ def test_a_tile_with_few_partners_lists_them_with_public_fields_only(client):
     assert "Camille" not in get_tile(client, 10, x, y).content.decode()
 
 
-@pytest.mark.parametrize(
-    "status",
-    [Status.UNCONFIRMED, Status.PENDING, Status.REJECTED, Status.SUSPENDED, Status.WITHDRAWN],
-)
-def test_partners_not_approved_never_appear_in_tiles(client, status):
-    PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326))
-    hidden = PartnerFactory(
-        approved=True, name="Lieu retiré", location=Point(2.41, 48.86, srid=4326)
-    )
-    Partner.objects.filter(pk=hidden.pk).update(status=status)
+def test_partners_not_approved_never_appear_in_tiles(client):
+    PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326), **private_contact())
+    hidden = hidden_partners(Point(2.41, 48.86, srid=4326))
 
     for z in (0, 6, 12):
         x, y = tile_of(2.41, 48.86, z)
-        data = get_tile(client, z, x, y).json()
+        response = get_tile(client, z, x, y)
+        data = response.json()
         assert tile_total(data) == 1
-        assert hidden.pk not in [point[0] for point in data["points"]]
+        assert not {p.pk for p in hidden} & {point[0] for point in data["points"]}
+        assert not any(marker in response.content.decode() for marker in PRIVATE_MARKERS)
 
 
 def test_partners_on_tile_edges_belong_to_exactly_one_tile(client):
