@@ -319,3 +319,18 @@ def test_home_page_with_results_has_no_axe_violations(page, lyon_partners):
     violations = page.evaluate("axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))")
 
     assert violations == []
+
+
+def test_english_home_searches_and_links_in_english(page, lyon_partners):
+    open_home(page, "/en/")
+    page.get_by_role("searchbox", name="Town or postcode").fill("Lyon")
+    page.get_by_role("button", name="Search", exact=True).click()
+    wait_for_results(page, "5 safe places near Lyon.")
+
+    first = page.locator("#results > li").first
+    assert (
+        first.get_by_role("link", name="Médiathèque ouverte")
+        .get_attribute("href")
+        .startswith("/en/lieux/")
+    )
+    assert re.search(r"Library · \d+\sm away · Step-free access", first.inner_text())

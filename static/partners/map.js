@@ -217,8 +217,9 @@
   function resultItem(partner, rank) {
     const item = make("li", "result");
     const title = make("h3");
-    title.append(link(partner.url || config.detailUrl.replace("{id}", partner.id), partner.name));
-    const facts = [partner.kind_label || config.kinds[partner.kind], format(messages.away, { distance: distance(partner.distance_m) })];
+    // The page's language, whatever language the API answered in.
+    title.append(link(config.detailUrl.replace("{id}", partner.id), partner.name));
+    const facts = [config.kinds[partner.kind] || partner.kind_label, format(messages.away, { distance: distance(partner.distance_m) })];
     if (partner.step_free) facts.push(messages.stepFree);
     item.append(title, make("p", "", facts.join(" · ")));
     item.append(make("p", "", [partner.address, [partner.postcode, partner.city].join(" ")].join(", ")));
