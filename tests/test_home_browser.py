@@ -128,19 +128,25 @@ def test_home_page_has_no_axe_violations(page):
     assert violations == []
 
 
-def test_without_javascript_the_search_form_leads_to_the_list(chromium, live_server):
+def test_without_javascript_the_search_form_opens_the_list(chromium, live_server, lyon_partners):
     context = chromium.new_context(java_script_enabled=False, locale="fr-FR")
     page = context.new_page()
     page.route(
         "**/*", lambda route: route.abort() if "tile" in route.request.url else route.continue_()
     )
     page.goto(live_server.url + "/")
-
-    form = page.locator("form#search")
-    assert form.get_attribute("action") == "/lieux/"
-    assert form.get_attribute("method") == "get"
-    assert page.get_by_role("link", name="liste").get_attribute("href") == "/lieux/"
+    assert page.get_by_role("link", name="Voir la liste de tous les lieux sûrs").get_attribute(
+        "href"
+    ) == ("/lieux/")
     assert page.locator("#locate").is_hidden()
+
+    page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
+    page.get_by_label("Ouverts maintenant uniquement").check()
+    page.get_by_role("button", name="Rechercher", exact=True).click()
+
+    assert page.url.startswith(live_server.url + "/lieux/?q=Lyon")
+    assert "Médiathèque ouverte" in page.content()
+    assert "Boulangerie fermée" not in page.content()
     context.close()
 
 

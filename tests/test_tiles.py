@@ -5,6 +5,9 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from partners import services, tiles
 from partners.models import Partner, Status
@@ -124,6 +127,18 @@ def test_partners_on_tile_edges_belong_to_exactly_one_tile(client):
 def test_impossible_tiles_answer_404(client, path):
     response = client.get(f"/api/v1/partners/tiles/{path}.json")
     assert response.status_code == 404
+
+
+@hypothesis_settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(0, 2**70), st.integers(0, 2**70), st.integers(0, 2**70))
+def test_any_tile_coordinates_answer_a_tile_or_404(client, z, x, y):
+    response = get_tile(client, z, x, y)
+    if z <= tiles.MAX_ZOOM and x < 2**z and y < 2**z:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
 
 
 def test_tiles_answer_get_only(client):
