@@ -11,32 +11,46 @@ import json
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.db.models import Count, F, FloatField, Func, Max
+from django.db.models import Count, F, FloatField, Func, Max, Q
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
 from partners import openapi, public
-from partners.models import Partner
+from partners.models import Partner, Status
 
 # The compact subset of ``public.public_data`` the map needs for every partner.
 GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
 MAX_QUERY_LENGTH = 200
+CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def api_view(view):
-    """GET (and HEAD) only, JSON errors, and open to every origin (CORS): the data is public."""
+    """GET and HEAD (and CORS preflights), open to every origin: the data is public.
+    Labels, errors and page links follow the client's Accept-Language (French by default)."""
 
     @functools.wraps(view)
-    @require_safe
+    @require_http_methods(["GET", "HEAD", "OPTIONS"])
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        if request.method == "OPTIONS":
+            # The preflight of a cross-origin request that revalidates or picks a language.
+            response = HttpResponse(status=204)
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+            response["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
+            response["Access-Control-Max-Age"] = "86400"
+            return response
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        response["Content-Language"] = language
         response["Access-Control-Allow-Origin"] = "*"
+        response["Access-Control-Expose-Headers"] = "ETag"
         return response
 
     return wrapper
@@ -87,9 +101,12 @@ def _geojson_bodies() -> tuple[bytes, bytes]:
 
 @api_view
 def partners_geojson(request):
-    # Any approval, edit or departure changes the count or the latest update time, so
-    # the version names one exact body: strong ETags, and a cache that never goes stale.
-    version = Partner.objects.public().aggregate(count=Count("id"), last=Max("updated_at"))
+    # Every partner ever approved (it has a sticker number), so that a departure moves
+    # the time forward too: any approval, edit or departure changes the version, which
+    # names one exact body: strong ETags, and a cache that never goes stale.
+    version = Partner.objects.filter(sticker_number__isnull=False).aggregate(
+        count=Count("id", filter=Q(status=Status.APPROVED)), last=Max("updated_at")
+    )
     last_modified = version["last"] or EPOCH
     tag = f"{version['count']}-{last_modified.timestamp():.6f}"
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")

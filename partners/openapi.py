@@ -79,7 +79,9 @@ def document(request) -> dict:
             "version": "1.0.0",
             "description": "Approved safe places of the En lieu sûr network, public fields "
             "only. Read-only, no authentication, CORS open. Distances are geodesic metres "
-            "on the WGS84 spheroid. Searched positions are neither logged nor stored.",
+            "on the WGS84 spheroid. Searched positions are neither logged nor stored. "
+            "Labels, error messages and page links follow `Accept-Language` (fr or en; "
+            "French by default).",
             "license": {"name": "Licence Ouverte 2.0", "identifier": "etalab-2.0"},
         },
         "servers": [{"url": request.build_absolute_uri("/")}],

@@ -238,6 +238,8 @@ class ByDistance:
         return self.count()
 
     def __getitem__(self, page: slice):
+        if page.stop <= page.start:  # an empty search's only page
+            return []
         return list(
             nearest(self.partners, self.point, offset=page.start, limit=page.stop - page.start)
         )

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -119,7 +121,8 @@ def sticker_check(request, number):
 
 
 def sticker_check_form(request):
-    number = request.GET.get("number", "").strip()
+    # "75 00042" as typed from a sticker read aloud is "75-00042".
+    number = re.sub(r"\s+", "-", request.GET.get("number", "").strip())
     if number:
         if len(number) <= 20 and "/" not in number:
             return redirect("partners:sticker_check", number=number.upper())

@@ -1,3 +1,4 @@
+import datetime
 import gzip
 import json
 import random
@@ -6,18 +7,22 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 from geographiclib.geodesic import Geodesic
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import openapi, services
-from partners.models import Kind
+from partners import api, openapi, public, services
+from partners.models import Kind, Partner, Status
 from tests.factories import (
     PRIVATE_MARKERS,
+    OpeningIntervalFactory,
     PartnerFactory,
     every_day,
     hidden_partners,
@@ -221,7 +226,7 @@ def test_hidden_partners_never_appear_in_any_api_output(client):
     for partner in hidden:
         detail = client.get(f"/api/v1/partners/{partner.pk}")
         assert detail.status_code == 404
-        assert detail.json() == {"error": "No approved partner has this id."}
+        assert detail.json() == {"error": "Aucun partenaire agréé ne porte cet identifiant."}
         for response in (geojson, nearest):
             assert partner.name.encode() not in response.content
 
@@ -258,10 +263,13 @@ def test_partner_detail_adds_hours_and_charter_version(client):
     assert set(data) == set(openapi.PARTNER_PROPERTIES) | set(openapi.DETAIL_PROPERTIES)
 
 
-def test_unknown_partner_id_answers_404_json(client):
+def test_unknown_partner_id_answers_404_json_in_the_clients_language(client):
     response = client.get("/api/v1/partners/99999999999999999999999")
     assert response.status_code == 404
-    assert response.json()["error"]
+    assert response.json()["error"] == "Aucun partenaire agréé ne porte cet identifiant."
+    english = client.get("/api/v1/partners/0", headers={"accept-language": "en"})
+    assert english.json()["error"] == "No approved partner has this id."
+    assert english.headers["Content-Language"] == "en"
 
 
 def test_geojson_is_gzipped_and_revalidates_with_etag_and_last_modified(client):
@@ -305,6 +313,23 @@ def test_geojson_changes_when_a_partner_is_approved_or_renamed(client):
     assert "Nouvelle venue" in approved.content.decode()
 
 
+def test_geojson_is_modified_when_a_partner_leaves(client):
+    staying = PartnerFactory(approved=True, name="Reste")
+    leaving = PartnerFactory(approved=True, name="Part")
+    first = client.get("/api/v1/partners.geojson")
+
+    # HTTP dates count whole seconds: leave a little later.
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+        leaving.status = Status.WITHDRAWN  # as the venue's "leave the network" service does
+        leaving.save()
+    since = client.get(
+        "/api/v1/partners.geojson", headers={"if-modified-since": first["Last-Modified"]}
+    )
+
+    assert since.status_code == 200
+    assert [f["id"] for f in since.json()["features"]] == [staying.pk]
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -319,6 +344,21 @@ def test_api_is_open_to_every_origin_and_sets_no_cookie(client, url):
     response = client.get(url, headers={"origin": "https://app.example"})
     assert response["Access-Control-Allow-Origin"] == "*"
     assert not response.cookies
+
+
+def test_api_answers_cors_preflights(client):
+    response = client.options(
+        "/api/v1/partners.geojson",
+        headers={
+            "origin": "https://app.example",
+            "access-control-request-method": "GET",
+            "access-control-request-headers": "if-none-match",
+        },
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "If-None-Match" in response["Access-Control-Allow-Headers"]
+    assert "ETag" in client.get("/api/v1/partners.geojson")["Access-Control-Expose-Headers"]
 
 
 def test_api_refuses_writes(client):
@@ -443,5 +483,59 @@ def test_openapi_describes_every_api_route(client):
     }
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == routes
+    assert set(api.GEOJSON_FIELDS) <= set(openapi.PARTNER_PROPERTIES)
     for name in ("partners_geojson", "partners_nearest", "places", "openapi"):
         assert reverse(f"api:{name}") in document["paths"]
+
+
+def test_nearest_orders_by_the_spatial_index(client):
+    for i in range(5):
+        PartnerFactory(approved=True, location=Point(2.35 + i / 100, 48.85, srid=4326))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "limit": 2})
+    knn = next(q["sql"] for q in queries.captured_queries if " <-> " in q["sql"])
+    with connection.cursor() as cursor:
+        # A test table is tiny: forbid scanning and sorting it to see whether the index
+        # can give the order at all (it could not for ST_Distance).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + knn)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Scan using partners_partner_location" in plan
+    assert "Order By: (location <-> " in plan
+
+
+# Opening state (venue-local), as the API and the pages show it
+
+
+def _state_at(partner, iso):
+    partner = Partner.objects.prefetch_related("opening_intervals").get(pk=partner.pk)
+    is_open, change = public.opening_state(partner, datetime.datetime.fromisoformat(iso))
+    return is_open, change.isoformat() if change else None
+
+
+def test_opening_state_across_midnight_and_days_off():
+    bar = PartnerFactory(approved=True)
+    OpeningIntervalFactory(partner=bar, weekday=5, opens=datetime.time(18), closes=datetime.time(2))
+    # Friday 5 June 2026, 23:00 in Paris: open until Saturday 02:00, then closed till Friday.
+    assert _state_at(bar, "2026-06-05T23:00+02:00") == (True, "2026-06-06T02:00:00+02:00")
+    assert _state_at(bar, "2026-06-06T03:00+02:00") == (False, "2026-06-12T18:00:00+02:00")
+    always = PartnerFactory(approved=True)  # back-to-back intervals: never closes
+    every_day(always, "00:00", "12:00")
+    every_day(always, "12:00", "00:00")
+    assert _state_at(always, "2026-06-05T12:00+02:00") == (True, None)
+    never = PartnerFactory(approved=True)
+    assert _state_at(never, "2026-06-05T12:00+02:00") == (False, None)
+
+
+def test_opening_state_is_read_in_the_venues_zone():
+    noumea = PartnerFactory(
+        approved=True, department="988", postcode="98800", location=Point(166.45, -22.27)
+    )
+    every_day(noumea, "08:00", "17:00")
+    # 23:00 UTC is 10:00 the next day in Nouméa (UTC+11).
+    assert _state_at(noumea, "2026-06-05T23:00+00:00") == (True, "2026-06-06T17:00:00+11:00")
+    assert (
+        Partner.objects.open_at(datetime.datetime.fromisoformat("2026-06-05T23:00+00:00")).get()
+        == noumea
+    )

@@ -4,6 +4,9 @@ import re
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from gazetteer import communes
 from partners.models import Kind, Status
@@ -107,13 +110,39 @@ def test_list_runs_a_constant_number_of_queries(client, django_assert_max_num_qu
 def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(client):
     bad = client.get("/lieux/", {"lat": "nan", "lon": "2.3", "kind": "pharmacy"})
     assert bad.status_code == 400
-    assert "The position given is not valid." in bad.text
+    assert "La position indiquée n’est pas valide." in bad.text
     assert '<option value="pharmacy" selected>' in bad.text
 
     unknown = client.get("/lieux/", {"q": "Zzyzxville"})
     assert unknown.status_code == 200
-    assert "No town or postcode matches “Zzyzxville”" in unknown.text
+    assert "Aucune ville ni aucun code postal ne correspond à « Zzyzxville »" in unknown.text
     assert 'value="Zzyzxville"' in unknown.text
+
+
+def test_list_near_a_town_with_no_partner_says_so(client):
+    response = client.get("/en/lieux/", {"q": "Brest", "open_now": "on"})
+    assert response.status_code == 200
+    assert "Nearest to Brest (29)" in response.text
+    assert "No place matches this search." in response.text
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["q", "lat", "lon", "kind", "open_now", "step_free", "page"]),
+        st.one_of(
+            st.text(max_size=40),
+            st.floats().map(str),
+            st.sampled_from(["Paris", "75004", "97", "2A", "1", "on", "business", "-1", "99"]),
+        ),
+    )
+)
+def test_list_never_fails_whatever_the_parameters(client, params):
+    response = client.get("/lieux/", params)
+    assert response.status_code in {200, 400}
+    assert "<h1>" in response.text
 
 
 def test_list_in_french_by_default_and_english_under_en(client):
@@ -203,6 +232,8 @@ def test_sticker_check_form_redirects_to_the_number(client):
     response = client.get("/verif/", {"number": " 75-00042 "})
     assert response.status_code == 302
     assert response["Location"] == "/verif/75-00042/"
+    spaced = client.get("/verif/", {"number": "971 00043"})
+    assert spaced["Location"] == "/verif/971-00043/"
     assert client.get("/verif/").status_code == 200
     bad = client.get("/en/verif/", {"number": "x" * 30})
     assert "looks like 75-00042" in bad.text
