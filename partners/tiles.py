@@ -18,7 +18,7 @@ import math
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
@@ -64,12 +64,16 @@ _POINTS_SQL = "SELECT id, lat, lon, kind, name" + _IN_TILE + "ORDER BY id"
 
 
 def public_version() -> str:
-    """Changes whenever an approved partner changes or the set of approved ones does."""
+    """Changes whenever an approved partner changes or the set of approved ones does.
+
+    The GeoJSON's version (partners/api.py): any approval, edit or departure moves the
+    latest update of some partner, and the count of approved ones.
+    """
     version = cache.get(_VERSION_KEY)
     if version is None:
-        stats = Partner.objects.public().aggregate(last=Max("updated_at"), count=Count("id"))
-        last = stats["last"].timestamp() if stats["last"] else 0
-        version = f"{stats['count']}-{last}"
+        count = Partner.objects.public().count()
+        last = Partner.objects.aggregate(last=Max("updated_at"))["last"]
+        version = f"{count}-{last.timestamp() if last else 0:.6f}"
         cache.set(_VERSION_KEY, version, VERSION_TTL)
     return version
 
