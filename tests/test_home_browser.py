@@ -104,6 +104,17 @@ def test_territory_picker_jumps_to_new_caledonia(page):
     assert popup.get_by_role("link").get_attribute("href").startswith("/lieux/")
 
 
+def test_on_a_phone_the_map_opens_one_zoom_out_to_show_all_of_mainland_france(page):
+    PartnerFactory(approved=True, location=Point(2.35, 48.85, srid=4326))
+    requested = record_tiles(page)
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    open_home(page)
+
+    # Zoom 5 rather than 6: data tiles of zoom 3.
+    assert {z for z, _x, _y in requested} == {3}
+
+
 def test_partner_name_with_markup_shows_as_text_on_the_map(page):
     name = "<img src=x onerror=alert(1)>"
     PartnerFactory(approved=True, name=name, location=Point(2.35, 48.85, srid=4326))

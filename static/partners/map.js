@@ -35,8 +35,14 @@
     return a;
   }
 
-  const mainland = config.territories.metropole;
-  const map = L.map(element, { maxZoom: 19 }).setView(mainland.centre, mainland.zoom);
+  // Territory views are set for a desktop map; a phone's narrow map needs one zoom less.
+  function showTerritory(code) {
+    const t = config.territories[code];
+    map.setView(t.centre, t.zoom - (element.clientWidth < 600 ? 1 : 0));
+  }
+
+  const map = L.map(element, { maxZoom: 19 });
+  showTerritory("metropole");
   // Tiles may fail (offline, blocked): markers and lists do not depend on them.
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 
@@ -175,10 +181,7 @@
   refresh();
 
   document.getElementById("territory-picker").hidden = false;
-  territory.addEventListener("change", () => {
-    const t = config.territories[territory.value];
-    map.setView(t.centre, t.zoom);
-  });
+  territory.addEventListener("change", () => showTerritory(territory.value));
 
   // --- Nearest partners: "Locate me", search, filters -----------------------------------
 
