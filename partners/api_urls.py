@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import api
+from partners import api, tiles
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/partners/<int:pk>", api.partner_detail, name="partner_detail"),
     path("api/v1/places", api.places_search, name="places"),
     path("api/v1/openapi.json", api.openapi_document, name="openapi"),
+    path("api/v1/partners/tiles/<int:z>/<int:x>/<int:y>.json", tiles.partner_tile, name="tile"),
     # Last: any other /api/v1/ address is a JSON 404, not an HTML page.
     path("api/v1/<path:unknown>", api.not_found, name="not_found"),
 ]

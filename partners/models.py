@@ -6,9 +6,11 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
 from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -239,6 +241,13 @@ class Partner(models.Model):
             models.Index(fields=["status", "status_changed_at"]),
             # The public GeoJSON's version: the latest change to any partner, at once.
             models.Index(fields=["updated_at"]),
+            # The map's tiles (partners/tiles.py) select approved partners by a planar
+            # lon/lat box, which the geography index cannot answer exactly.
+            GistIndex(
+                Cast("location", models.PointField(srid=4326)),
+                condition=Q(status=Status.APPROVED),
+                name="partner_public_geometry_gist",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
