@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m enlieusur.localdb run --
 
-.PHONY: run test setup setup-test lint format check clean-db
+.PHONY: run test setup setup-test lint format check clean-db bench
 
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
@@ -38,3 +38,8 @@ format: setup-test
 clean-db:
 	$(PY) -m enlieusur.localdb stop
 	rm -rf var/postgres var/run
+
+# Speed at 100,000 partners against the targets (BENCHMARKS.md): its own database, gunicorn
+# as in production on loopback. BENCH_ARGS=--strict exits non-zero on a miss.
+bench: setup-test
+	$(PY) -m bench $(BENCH_ARGS)
