@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m enlieusur.localdb run --
 
-.PHONY: run test setup setup-test lint format check clean-db bench
+.PHONY: run serve test setup setup-test lint format check clean-db bench
 
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
@@ -38,6 +38,13 @@ format: setup-test
 clean-db:
 	$(PY) -m enlieusur.localdb stop
 	rm -rf var/postgres var/run
+
+# Production: DEBUG off (a real SECRET_KEY and ALLOWED_HOSTS are then required), static files
+# collected for WhiteNoise, gunicorn with gunicorn.conf.py (README, "Deployment").
+serve: setup
+	export DEBUG=0; $(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
+	  && $(PY) manage.py collectstatic --no-input -v0 \
+	  && exec $(PY) -m gunicorn -c gunicorn.conf.py'
 
 # Speed at 100,000 partners against the targets (BENCHMARKS.md): its own database, gunicorn
 # as in production on loopback. BENCH_ARGS=--strict exits non-zero on a miss.

@@ -51,3 +51,20 @@ def page(chromium, live_server):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """Static files collected as in production (hashed names, compressed), for tests
+    that start gunicorn with the production settings (tests/servers.py)."""
+    from tests import servers
+
+    static_root = tmp_path_factory.mktemp("staticfiles")
+    result = servers.manage(
+        "collectstatic",
+        "--no-input",
+        "-v0",
+        env={**servers.PRODUCTION_ENV, "STATIC_ROOT": str(static_root)},
+    )
+    assert result.returncode == 0, result.stderr
+    return static_root

@@ -1,0 +1,137 @@
+"""Real servers started by tests on 127.0.0.1: gunicorn with the production settings,
+Redis. Each is stopped when its ``with`` block ends."""
+
+import contextlib
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+
+BASE_DIR = Path(settings.BASE_DIR)
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "test-only-" + "k" * 60,
+    "ALLOWED_HOSTS": "127.0.0.1",
+    # These servers speak plain HTTP on the loopback, with no TLS proxy in front.
+    "SECURE_SSL_REDIRECT": "0",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url(name: str | None = None) -> str:
+    """The URL of the database the tests use (pytest-django's test database)."""
+    db = settings.DATABASES["default"]
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    host = quote(db["HOST"] or "", safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{user}{password}@{host}{port}/{name or db['NAME']}"
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603 (our interpreter, our manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def gunicorn(*, static_root: Path, access_log: Path, **env: str):
+    """gunicorn with gunicorn.conf.py and production settings; yields its port."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        **PRODUCTION_ENV,
+        "DATABASE_URL": database_url(),
+        "STATIC_ROOT": str(static_root),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "ACCESS_LOG": str(access_log),
+        **env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=BASE_DIR,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, process)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr:
+            process.stderr.close()
+
+
+@contextlib.contextmanager
+def redis_server(directory: Path):
+    """A throw-away Redis on the loopback, no persistence; yields its URL."""
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603
+        [
+            "/usr/bin/redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def get(port: int, path: str, headers: dict[str, str] | None = None):
+    """One GET to the server; returns (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
