@@ -157,14 +157,9 @@ def plan_key_lines(plan: str) -> list[str]:
     return [line.rstrip() for line in plan.splitlines() if _KEY_LINE.search(line)][:10]
 
 
-def explain(database_url: str, query: str, params=None) -> str:
-    with psycopg.connect(database_url) as conn:
-        rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query}", params).fetchall()
-    return "\n".join(row[0] for row in rows)
-
-
-def time_raw_nearest(database_url: str, points) -> list[float]:
-    """The KNN query alone, from Python on one kept connection, rows fetched."""
+def time_raw_nearest(database_url: str, points) -> tuple[list[float], str]:
+    """The KNN query alone, from Python on one kept connection, rows fetched; and its
+    plan, explained on that warm connection for the first point."""
     timings = []
     with psycopg.connect(database_url) as conn:
         for lat, lon in points:  # warm the cache as the API's warm-up does
@@ -173,7 +168,11 @@ def time_raw_nearest(database_url: str, points) -> list[float]:
             start = time.perf_counter()
             conn.execute(RAW_NEAREST_SQL, {"lat": lat, "lon": lon}).fetchall()
             timings.append(time.perf_counter() - start)
-    return timings
+        lat, lon = points[0]
+        rows = conn.execute(
+            f"EXPLAIN (ANALYZE, BUFFERS) {RAW_NEAREST_SQL}", {"lat": lat, "lon": lon}
+        ).fetchall()
+    return timings, "\n".join(row[0] for row in rows)
 
 
 def check_nearest_response(response: Response) -> str | None:
@@ -195,11 +194,9 @@ def measure_nearest(results: Results, base_url: str, database_url: str, points, 
     client = Client(base_url)
     first = client.get(nearest_path(*points[0]))
     problem = check_nearest_response(first)
-    raw = time_raw_nearest(database_url, points)
+    raw, raw_plan = time_raw_nearest(database_url, points)
     results.add(section, "raw SQL p50", ms(p50(raw)))
     results.add(section, "raw SQL p95", ms(p95(raw)))
-    lat, lon = points[0]
-    raw_plan = explain(database_url, RAW_NEAREST_SQL, {"lat": lat, "lon": lon})
     results.details["raw_plan"] = plan_key_lines(raw_plan)
     results.add(
         section,
