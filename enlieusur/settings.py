@@ -248,3 +248,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# Public search and pages (README, "Settings").
+# Full-address search: a geocoder speaking the Base Adresse Nationale's JSON, e.g.
+# https://api-adresse.data.gouv.fr/search/ ; empty: towns and postcodes only, offline.
+GEOCODER_URL = env_str("GEOCODER_URL")
+# Where the "Quitter" button and the Esc key send the visitor: a neutral site.
+QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://meteofrance.com/")

@@ -1,9 +1,16 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib.gis.geos import Point
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
-from partners import territories
-from partners.models import Partner
+from gazetteer import places
+from partners import public, territories
+from partners.models import OpeningInterval, Partner, Status
+
+PER_PAGE = 20
 
 
 def home(request):
@@ -18,6 +25,52 @@ def home(request):
     return render(request, "partners/home.html", {"map_config": map_config})
 
 
+def _with_opening_state(partners, now):
+    for partner in partners:
+        partner.open_now, partner.next_change = public.opening_state(partner, now)
+        partner.changes_today = bool(
+            partner.next_change and partner.next_change.date() == partner.local_time(now).date()
+        )
+    return partners
+
+
+def partner_list(request):
+    """The map's results as a page that works without JavaScript: the same search and
+    order as the nearest API, 20 per page."""
+    form = public.ListSearchForm(request.GET)
+    context = {"form": form, "place": None, "other_places": []}
+    if not form.is_valid():
+        return render(request, "partners/partner_list.html", context, status=400)
+    params = form.cleaned_data
+    now = timezone.now()
+    partners = public.matching(
+        kind=params["kind"], open_now=params["open_now"], step_free=params["step_free"], now=now
+    ).prefetch_related("opening_intervals")
+    point = None
+    if params["q"]:
+        found = places.search(params["q"])
+        if found:
+            context["place"], context["other_places"] = found[0], found[1:5]
+            point = Point(found[0].lon, found[0].lat, srid=4326)
+        else:
+            context["place_not_found"] = True
+    elif params["lat"] is not None:
+        point = Point(params["lon"], params["lat"], srid=4326)
+        context["near_position"] = True
+    if context.get("place_not_found"):
+        results = Partner.objects.none()
+    elif point:
+        results = public.ByDistance(partners, point)
+    else:
+        results = partners.order_by("department", "city", "name", "id")
+    page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    _with_opening_state(page.object_list, now)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context |= {"page": page, "query": query.urlencode(), "by_distance": point is not None}
+    return render(request, "partners/partner_list.html", context)
+
+
 class PartnerDetailView(DetailView):
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
@@ -26,3 +79,51 @@ class PartnerDetailView(DetailView):
         return (
             Partner.objects.public().select_related("charter").prefetch_related("opening_intervals")
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        partner = self.object
+        now = timezone.now()
+        _with_opening_state([partner], now)
+        today = partner.local_time(now).isoweekday()
+        intervals = list(partner.opening_intervals.all())
+        context["week"] = [
+            {
+                "day": day,
+                "is_today": day.value == today,
+                "intervals": [i for i in intervals if i.weekday == day.value],
+            }
+            for day in OpeningInterval.Weekday
+        ]
+        return context
+
+
+STICKER_VERDICTS = {
+    Status.APPROVED: "valid",
+    Status.SUSPENDED: "suspended",
+}
+
+
+def sticker_check(request, number):
+    """Whether a sticker is genuine and valid. Only a valid one names its venue."""
+    number = number.strip().upper()
+    partner = Partner.objects.filter(sticker_number=number).first()
+    verdict = "unknown" if partner is None else STICKER_VERDICTS.get(partner.status, "invalid")
+    context = {
+        "number": number,
+        "verdict": verdict,
+        "partner": partner if verdict == "valid" else None,
+    }
+    status = 404 if verdict == "unknown" else 200
+    return render(request, "partners/sticker_check.html", context, status=status)
+
+
+def sticker_check_form(request):
+    number = request.GET.get("number", "").strip()
+    if number:
+        if len(number) <= 20 and "/" not in number:
+            return redirect("partners:sticker_check", number=number.upper())
+        error = _("A sticker number looks like 75-00042 or 971-00043.")
+    else:
+        error = None
+    return render(request, "partners/sticker_check.html", {"number": number, "error": error})

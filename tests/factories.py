@@ -52,3 +52,40 @@ def every_day(partner, opens: str, closes: str) -> None:
             opens=datetime.time.fromisoformat(opens),
             closes=datetime.time.fromisoformat(closes),
         )
+
+
+# Public outputs: contact data no public page or API may show, and a partner in each
+# status that must stay hidden (those once approved keep their sticker number).
+PRIVATE_MARKERS = ("Zéphyrine Secret", "Responsable confidentielle", "secret-contact@", "699887766")
+HIDDEN_STATUSES = (
+    Status.UNCONFIRMED,
+    Status.PENDING,
+    Status.REJECTED,
+    Status.SUSPENDED,
+    Status.WITHDRAWN,
+    Status.REVOKED,
+)
+
+
+def private_contact() -> dict:
+    return {
+        "contact_name": "Zéphyrine Secret",
+        "contact_role": "Responsable confidentielle",
+        "contact_email": "secret-contact@example.org",
+        "contact_phone": "+33699887766",
+    }
+
+
+def hidden_partners(location: Point) -> list[Partner]:
+    """One partner in every non-public status at ``location``, named after its status."""
+    was_approved = {Status.SUSPENDED, Status.WITHDRAWN, Status.REVOKED}
+    return [
+        PartnerFactory(
+            name=f"Caché {status}",
+            status=status,
+            location=location,
+            sticker_number=f"75-{80000 + i:05d}" if status in was_approved else None,
+            **private_contact(),
+        )
+        for i, status in enumerate(HIDDEN_STATUSES)
+    ]

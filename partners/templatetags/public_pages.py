@@ -1,0 +1,34 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import formats
+from django.utils.translation import get_language, gettext
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context):
+    """The current page in every other language: plain links, so no cookie is set."""
+    path = context["request"].get_full_path()
+    return [
+        {"code": code, "name": name, "url": translate_url(path, code)}
+        for code, name in settings.LANGUAGES
+        if code != get_language()
+    ]
+
+
+@register.simple_tag
+def localized_path(path: str) -> str:
+    """``path`` (a French-slug page) in the current language: /en/… in English.
+
+    For pages other apps provide (/rejoindre/, /confidentialite/), linked by path."""
+    language = get_language()
+    return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
+
+
+@register.filter
+def distance(metres: float) -> str:
+    if metres < 1000:
+        return gettext("%(metres)s m") % {"metres": int(round(metres, -1))}
+    return gettext("%(km)s km") % {"km": formats.number_format(metres / 1000, 1)}

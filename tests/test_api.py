@@ -1,0 +1,443 @@
+import gzip
+import json
+import random
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.db import connection
+from django.urls import get_resolver, reverse
+from geographiclib.geodesic import Geodesic
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from partners import openapi, services
+from partners.models import Kind
+from tests.factories import (
+    PRIVATE_MARKERS,
+    PartnerFactory,
+    every_day,
+    hidden_partners,
+    private_contact,
+)
+
+pytestmark = pytest.mark.django_db
+
+WGS84 = Geodesic.WGS84
+NEAREST = "/api/v1/partners/nearest"
+
+# (lat, lon, département, postcode, town)
+PLACES = {
+    "Paris": (48.8566, 2.3522, "75", "75004", "Paris"),
+    "Nouméa": (-22.2758, 166.4580, "988", "98800", "Nouméa"),
+    "Papeete": (-17.5350, -149.5696, "987", "98714", "Papeete"),
+    "Saint-Pierre": (46.7811, -56.1764, "975", "97500", "Saint-Pierre"),
+}
+
+
+def _around(lat, lon, rng, count, max_km):
+    for _ in range(count):
+        line = WGS84.Direct(lat, lon, rng.uniform(0, 360), rng.uniform(50, max_km * 1000))
+        yield line["lat2"], line["lon2"]
+
+
+def _approved_at(lat, lon, department, postcode, town, **fields):
+    return PartnerFactory(
+        approved=True,
+        location=Point(lon, lat, srid=4326),
+        department=department,
+        postcode=postcode,
+        city=town,
+        **fields,
+    )
+
+
+@pytest.mark.parametrize("place", list(PLACES))
+def test_nearest_order_equals_a_brute_force_geodesic_ranking(client, place):
+    lat, lon, department, postcode, town = PLACES[place]
+    rng = random.Random(place)
+    partners = [
+        _approved_at(plat, plon, department, postcode, town)
+        for plat, plon in _around(lat, lon, rng, 40, 30)
+    ]
+    here = WGS84.Inverse
+    expected = sorted(partners, key=lambda p: here(lat, lon, p.location.y, p.location.x)["s12"])
+
+    response = client.get(NEAREST, {"lat": lat, "lon": lon, "limit": 25})
+
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert [r["id"] for r in results] == [p.pk for p in expected[:25]]
+    for result in results:
+        geodesic = here(lat, lon, result["lat"], result["lon"])["s12"]
+        assert abs(result["distance_m"] - geodesic) <= 1
+
+
+def _sphere_distance(partner, lat, lon):
+    """The distance `<->` orders by: on a sphere."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_Distance(location, ST_MakePoint(%s, %s)::geography, false)"
+            " FROM partners_partner WHERE id = %s",
+            [lon, lat, partner.pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_nearest_ranks_by_the_spheroid_where_the_sphere_would_swap_two_partners(client):
+    # North and east of Paris at almost the same distance: the index's sphere puts the
+    # eastern one first, the true distance on the spheroid the northern one.
+    lat, lon = 48.8566, 2.3522
+    north = WGS84.Direct(lat, lon, 0, 10_000)
+    east = WGS84.Direct(lat, lon, 90, 10_020)
+    near_north = _approved_at(north["lat2"], north["lon2"], "75", "75004", "Paris")
+    far_east = _approved_at(east["lat2"], east["lon2"], "75", "75004", "Paris")
+    assert _sphere_distance(far_east, lat, lon) < _sphere_distance(near_north, lat, lon)
+
+    results = client.get(NEAREST, {"lat": lat, "lon": lon, "limit": 1}).json()["results"]
+
+    assert [r["id"] for r in results] == [near_north.pk]
+    results = client.get(NEAREST, {"lat": lat, "lon": lon}).json()["results"]
+    assert [r["id"] for r in results] == [near_north.pk, far_east.pk]
+    assert [r["distance_m"] for r in results] == [10_000, 10_020]
+
+
+def test_nearest_returns_public_fields_and_opening_state(client):
+    partner = PartnerFactory(
+        approved=True, name="Médiathèque", phone="+33142000000", website="https://example.org/"
+    )
+    every_day(partner, "00:00", "23:59")
+
+    result = client.get(NEAREST, {"lat": 48.85, "lon": 2.35}).json()["results"][0]
+
+    assert result["id"] == partner.pk
+    assert result["phone"] == "+33142000000"
+    assert result["group"] == "public"
+    assert result["open_now"] is True
+    assert result["next_change"].endswith(("+01:00", "+02:00"))
+    assert result["time_zone"] == "Europe/Paris"
+    assert result["url"] == f"http://testserver/lieux/{partner.pk}/"
+    assert set(result) == set(openapi.PARTNER_PROPERTIES) | {"distance_m"}
+
+
+def test_nearest_filters_by_kind_group_step_free_and_open_now(client):
+    at = {"location": Point(2.35, 48.85, srid=4326)}
+    library = PartnerFactory(approved=True, kind=Kind.LIBRARY, step_free=True, **at)
+    pharmacy = PartnerFactory(approved=True, kind=Kind.PHARMACY, **at)
+    closed = PartnerFactory(approved=True, kind=Kind.SHOP, **at)
+    every_day(library, "00:00", "23:59")
+    every_day(pharmacy, "00:00", "23:59")
+
+    def ids(**params):
+        response = client.get(NEAREST, {"lat": 48.85, "lon": 2.35, **params})
+        return {r["id"] for r in response.json()["results"]}
+
+    assert ids() == {library.pk, pharmacy.pk, closed.pk}
+    assert ids(kind="business") == {pharmacy.pk, closed.pk}
+    assert ids(kind="pharmacy") == {pharmacy.pk}
+    assert ids(step_free="1") == {library.pk}
+    assert ids(open_now="true") == {library.pk, pharmacy.pk}
+    assert ids(open_now="1", kind="business") == {pharmacy.pk}
+
+
+def test_nearest_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    for i in range(30):
+        partner = PartnerFactory(approved=True, location=Point(2.35 + i / 1000, 48.85))
+        every_day(partner, "08:00", "20:00")
+    with django_assert_max_num_queries(4):
+        response = client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "limit": 50})
+    assert response.json()["count"] == 30
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"lat": "48.8"},
+        {"lon": "2.3"},
+        {"lat": "", "lon": "2.3"},
+        {"lat": "abc", "lon": "2.3"},
+        {"lat": "NaN", "lon": "2.3"},
+        {"lat": "48.8", "lon": "inf"},
+        {"lat": "-Infinity", "lon": "2.3"},
+        {"lat": "91", "lon": "2.3"},
+        {"lat": "-90.5", "lon": "2.3"},
+        {"lat": "48.8", "lon": "180.01"},
+        {"lat": "1e400", "lon": "2.3"},
+        {"lat": "48.8", "lon": "2.3", "limit": "51"},
+        {"lat": "48.8", "lon": "2.3", "limit": "99999999999999999999999"},
+        {"lat": "48.8", "lon": "2.3", "limit": "0"},
+        {"lat": "48.8", "lon": "2.3", "limit": "-3"},
+        {"lat": "48.8", "lon": "2.3", "limit": "ten"},
+        {"lat": "48.8", "lon": "2.3", "kind": "casino"},
+        {"lat": "48.8", "lon": "2.3", "open_now": "maybe"},
+        {"lat": "48.8", "lon": "2.3", "step_free": "yes please"},
+    ],
+)
+def test_bad_nearest_parameters_answer_400_with_a_json_error(client, params):
+    response = client.get(NEAREST, params)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]
+
+
+_PARAM_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["", "1", "0", "true", "nan", "business", "pharmacy", "-0", "1e9"]),
+)
+
+
+@hypothesis_settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["lat", "lon", "limit", "kind", "open_now", "step_free", "other"]),
+        _PARAM_TEXT,
+    )
+)
+def test_nearest_never_fails_whatever_the_parameters(client, params):
+    response = client.get(NEAREST, params)
+    assert response.status_code in {200, 400}
+    body = response.json()
+    assert ("results" in body) if response.status_code == 200 else body["error"]
+
+
+def test_hidden_partners_never_appear_in_any_api_output(client):
+    shown = PartnerFactory(approved=True, name="Visible", **private_contact())
+    hidden = hidden_partners(shown.location)
+
+    geojson = client.get("/api/v1/partners.geojson")
+    nearest = client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "limit": 50})
+
+    assert [f["id"] for f in geojson.json()["features"]] == [shown.pk]
+    assert [r["id"] for r in nearest.json()["results"]] == [shown.pk]
+    assert client.get(f"/api/v1/partners/{shown.pk}").status_code == 200
+    for partner in hidden:
+        detail = client.get(f"/api/v1/partners/{partner.pk}")
+        assert detail.status_code == 404
+        assert detail.json() == {"error": "No approved partner has this id."}
+        for response in (geojson, nearest):
+            assert partner.name.encode() not in response.content
+
+
+def test_no_private_field_in_any_api_output(client):
+    partner = PartnerFactory(approved=True, **private_contact())
+    every_day(partner, "09:00", "18:00")
+    hidden_partners(partner.location)
+
+    for url in (
+        "/api/v1/partners.geojson",
+        f"{NEAREST}?lat=48.85&lon=2.35&limit=50",
+        f"/api/v1/partners/{partner.pk}",
+        "/api/v1/openapi.json",
+    ):
+        body = client.get(url, headers={"accept-encoding": "identity"}).content.decode()
+        assert partner.name in body or url.endswith("openapi.json")
+        for marker in PRIVATE_MARKERS:
+            assert marker not in body, (url, marker)
+        assert "contact" not in body, url
+
+
+def test_partner_detail_adds_hours_and_charter_version(client):
+    partner = PartnerFactory(approved=True, name="<img src=x onerror=alert(1)>")
+    every_day(partner, "22:00", "02:00")
+
+    response = client.get(f"/api/v1/partners/{partner.pk}")
+
+    data = response.json()
+    assert response["Content-Type"] == "application/json"
+    assert data["name"] == "<img src=x onerror=alert(1)>"
+    assert data["opening_hours"][0] == {"weekday": 1, "opens": "22:00", "closes": "02:00"}
+    assert data["charter_version"] == partner.charter.version
+    assert set(data) == set(openapi.PARTNER_PROPERTIES) | set(openapi.DETAIL_PROPERTIES)
+
+
+def test_unknown_partner_id_answers_404_json(client):
+    response = client.get("/api/v1/partners/99999999999999999999999")
+    assert response.status_code == 404
+    assert response.json()["error"]
+
+
+def test_geojson_is_gzipped_and_revalidates_with_etag_and_last_modified(client):
+    PartnerFactory(approved=True, name="Médiathèque")
+
+    first = client.get("/api/v1/partners.geojson", headers={"accept-encoding": "gzip, br"})
+
+    assert first["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(first.content))["features"][0]["properties"]["name"] == (
+        "Médiathèque"
+    )
+    assert first["ETag"].startswith('"')  # strong: not W/"…"
+    assert "Accept-Encoding" in first["Vary"]
+    again = client.get(
+        "/api/v1/partners.geojson",
+        headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]},
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+    since = client.get(
+        "/api/v1/partners.geojson", headers={"if-modified-since": first["Last-Modified"]}
+    )
+    assert since.status_code == 304
+    plain = client.get("/api/v1/partners.geojson", headers={"if-none-match": first["ETag"]})
+    assert plain.status_code == 200  # the identity body has its own ETag
+    assert "Content-Encoding" not in plain
+
+
+def test_geojson_changes_when_a_partner_is_approved_or_renamed(client):
+    partner = PartnerFactory(approved=True, name="Ancien nom")
+    first = client.get("/api/v1/partners.geojson")
+
+    partner.name = "Nouveau nom"
+    partner.save()
+    renamed = client.get("/api/v1/partners.geojson", headers={"if-none-match": first["ETag"]})
+    assert renamed.status_code == 200
+    assert "Nouveau nom" in renamed.content.decode()
+
+    services.approve_partner(partner=PartnerFactory(name="Nouvelle venue"), actor="test")
+    approved = client.get("/api/v1/partners.geojson", headers={"if-none-match": renamed["ETag"]})
+    assert "Nouvelle venue" in approved.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/partners.geojson",
+        f"{NEAREST}?lat=48.8&lon=2.3",
+        f"{NEAREST}?lat=nan&lon=2.3",
+        "/api/v1/places?q=Lyon",
+        "/api/v1/openapi.json",
+    ],
+)
+def test_api_is_open_to_every_origin_and_sets_no_cookie(client, url):
+    response = client.get(url, headers={"origin": "https://app.example"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert not response.cookies
+
+
+def test_api_refuses_writes(client):
+    response = client.post(NEAREST, {"lat": 1, "lon": 1})
+    assert response.status_code == 405
+
+
+# Places
+
+
+def _names(client, q):
+    response = client.get("/api/v1/places", {"q": q})
+    assert response.status_code == 200
+    return [place["name"] for place in response.json()]
+
+
+def test_places_finds_towns_by_name_prefix_ignoring_accents_and_case(client):
+    assert _names(client, "NOUME")[0] == "Nouméa"
+    assert _names(client, "saint-den")[:2] == ["Saint-Denis", "Saint-Denis"]
+    assert _names(client, "hay les")[0] == "L'Haÿ-les-Roses"
+    assert len(_names(client, "sa")) == 10
+    assert _names(client, "xqzw") == []
+
+
+def test_places_finds_towns_by_postcode_or_departement_prefix(client):
+    place = client.get("/api/v1/places", {"q": "97500"}).json()[0]
+    assert place["name"] == "Saint-Pierre"
+    assert place["department"] == "975"
+    assert "97500" in place["postcodes"]
+    assert _names(client, "69")[0] == "Lyon"
+    assert _names(client, "988")[0] == "Nouméa"
+    assert _names(client, "2A")[0] == "Ajaccio"
+
+
+def test_an_unknown_postcode_still_leads_somewhere(client):
+    places = client.get("/api/v1/places", {"q": "13999"}).json()
+    assert places
+    assert all(p["department"] == "13" for p in places)
+    assert all(p["postcodes"][0].startswith("139") for p in places)
+
+
+def test_places_reads_a_town_out_of_a_longer_query(client):
+    assert _names(client, "Lyon 3e")[0] == "Lyon"
+    assert _names(client, "3 rue Sainte-Catherine 33000")[0] == "Bordeaux"
+
+
+@pytest.mark.parametrize("q", ["", "   ", "x" * 201])
+def test_places_refuses_an_empty_or_huge_query(client, q):
+    response = client.get("/api/v1/places", {"q": q})
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+class _FakeBan(BaseHTTPRequestHandler):
+    """A local stand-in for the Base Adresse Nationale, speaking its JSON."""
+
+    def do_GET(self):
+        body = json.dumps(
+            {
+                "features": [
+                    {
+                        "geometry": {"type": "Point", "coordinates": [2.331, 48.8687]},
+                        "properties": {
+                            "label": "8 Rue de la Paix 75002 Paris",
+                            "postcode": "75002",
+                        },
+                    }
+                ]
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def geocoder(settings):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBan)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder, caplog):
+    places = client.get("/api/v1/places", {"q": "8 rue de la paix paris"}).json()
+    assert places[0] == {
+        "name": "8 Rue de la Paix 75002 Paris",
+        "postcodes": ["75002"],
+        "department": "75",
+        "lat": 48.8687,
+        "lon": 2.331,
+    }
+    assert "rue de la paix" not in caplog.text.lower()
+
+
+def test_places_fall_back_to_the_gazetteer_when_the_geocoder_fails(client, settings, caplog):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBan)
+    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
+    server.server_close()  # nothing listens there any more
+
+    assert _names(client, "Lyon 3e")[0] == "Lyon"
+    assert "The geocoder failed" in caplog.text
+    assert "lyon" not in caplog.text.lower()
+
+
+# OpenAPI
+
+
+def test_openapi_describes_every_api_route(client):
+    document = client.get("/api/v1/openapi.json").json()
+    api_patterns = get_resolver().url_patterns[1].url_patterns
+    routes = {"/" + str(p.pattern).replace("<int:pk>", "{id}") for p in api_patterns}
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == routes
+    for name in ("partners_geojson", "partners_nearest", "places", "openapi"):
+        assert reverse(f"api:{name}") in document["paths"]

@@ -1,0 +1,127 @@
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.gis.geos import Point
+
+from tests.factories import PartnerFactory, every_day
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+AXE = Path(django_settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def partners():
+    near = PartnerFactory(
+        approved=True,
+        name="Médiathèque Marguerite Duras",
+        phone="+33142000000",
+        location=Point(2.352, 48.857, srid=4326),
+    )
+    far = PartnerFactory(approved=True, name=XSS, location=Point(2.40, 48.86, srid=4326))
+    lyon = PartnerFactory(
+        approved=True,
+        name="Pharmacie des Terreaux",
+        department="69",
+        postcode="69001",
+        city="Lyon",
+        location=Point(4.8339, 45.7675, srid=4326),
+    )
+    for partner in (near, far, lyon):
+        every_day(partner, "09:00", "18:00")
+    return near, far, lyon
+
+
+def _result_names(page):
+    return page.locator(".result h2 a").all_inner_texts()
+
+
+def test_list_searches_by_town_and_by_postcode(page, partners):
+    page.goto("/lieux/")
+    page.fill("#id_q", "Lyon")
+    page.click("form.search button")
+    page.wait_for_url("**/lieux/?q=Lyon*")
+    assert _result_names(page)[0] == "Pharmacie des Terreaux"
+
+    page.fill("#id_q", "75004")
+    page.click("form.search button")
+    page.wait_for_url("**/lieux/?q=75004*")
+    assert _result_names(page) == ["Médiathèque Marguerite Duras", XSS, "Pharmacie des Terreaux"]
+    assert page.dialogs == []
+
+
+def test_list_works_without_javascript(chromium, live_server, partners):
+    context = chromium.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/lieux/")
+    page.fill("#id_q", "Lyon")
+    page.check("#id_open_now")
+    page.click("form.search button")
+    page.wait_for_url("**/lieux/?q=Lyon*")
+    assert _result_names(page)[0] == "Pharmacie des Terreaux"
+    context.close()
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_quick_exit_leaves_no_way_back(page, live_server, settings, how):
+    settings.QUICK_EXIT_URL = f"{live_server.url}/static/vendor/README.md"
+    page.goto("/aide/")
+    page.goto("/lieux/")
+    if how == "button":
+        page.click(".quick-exit")
+    else:
+        page.keyboard.press("Escape")
+    page.wait_for_url(settings.QUICK_EXIT_URL)
+    page.go_back()
+    assert page.url == f"{live_server.url}/aide/"  # /lieux/ is gone from the history
+
+
+def test_language_switch_keeps_the_page_and_the_search(page, partners):
+    page.goto("/lieux/?q=Paris")
+    assert page.get_attribute("html", "lang") == "fr"
+    page.click("a[hreflang=en]")
+    page.wait_for_url("**/en/lieux/?q=Paris")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1") == "Safe places"
+    page.click("a[hreflang=fr]")
+    page.wait_for_url("**/lieux/?q=Paris")
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.context.cookies() == []
+
+
+def test_a_partner_named_like_markup_shows_as_text(page, partners):
+    _near, far, _lyon = partners
+    page.goto("/lieux/?q=Paris")
+    page.goto(f"/lieux/{far.pk}/")
+    assert page.inner_text("h1") == XSS
+    page.goto(f"/verif/{far.sticker_number}/")
+    assert XSS in page.inner_text("main")
+    assert page.dialogs == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/lieux/?q=Paris",
+        "/lieux/?q=Zzyzxville",
+        "/lieux/{pk}/",
+        "/verif/",
+        "/verif/{sticker}/",
+        "/verif/75-31337/",
+        "/aide/",
+        "/a-propos/",
+        "/en/lieux/?q=75004",
+    ],
+)
+def test_axe_finds_no_accessibility_violation(page, partners, path):
+    near = partners[0]
+    page.goto(path.format(pk=near.pk, sticker=near.sticker_number))
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations.map(
+            v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
+    )
+    assert violations == []
+    assert page.foreign_requests == []
