@@ -66,10 +66,11 @@ def run(args, database_url: str, work: Path) -> int:
     from bench import inprocess
 
     results = Results()
+    load_before = os.getloadavg()[0]
     points = sample_points(args.points, args.seed)
     _step(results, "5. SQL queries per page", inprocess.measure_queries)
     body = inprocess.geojson_body()
-    api_plan = inprocess.api_nearest_plan(*points[0])
+    api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:
         # The same bytes as a collected static file, gzipped as WhiteNoise's compressor
         # does, in place before gunicorn (and WhiteNoise) start.
@@ -82,7 +83,7 @@ def run(args, database_url: str, work: Path) -> int:
     try:
         server.start()
         base = server.url
-        _step(results, "1. nearest-10", measure_nearest, base, database_url, points, api_plan)
+        _step(results, "1. nearest-10", measure_nearest, base, database_url, points, api_plans)
         etag = _step(
             results,
             "2. all-partners GeoJSON",
@@ -90,6 +91,7 @@ def run(args, database_url: str, work: Path) -> int:
             base,
             body,
             f"/static/{STATIC_GEOJSON}",
+            server.workers(),
         )
         _step(
             results,
@@ -123,6 +125,7 @@ def run(args, database_url: str, work: Path) -> int:
         "seed": args.seed,
         "server": server.description,
         "seconds": seconds,
+        "load": f"{load_before:.1f} before the measurements, {os.getloadavg()[0]:.1f} after",
     }
     args.output.write_text(markdown(results, f"{now:%Y-%m-%d %H:%M} UTC", machine, setup))
     raw = BASE_DIR / f"BENCH-{now:%Y%m%d-%H%M%S}.json"

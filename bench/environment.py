@@ -147,6 +147,16 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
+    def workers(self) -> int:
+        """How many worker processes the master runs now."""
+        count = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # The parent pid is the 2nd field after the parenthesised command name.
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    count += 1
+        return count
+
     def tail(self, lines: int = 30) -> str:
         if not self.log.exists():
             return ""

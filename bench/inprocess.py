@@ -37,22 +37,19 @@ def geojson_body() -> bytes | None:
     return _body(response) if response.status_code == 200 else None
 
 
-def api_nearest_plan(lat: float, lon: float) -> str | None:
-    """EXPLAIN (ANALYZE, BUFFERS) of the ordered query the nearest API runs, as it runs it."""
+def api_nearest_plans(lat: float, lon: float) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each ordered query the nearest API runs, as it runs it."""
     with CaptureQueriesContext(connection) as queries:
         response = _client().get(nearest_path(lat, lon))
     if response.status_code != 200:
-        return None
-    ordered = [
-        q["sql"]
-        for q in queries.captured_queries
-        if "partners_partner" in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]
-    ]
-    if not ordered:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {ordered[0]}")
-        return "\n".join(row[0] for row in cursor.fetchall())
+        return []
+    plans = []
+    for query in queries.captured_queries:
+        if "partners_partner" in query["sql"] and "ORDER BY" in query["sql"]:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
 
 
 def _pages(partner_id: int, size: int) -> dict[str, list[str]]:
@@ -68,10 +65,13 @@ def _pages(partner_id: int, size: int) -> dict[str, list[str]]:
 
 
 def _count(paths: list[str]) -> tuple[int | None, str]:
-    """Queries of the first path that answers 200, with the cache cleared first."""
+    """Queries of the first path that answers 200, with the cache cleared first. A first,
+    uncounted request fills what Django caches once per process (GeoDjango reads a
+    spatial reference system once, for example): not a cost of the page."""
     client = _client()
     status = 0
     for path in paths:
+        _body(client.get(path))
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)

@@ -59,6 +59,7 @@ def markdown(results: Results, when: str, machine: dict, setup: dict) -> str:
         f"| system | {machine['os']} |",
         f"| Python | {machine['python']} |",
         f"| PostgreSQL / PostGIS | {machine['postgresql']} / {machine['postgis']} |",
+        f"| load average (1 min; other work on the machine skews the figures) | {setup['load']} |",
         f"| database set-up (create, migrate, seed, analyse) | {setup['seconds']:.0f} s |",
         "",
         "## How to rerun",
