@@ -154,6 +154,14 @@ def test_nearest_comes_first_and_walks_the_spatial_index_without_sorting():
     assert "Sort" not in plan
 
 
+def test_latest_change_to_any_partner_is_read_from_an_index():
+    PartnerFactory.create_batch(3, approved=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Partner.objects.order_by("-updated_at").values("updated_at")[:1].explain()
+    assert "Index Only Scan Backward using partner_updated_at_idx" in plan
+
+
 def test_first_charter_is_published_by_the_migrations():
     charter = Charter.current()
     assert charter.version == 1
