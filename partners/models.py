@@ -6,9 +6,11 @@ from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
 from django.db.models import Case, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -253,6 +255,13 @@ class Partner(models.Model):
             # The latest change to any partner, read in a fraction of a millisecond: a
             # version for the public GeoJSON's ETag and cache key (README, "Scaling").
             models.Index(fields=["updated_at"], name="partner_updated_at_idx"),
+            # The map's tiles (partners/tiles.py) select approved partners by a planar
+            # lon/lat box, which the geography index cannot answer exactly.
+            GistIndex(
+                Cast("location", models.PointField(srid=4326)),
+                condition=Q(status=Status.APPROVED),
+                name="partner_public_geometry_gist",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -208,6 +208,39 @@ def document(request) -> dict:
                     },
                 }
             },
+            "/api/v1/partners/tiles/{z}/{x}/{y}.json": {
+                "get": {
+                    "operationId": "partnerTile",
+                    "summary": "Approved partners in one slippy-map tile, for maps",
+                    "description": "While the tile holds many partners, grid clusters "
+                    "`[lat, lon, count]` (16 x 16 cells per tile, Web Mercator); once it holds "
+                    "few, or from zoom 15, the partners `[id, lat, lon, kind, name]`. Cached "
+                    "for 60 s, revalidated with its ETag.",
+                    "parameters": [
+                        {
+                            "name": name,
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer", "minimum": 0},
+                        }
+                        for name in ("z", "x", "y")
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "clusters": {"type": "array", "items": {"type": "array"}},
+                                    "points": {"type": "array", "items": {"type": "array"}},
+                                },
+                            },
+                            "Clusters or partners",
+                        ),
+                        "304": {"description": "Unchanged since the ETag sent"},
+                        "404": {"description": "No such tile (z above 18, x or y out of range)"},
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -8,21 +7,22 @@ from django.views.generic import DetailView
 
 from gazetteer import places
 from partners import public, territories
-from partners.models import OpeningInterval, Partner, Status
+from partners.maps import home_map_config
+from partners.models import KindGroup, OpeningInterval, Partner, Status
 
 PER_PAGE = 20
 
 
 def home(request):
-    map_config = {
-        "tileUrl": settings.TILE_URL,
-        "tileAttribution": settings.TILE_ATTRIBUTION,
-        "territories": {
-            code: {"name": str(t.name), "centre": t.centre, "zoom": t.zoom}
-            for code, t in territories.TERRITORIES.items()
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "map_config": home_map_config(),
+            "territories": territories.TERRITORIES.values(),
+            "kind_groups": KindGroup.choices,
         },
-    }
-    return render(request, "partners/home.html", {"map_config": map_config})
+    )
 
 
 def _with_opening_state(partners, now):

@@ -1,30 +1,329 @@
-// The public map: approved partners, clustered. The page stays usable without it.
+// The home map: approved partners as server-side clusters by tile, "Locate me",
+// search and filters. Every result is also a list item; without this script the
+// page still offers the search form and the link to the server-rendered list.
 (function () {
   "use strict";
-  var element = document.getElementById("map");
-  var config = JSON.parse(document.getElementById("map-config").textContent);
-  var mainland = config.territories.metropole;
-  var map = L.map(element).setView(mainland.centre, mainland.zoom);
+  const config = JSON.parse(document.getElementById("map-config").textContent);
+  const messages = config.messages;
+  const lang = document.documentElement.lang || "fr";
+  const plurals = new Intl.PluralRules(lang);
+  const element = document.getElementById("map");
+  const form = document.getElementById("search");
+  const status = document.getElementById("results-status");
+  const list = document.getElementById("results");
+  const locate = document.getElementById("locate");
+  const territory = document.getElementById("territory");
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, (match, key) => values[key]);
+  }
+
+  function plural(entry, count, values) {
+    return format(entry[plurals.select(count)] || entry.other, values);
+  }
+
+  function make(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text) {
+    const a = make("a", "", text);
+    a.href = href;
+    return a;
+  }
+
+  const mainland = config.territories.metropole;
+  const map = L.map(element, { maxZoom: 19 }).setView(mainland.centre, mainland.zoom);
+  // Tiles may fail (offline, blocked): markers and lists do not depend on them.
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
 
-  var clusters = L.markerClusterGroup({ chunkedLoading: true });
-  map.addLayer(clusters);
+  // --- Partners by data tile ------------------------------------------------------------
 
-  fetch(element.dataset.geojsonUrl)
-    .then(function (response) { return response.json(); })
-    .then(function (data) {
-      var markers = data.features.map(function (feature) {
-        var c = feature.geometry.coordinates;
-        var marker = L.marker([c[1], c[0]], { title: feature.properties.name });
-        marker.bindPopup(function () {
-          var link = document.createElement("a");
-          link.href = "lieux/" + feature.id + "/";
-          link.textContent = feature.properties.name;
-          return link;
-        });
-        return marker;
+  function bubble(count) {
+    const size = count < 10 ? "small" : count < 1000 ? "medium" : "large";
+    const html = make("div");
+    const label = make("span", "visually-hidden");
+    label.textContent = plural(messages.cluster, count, { count: count.toLocaleString(lang) });
+    const number = make("span", "", count < 10000 ? String(count) : Math.round(count / 1000) + "k");
+    number.setAttribute("aria-hidden", "true");
+    html.append(label, number);
+    return L.divIcon({ html: html, className: "cluster cluster-" + size, iconSize: [40, 40] });
+  }
+
+  function partnerPopup(id, name, kind) {
+    const box = make("div");
+    box.append(make("strong", "", name), make("br"), make("span", "", config.kinds[kind] || ""));
+    box.append(make("br"), link(config.detailUrl.replace("{id}", id), messages.details));
+    return box;
+  }
+
+  // Markers are role="button": Enter and Space act like a click.
+  function activates(event) {
+    return event.originalEvent.key === "Enter" || event.originalEvent.key === " ";
+  }
+
+  const clusterLayer = L.layerGroup().addTo(map);
+  const pointLayer = L.markerClusterGroup({
+    chunkedLoading: true,
+    showCoverageOnHover: false,
+    iconCreateFunction: (cluster) => bubble(cluster.getChildCount()),
+  }).addTo(map);
+  pointLayer.on("clusterkeypress", (event) => {
+    if (activates(event)) event.layer.zoomToBounds({ padding: [20, 20] });
+  });
+  const tiles = new Map(); // "z/x/y" → promise of the tile's data
+  let drawnZoom = null;
+  let drawn = new Set();
+  let shown = 0;
+  let inflight = 0;
+  let firstMarker = false;
+  let firstViewport = true;
+
+  // Tiles two zooms above the map's: one spans 1024 pixels, a grid cell 64.
+  function dataZoom() {
+    return Math.max(0, map.getZoom() - 2);
+  }
+
+  function visibleTiles(z) {
+    const size = 256 * Math.pow(2, map.getZoom() - z);
+    const bounds = map.getPixelBounds();
+    const n = Math.pow(2, z);
+    const keys = new Set();
+    const xFrom = Math.floor(bounds.min.x / size);
+    const xTo = Math.min(Math.floor(bounds.max.x / size), xFrom + n - 1);
+    for (let x = xFrom; x <= xTo; x++) {
+      for (let y = Math.max(0, Math.floor(bounds.min.y / size)); y <= Math.min(n - 1, Math.floor(bounds.max.y / size)); y++) {
+        keys.add(z + "/" + (((x % n) + n) % n) + "/" + y);
+      }
+    }
+    return keys;
+  }
+
+  function load(key) {
+    if (!tiles.has(key)) {
+      const url = config.dataTileUrl.replace("{z}/{x}/{y}", key);
+      const request = fetch(url).then((response) => {
+        if (!response.ok) throw new Error(response.status);
+        return response.json();
       });
-      clusters.addLayers(markers);
-      element.dataset.loaded = String(markers.length);
-    });
+      request.catch(() => tiles.delete(key));
+      tiles.set(key, request);
+    }
+    return tiles.get(key);
+  }
+
+  function draw(data) {
+    for (const [lat, lon, count] of data.clusters || []) {
+      const marker = L.marker([lat, lon], { icon: bubble(count) });
+      marker.on("click keypress", (event) => {
+        if (event.type === "click" || activates(event)) map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      });
+      clusterLayer.addLayer(marker);
+      shown += count;
+    }
+    const markers = (data.points || []).map(([id, lat, lon, kind, name]) =>
+      L.marker([lat, lon], { title: name, alt: name }).bindPopup(() => partnerPopup(id, name, kind))
+    );
+    pointLayer.addLayers(markers);
+    shown += markers.length;
+    element.dataset.shown = shown;
+    if (!firstMarker && shown > 0) {
+      firstMarker = true;
+      performance.mark("first-marker");
+    }
+  }
+
+  function settled() {
+    element.dataset.ready = "1";
+    if (firstViewport) {
+      firstViewport = false;
+      performance.mark("clusters-drawn");
+    }
+  }
+
+  function refresh() {
+    const z = dataZoom();
+    if (z !== drawnZoom) {
+      clusterLayer.clearLayers();
+      pointLayer.clearLayers();
+      drawn = new Set();
+      drawnZoom = z;
+      shown = 0;
+    }
+    delete element.dataset.ready;
+    const keys = [...visibleTiles(z)].filter((key) => !drawn.has(key));
+    keys.forEach((key) => drawn.add(key));
+    inflight += keys.length;
+    if (!inflight) settled();
+    for (const key of keys) {
+      load(key)
+        .then((data) => {
+          if (drawnZoom === z) draw(data);
+        })
+        .catch(() => drawn.delete(key))
+        .finally(() => {
+          inflight -= 1;
+          if (!inflight) settled();
+        });
+    }
+  }
+
+  map.on("moveend", refresh);
+  refresh();
+
+  document.getElementById("territory-picker").hidden = false;
+  territory.addEventListener("change", () => {
+    const t = config.territories[territory.value];
+    map.setView(t.centre, t.zoom);
+  });
+
+  // --- Nearest partners: "Locate me", search, filters -----------------------------------
+
+  const resultLayer = L.layerGroup().addTo(map);
+  let origin = null; // {lat, lon, label, own}
+  const distanceFormat = {
+    m: new Intl.NumberFormat(lang, { style: "unit", unit: "meter", maximumFractionDigits: 0 }),
+    km: new Intl.NumberFormat(lang, { style: "unit", unit: "kilometer", maximumFractionDigits: 1 }),
+  };
+
+  function distance(metres) {
+    return metres < 1000 ? distanceFormat.m.format(Math.round(metres / 10) * 10) : distanceFormat.km.format(metres / 1000);
+  }
+
+  // "Open until 18:00", "Closed, opens Monday 09:00", in the venue's own time zone.
+  function opening(partner) {
+    let time = "";
+    if (partner.next_change) {
+      const at = new Date(partner.next_change);
+      const options = { hour: "2-digit", minute: "2-digit", timeZone: partner.time_zone };
+      const day = (d) => d.toLocaleDateString(lang, { timeZone: partner.time_zone });
+      if (day(at) !== day(new Date())) options.weekday = "long";
+      time = at.toLocaleString(lang, options);
+    }
+    if (partner.open_now) return time ? format(messages.openUntil, { time: time }) : messages.openNow;
+    return time ? format(messages.closedUntil, { time: time }) : messages.closed;
+  }
+
+  function directions(partner) {
+    const to = partner.lat + "," + partner.lon;
+    const params = new URLSearchParams({ engine: "fossgis_osrm_foot", to: to });
+    if (origin.own) params.set("from", origin.lat + "," + origin.lon);
+    return "https://www.openstreetmap.org/directions?" + params;
+  }
+
+  function resultItem(partner, rank) {
+    const item = make("li", "result");
+    const title = make("h3");
+    title.append(link(partner.url || config.detailUrl.replace("{id}", partner.id), partner.name));
+    const facts = [partner.kind_label || config.kinds[partner.kind], format(messages.away, { distance: distance(partner.distance_m) })];
+    if (partner.step_free) facts.push(messages.stepFree);
+    item.append(title, make("p", "", facts.join(" · ")));
+    item.append(make("p", "", [partner.address, [partner.postcode, partner.city].join(" ")].join(", ")));
+    item.append(make("p", partner.open_now ? "open" : "closed", opening(partner)));
+    const actions = make("p", "actions");
+    if (partner.phone) actions.append(link("tel:" + partner.phone, format(messages.call, { phone: partner.phone })));
+    actions.append(link(directions(partner), messages.directions));
+    actions.append(link("geo:" + partner.lat + "," + partner.lon + "?q=" + partner.lat + "," + partner.lon + "(" + encodeURIComponent(partner.name) + ")", messages.mapsApp));
+    item.append(actions);
+
+    const icon = L.divIcon({ html: make("span", "", String(rank)), className: "result-marker", iconSize: [28, 28] });
+    resultLayer.addLayer(L.marker([partner.lat, partner.lon], { icon: icon, title: rank + ". " + partner.name, zIndexOffset: 1000 }).bindPopup(() => partnerPopup(partner.id, partner.name, partner.kind)));
+    return item;
+  }
+
+  function show(results) {
+    resultLayer.clearLayers();
+    // Open ones first; the API's distance order is kept within each group (stable sort).
+    const ordered = results.slice().sort((a, b) => Number(Boolean(b.open_now)) - Number(Boolean(a.open_now)));
+    list.replaceChildren(...ordered.map((partner, i) => resultItem(partner, i + 1)));
+    const where = L.latLng(origin.lat, origin.lon);
+    if (origin.own) resultLayer.addLayer(L.circleMarker(where, { radius: 8, color: "#0d47a1" }).bindTooltip(messages.yourPositionMarker));
+    const bounds = L.latLngBounds([where].concat(ordered.map((p) => [p.lat, p.lon])));
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
+    status.textContent = ordered.length
+      ? plural(messages.results, ordered.length, { count: ordered.length, place: origin.label })
+      : format(messages.noResults, { place: origin.label });
+  }
+
+  async function fetchJson(url) {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(response.status);
+    return response.json();
+  }
+
+  let searchId = 0;
+  async function listNearest() {
+    if (!origin) return;
+    const id = ++searchId;
+    status.textContent = messages.searching;
+    const params = new URLSearchParams({ lat: origin.lat, lon: origin.lon, limit: 10 });
+    if (form.elements.kind.value) params.set("kind", form.elements.kind.value);
+    if (form.elements.open_now.checked) params.set("open_now", "1");
+    if (form.elements.step_free.checked) params.set("step_free", "1");
+    try {
+      const data = await fetchJson(config.nearestUrl + "?" + params);
+      if (id === searchId) show(data.results);
+    } catch (error) {
+      if (id === searchId) status.textContent = messages.failed;
+    }
+  }
+
+  // About 100 m: the precise position never leaves the browser.
+  function rounded(value) {
+    return Math.round(value * 1000) / 1000;
+  }
+
+  locate.hidden = false;
+  locate.addEventListener("click", () => {
+    if (!navigator.geolocation) {
+      status.textContent = messages.geolocationUnavailable;
+      return;
+    }
+    status.textContent = messages.locating;
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const { latitude, longitude } = position.coords;
+        origin = { lat: rounded(latitude), lon: rounded(longitude), label: messages.yourPosition, own: true };
+        listNearest();
+      },
+      () => {
+        status.textContent = messages.geolocationUnavailable;
+      },
+      { maximumAge: 60000, timeout: 20000 }
+    );
+  });
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const query = form.elements.q.value.trim();
+    if (!query) {
+      listNearest();
+      return;
+    }
+    status.textContent = messages.searching;
+    let places = [];
+    try {
+      const response = await fetch(config.placesUrl + "?" + new URLSearchParams({ q: query }));
+      // A query the gazetteer refuses (400) is a place not found, not a failure.
+      if (response.ok) places = await response.json();
+      else if (response.status !== 400) throw new Error(response.status);
+    } catch (error) {
+      status.textContent = messages.failed;
+      return;
+    }
+    if (!places.length) {
+      status.textContent = format(messages.placeNotFound, { query: query });
+      return;
+    }
+    const place = places[0];
+    origin = { lat: place.lat, lon: place.lon, label: place.name, own: false };
+    listNearest();
+  });
+
+  form.addEventListener("change", (event) => {
+    if (event.target !== form.elements.q) listNearest();
+  });
 })();

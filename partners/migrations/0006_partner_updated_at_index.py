@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0004_partner_review_and_reconfirmation_fields"),
+        ("partners", "0005_public_geometry_index"),
     ]
 
     operations = [

@@ -1,0 +1,71 @@
+"""What the home map's script needs from the server: URLs, territories, labels, messages.
+
+Passed to the page as a JSON script element (no inline script); every string a
+visitor reads goes through gettext here, so the script carries no French or English.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partners import territories
+from partners.models import Kind
+
+
+def _plural(message) -> dict:
+    # Keyed by Intl.PluralRules categories, which the script picks from; French and
+    # English both have "one" and "other".
+    return {"one": message(1), "other": message(2)}
+
+
+def home_map_config() -> dict:
+    tile = reverse("api:tile", kwargs={"z": 0, "x": 0, "y": 0})
+    detail = reverse("partners:detail", args=[0])
+    return {
+        "tileUrl": settings.TILE_URL,
+        "tileAttribution": settings.TILE_ATTRIBUTION,
+        "dataTileUrl": tile.removesuffix("0/0/0.json") + "{z}/{x}/{y}.json",
+        "detailUrl": detail.removesuffix("0/") + "{id}/",
+        "nearestUrl": reverse("api:partners_nearest"),
+        "placesUrl": reverse("api:places"),
+        "territories": {
+            code: {"name": str(t.name), "centre": t.centre, "zoom": t.zoom}
+            for code, t in territories.TERRITORIES.items()
+        },
+        "kinds": {kind.value: str(kind.label) for kind in Kind},
+        "messages": {
+            "locating": _("Finding your position…"),
+            "searching": _("Searching…"),
+            "geolocationUnavailable": _(
+                "Your position is not available. Search for a town or a postcode instead."
+            ),
+            "placeNotFound": _("No town or postcode matches “%(query)s”."),
+            "failed": _("The search failed. Check your connection and try again."),
+            "results": _plural(
+                lambda n: ngettext(
+                    "%(count)s safe place near %(place)s.",
+                    "%(count)s safe places near %(place)s.",
+                    n,
+                )
+            ),
+            "noResults": _("No safe place near %(place)s matches these filters."),
+            "yourPosition": _("your position"),
+            "yourPositionMarker": _("Your approximate position"),
+            "cluster": _plural(
+                lambda n: ngettext(
+                    "%(count)s safe place here, zoom in", "%(count)s safe places here, zoom in", n
+                )
+            ),
+            "openUntil": _("Open until %(time)s"),
+            "openNow": _("Open now"),
+            "closedUntil": _("Closed, opens %(time)s"),
+            "closed": _("Closed now"),
+            "stepFree": _("Step-free access"),
+            "call": _("Call %(phone)s"),
+            "directions": _("Directions (OpenStreetMap)"),
+            "mapsApp": _("Open in my maps app"),
+            "details": _("Details"),
+            "away": _("%(distance)s away"),
+        },
+    }

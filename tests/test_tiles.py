@@ -1,0 +1,181 @@
+import math
+from collections import Counter
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+from django.core.management import call_command
+
+from partners import services, tiles
+from partners.models import Partner, Status
+from tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The slippy-map tile holding a point, from the usual Web Mercator formulas."""
+    n = 2**z
+    x = math.floor((lon + 180) / 360 * n)
+    rad = math.radians(lat)
+    y = math.floor((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
+    return x, y
+
+
+def get_tile(client, z, x, y, **headers):
+    return client.get(f"/api/v1/partners/tiles/{z}/{x}/{y}.json", headers=headers)
+
+
+def tile_total(data: dict) -> int:
+    return sum(count for _lat, _lon, count in data.get("clusters", [])) + len(
+        data.get("points", [])
+    )
+
+
+@pytest.mark.parametrize("z", [0, 3, 5, 7])
+def test_tile_counts_add_up_to_the_approved_partners_in_each_tile(client, z):
+    call_command("seed_demo", count=600, seed=11)
+    PartnerFactory(name="Café en attente", location=Point(2.35, 48.85, srid=4326))
+    expected = Counter(
+        tile_of(p.location.x, p.location.y, z) for p in Partner.objects.public().only("location")
+    )
+
+    totals = {}
+    for x, y in expected:
+        response = get_tile(client, z, x, y)
+        assert response.status_code == 200
+        totals[x, y] = tile_total(response.json())
+
+    assert totals == dict(expected)
+    assert sum(totals.values()) == 600
+
+
+def test_a_crowded_tile_answers_clusters_each_inside_the_tile(client):
+    call_command("seed_demo", count=600, seed=11)
+
+    data = get_tile(client, 0, 0, 0).json()
+
+    assert "points" not in data
+    assert len(data["clusters"]) > 1
+    assert sum(count for *_, count in data["clusters"]) == 600
+    for lat, lon, count in data["clusters"]:
+        assert -85.06 < lat < 85.06
+        assert -180 <= lon < 180
+        assert count > 0
+
+
+def test_a_tile_with_few_partners_lists_them_with_public_fields_only(client):
+    library = PartnerFactory(
+        approved=True, name="Médiathèque Duras", location=Point(2.40, 48.86, srid=4326)
+    )
+    x, y = tile_of(2.40, 48.86, 10)
+
+    data = get_tile(client, 10, x, y).json()
+
+    assert data == {
+        "points": [[library.pk, 48.86, 2.4, "library", "Médiathèque Duras"]],
+    }
+    assert "Camille" not in get_tile(client, 10, x, y).content.decode()
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Status.UNCONFIRMED, Status.PENDING, Status.REJECTED, Status.SUSPENDED, Status.WITHDRAWN],
+)
+def test_partners_not_approved_never_appear_in_tiles(client, status):
+    PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326))
+    hidden = PartnerFactory(
+        approved=True, name="Lieu retiré", location=Point(2.41, 48.86, srid=4326)
+    )
+    Partner.objects.filter(pk=hidden.pk).update(status=status)
+
+    for z in (0, 6, 12):
+        x, y = tile_of(2.41, 48.86, z)
+        data = get_tile(client, z, x, y).json()
+        assert tile_total(data) == 1
+        assert hidden.pk not in [point[0] for point in data["points"]]
+
+
+def test_partners_on_tile_edges_belong_to_exactly_one_tile(client):
+    # On the Greenwich meridian and the equator: the shared edges of four tiles at z=1.
+    PartnerFactory(approved=True, location=Point(0, 0, srid=4326))
+    PartnerFactory(approved=True, location=Point(0, 10, srid=4326))
+
+    totals = [tile_total(get_tile(client, 1, x, y).json()) for x in (0, 1) for y in (0, 1)]
+
+    assert sum(totals) == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "19/0/0",
+        "3/8/0",
+        "3/0/8",
+        "99999999999999999999/0/0",
+        "2/-1/0",
+        "a/b/c",
+        "1/0/0.geojson",
+        "1/0",
+    ],
+)
+def test_impossible_tiles_answer_404(client, path):
+    response = client.get(f"/api/v1/partners/tiles/{path}.json")
+    assert response.status_code == 404
+
+
+def test_tiles_answer_get_only(client):
+    assert client.post("/api/v1/partners/tiles/0/0/0.json").status_code == 405
+
+
+def test_tile_is_cacheable_and_revalidates_with_its_etag(client):
+    PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326))
+
+    first = get_tile(client, 0, 0, 0)
+    assert "public" in first["Cache-Control"]
+    assert "max-age=60" in first["Cache-Control"]
+    again = get_tile(client, 0, 0, 0, if_none_match=first["ETag"])
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+
+
+def test_tile_is_compressed_for_clients_that_accept_gzip(client):
+    PartnerFactory.create_batch(20, approved=True)
+
+    response = get_tile(client, 0, 0, 0, accept_encoding="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_a_new_approval_changes_the_etag_and_the_tile(client, monkeypatch):
+    monkeypatch.setattr(tiles, "VERSION_TTL", 0)
+    PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326))
+    first = get_tile(client, 0, 0, 0)
+    newcomer = PartnerFactory(location=Point(2.30, 48.80, srid=4326))
+
+    services.approve_partner(partner=newcomer, actor="test")
+    second = get_tile(client, 0, 0, 0, if_none_match=first["ETag"])
+
+    assert second.status_code == 200
+    assert second["ETag"] != first["ETag"]
+    assert tile_total(second.json()) == 2
+
+
+def test_a_partner_leaving_changes_the_public_version(monkeypatch):
+    monkeypatch.setattr(tiles, "VERSION_TTL", 0)
+    PartnerFactory(approved=True)
+    leaving = PartnerFactory(approved=True)
+    before = tiles.public_version()
+
+    Partner.objects.filter(pk=leaving.pk).update(status=Status.WITHDRAWN)
+
+    assert tiles.public_version() != before
