@@ -64,11 +64,14 @@ def run(args, database_url: str, work: Path) -> int:
 
     django.setup()
     from bench import inprocess
+    from partners.models import Partner
 
     results = Results()
     load_before = os.getloadavg()[0]
     points = sample_points(args.points, args.seed)
     _step(results, "5. SQL queries per page", inprocess.measure_queries)
+    first_partner = Partner.objects.public().order_by("id").values_list("id", flat=True)[0]
+    _step(results, "4. nearest under load", inprocess.measure_cpu, points, first_partner)
     body = inprocess.geojson_body()
     api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:

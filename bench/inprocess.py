@@ -7,6 +7,7 @@ Import after ``django.setup()``.
 import contextlib
 import io
 import logging
+import time
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
@@ -118,6 +119,31 @@ def measure_queries(results: Results, sizes=(10, 1000)) -> None:
             few == many,
             note=many_how,
         )
+
+
+def measure_cpu(results: Results, points, partner_id: int, repeats: int = 100) -> None:
+    """Django's own CPU time per request, in this process: unlike wall-clock figures it
+    hardly depends on what else the machine runs, so capacity can be estimated from it
+    (README, "Scaling"). PostgreSQL's work is not included."""
+    section = "4. nearest under load"
+    client = _client()
+    pages = {
+        "nearest API": [nearest_path(lat, lon) for lat, lon in points[:repeats]],
+        "home": ["/"] * repeats,
+        "list /lieux/ near a point": [
+            f"/lieux/?lat={lat}&lon={lon}" for lat, lon in points[:repeats]
+        ],
+        "partner page": [f"/lieux/{partner_id}/"] * repeats,
+    }
+    for page, paths in pages.items():
+        if client.get(paths[0]).status_code != 200:
+            results.missing(section, f"CPU per request, {page}", "", "not served")
+            continue
+        start = time.process_time()
+        for path in paths:
+            _body(client.get(path))
+        cpu = (time.process_time() - start) / len(paths)
+        results.add(section, f"CPU per request, {page}", f"{cpu * 1000:.1f} ms", note="Django")
 
 
 def approve_a_new_partner() -> str:
