@@ -128,6 +128,7 @@ def run(args, database_url: str, work: Path) -> int:
         "seed": args.seed,
         "server": server.description,
         "seconds": seconds,
+        "code": environment.code_version(),
         "load": f"{load_before:.1f} before the measurements, {os.getloadavg()[0]:.1f} after",
     }
     args.output.write_text(markdown(results, f"{now:%Y-%m-%d %H:%M} UTC", machine, setup))

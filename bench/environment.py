@@ -173,6 +173,23 @@ def serving(log: Path) -> Iterator[Server]:
         server.stop()
 
 
+def code_version() -> str:
+    """The commit measured, marked when the working tree differs from it."""
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!BENCHMARKS.md")
+    return commit + (" with uncommitted changes" if dirty else "")
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(
+        ["git", *args],  # noqa: S607 (git from PATH, as a developer runs it)
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+
+
 def machine(database_url: str) -> dict[str, str]:
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:

@@ -49,7 +49,7 @@ def markdown(results: Results, when: str, machine: dict, setup: dict) -> str:
         "",
         f"Measured by `make bench` on {when}, with {setup['partners']:,} approved demo "
         f"partners (`seed_demo --seed {setup['seed']}`), the app served by {setup['server']} "
-        "(DEBUG=0) on loopback.",
+        f"(DEBUG=0) on loopback. Code: commit {setup['code']}.",
         "",
         "| machine | |",
         "| --- | --- |",
