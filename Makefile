@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PORT ?= 8000
 WITH_DB := $(PY) -m enlieusur.localdb run --
 
-.PHONY: run serve test setup setup-test lint format check clean-db backup restore
+.PHONY: run serve test setup setup-test lint format check clean-db backup restore bench
 
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
@@ -63,3 +63,8 @@ check: setup-test
 	$(PY) -m ruff format --check .
 	$(PY) -m bandit -q -r enlieusur partners gazetteer -ll
 	$(PY) -m pip_audit --local --progress-spinner off
+
+# Speed at 100,000 partners against the targets (BENCHMARKS.md): its own database, gunicorn
+# as in production on loopback. BENCH_ARGS=--strict exits non-zero on a miss.
+bench: setup-test
+	$(PY) -m bench $(BENCH_ARGS)

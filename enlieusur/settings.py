@@ -136,14 +136,30 @@ TEMPLATES = [
 ]
 
 # DATABASE_URL unset: the project-local cluster under var/ (see enlieusur/localdb.py).
+# Connections are kept a minute: opening one per request costs more than a nearest
+# search itself (make bench, BENCHMARKS.md).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or localdb.database_url(),
         engine="django.contrib.gis.db.backends.postgis",
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+# A read replica takes the public reads (enlieusur/dbrouter.py; README, "Scaling").
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            engine="django.contrib.gis.db.backends.postgis",
+            conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+            conn_health_checks=True,
+        ),
+        # The test suite reads the primary's test database through this alias.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["enlieusur.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Func, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -116,6 +116,14 @@ EXISTS (
 )"""
 
 
+class _KnnDistance(Func):
+    """PostGIS' ``<->`` distance operator, the one a GiST index can order by."""
+
+    arg_joiner = " <-> "
+    template = "(%(expressions)s)"
+    output_field = models.FloatField()
+
+
 class PartnerQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Status.APPROVED)
@@ -131,9 +139,14 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(sql)
 
     def by_distance(self, point: Point):
-        # ``<->`` on the geography index orders by true distance (KNN); the annotated
-        # distance is the exact geodesic one, in metres.
-        return self.annotate(distance=Distance("location", point)).order_by("distance")
+        # Ordering by ``<->`` lets PostgreSQL walk the GiST index nearest first (KNN) and
+        # stop at the LIMIT; ordering by ST_Distance would compute and sort every row
+        # (make bench: 1 s instead of 1 ms at 100,000 partners). The annotated distance
+        # is the exact geodesic one, in metres.
+        here = Value(point, output_field=models.PointField(geography=True, srid=4326))
+        return self.annotate(distance=Distance("location", point)).order_by(
+            _KnnDistance("location", here)
+        )
 
 
 def _timezone_expression():
@@ -240,7 +253,7 @@ class Partner(models.Model):
             models.Index(fields=["status", "department"]),
             models.Index(fields=["status", "status_changed_at"]),
             # The public GeoJSON's version: the latest change to any partner, at once.
-            models.Index(fields=["updated_at"]),
+            models.Index(fields=["updated_at"], name="partner_updated_at_idx"),
             # The map's tiles (partners/tiles.py) select approved partners by a planar
             # lon/lat box, which the geography index cannot answer exactly.
             GistIndex(

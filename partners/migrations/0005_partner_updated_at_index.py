@@ -11,6 +11,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="partner",
-            index=models.Index(fields=["updated_at"], name="partners_pa_updated_669fbd_idx"),
+            index=models.Index(fields=["updated_at"], name="partner_updated_at_idx"),
         ),
     ]

@@ -1,0 +1,171 @@
+"""python -m bench [--strict] — see bench/__init__.py and BENCHMARKS.md."""
+
+import argparse
+import datetime
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from bench import environment
+from bench.environment import BASE_DIR
+from bench.measures import Results
+from enlieusur import localdb
+
+STATIC_GEOJSON = "bench/partners.geojson"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--strict", action="store_true", help="exit 1 on a miss or a gap")
+    parser.add_argument("--count", type=int, default=100_000, help="demo partners")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--points", type=int, default=300, help="nearest searches timed")
+    parser.add_argument("--clients", type=int, default=24, help="concurrent clients")
+    parser.add_argument("--duration", type=float, default=20, help="seconds of load")
+    parser.add_argument(
+        "--output", type=Path, default=BASE_DIR / "BENCHMARKS.md", help="the report"
+    )
+    return parser.parse_args(argv)
+
+
+def _step(results: Results, section: str, function, *args):
+    """One measurement; a failure is reported as a miss, and the others still run."""
+    print(f"-- {section}", flush=True)
+    try:
+        return function(results, *args)
+    except Exception as error:
+        traceback.print_exc()
+        results.add(section, "error", f"{type(error).__name__}: {error}"[:120], "none", False)
+        return None
+
+
+def run(args, database_url: str, work: Path) -> int:
+    from bench.browser import measure_home
+    from bench.measures import (
+        measure_geojson,
+        measure_invalidation,
+        measure_load,
+        measure_nearest,
+        sample_points,
+    )
+
+    static_root = work / "static"
+    os.environ.update(environment.production_environment(database_url, static_root))
+    print(f"-- database {database_url.rsplit('/', 1)[-1]}: {args.count:,} partners", flush=True)
+    seconds = environment.prepare_database(database_url, args.count, args.seed)
+    environment.manage("collectstatic", "--no-input", "-v0")
+
+    import django
+
+    django.setup()
+    from bench import inprocess
+    from partners.models import Partner
+
+    results = Results()
+    load_before = os.getloadavg()[0]
+    points = sample_points(args.points, args.seed)
+    _step(results, "5. SQL queries per page", inprocess.measure_queries)
+    first_partner = Partner.objects.public().order_by("id").values_list("id", flat=True)[0]
+    _step(results, "4. nearest under load", inprocess.measure_cpu, points, first_partner)
+    body = inprocess.geojson_body()
+    api_plans = inprocess.api_nearest_plans(*points[0])
+    if body is not None:
+        # The same bytes as a collected static file, gzipped as WhiteNoise's compressor
+        # does, in place before gunicorn (and WhiteNoise) start.
+        path = static_root / STATIC_GEOJSON
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(body)
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(body, compresslevel=9))
+
+    server = environment.Server(work / "gunicorn.log")
+    try:
+        server.start()
+        base = server.url
+        _step(results, "1. nearest-10", measure_nearest, base, database_url, points, api_plans)
+        etag = _step(
+            results,
+            "2. all-partners GeoJSON",
+            measure_geojson,
+            base,
+            body,
+            f"/static/{STATIC_GEOJSON}",
+            server.workers(),
+        )
+        _step(
+            results,
+            "4. nearest under load",
+            measure_load,
+            base,
+            points,
+            args.clients,
+            args.duration,
+        )
+        _step(results, "3. home page", measure_home, base)
+        _step(
+            results,
+            "2. all-partners GeoJSON",
+            measure_invalidation,
+            base,
+            etag,
+            inprocess.approve_a_new_partner,
+        )
+    finally:
+        server.stop()
+    results.figures.sort(key=lambda f: f.section[:2])
+
+    from bench.report import markdown, print_results
+
+    print_results(results)
+    now = datetime.datetime.now(datetime.UTC)
+    machine = environment.machine(database_url)
+    setup = {
+        "partners": args.count,
+        "seed": args.seed,
+        "server": server.description,
+        "seconds": seconds,
+        "code": environment.code_version(),
+        "load": f"{load_before:.1f} before the measurements, {os.getloadavg()[0]:.1f} after",
+    }
+    args.output.write_text(markdown(results, f"{now:%Y-%m-%d %H:%M} UTC", machine, setup))
+    raw = BASE_DIR / f"BENCH-{now:%Y%m%d-%H%M%S}.json"
+    raw.write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "setup": setup,
+                "figures": [vars(f) for f in results.figures],
+                "details": results.details,
+            },
+            indent=1,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
+    print(f"Written {args.output.name} (and {raw.name}).")
+    failed = [f for f in results.figures if f.status in {"MISS", "N/A"}]
+    return 1 if args.strict and failed else 0
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    start = time.monotonic()
+    configured = os.environ.get("DATABASE_URL")
+    database_url = environment.bench_database_url(configured)
+    started = False if configured else localdb.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="enlieusur-bench-") as work:
+            status = run(args, database_url, Path(work))
+    finally:
+        if started:
+            localdb.stop()
+    print(f"make bench took {time.monotonic() - start:.0f} s.")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""The home page in headless Chromium: bytes and requests before the first marker, time to
+the first marker and to the clusters, on loopback and on a slow mobile network."""
+
+from urllib.parse import urlsplit
+
+from bench.measures import Results, ms
+
+CHROMIUM = "/usr/bin/chromium"
+# As in tests/conftest.py.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes per second for CDP).
+SLOW_MOBILE = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1_600_000 / 8,
+    "uploadThroughput": 750_000 / 8,
+}
+# The map calls performance.mark("first-marker") and ("clusters-drawn"). Without those
+# marks, this records when the first marker element and #map[data-loaded] appear.
+FALLBACK_OBSERVER = """
+new MutationObserver(function (_, observer) {
+  if (!window.__benchMarker && document.querySelector(".leaflet-marker-icon")) {
+    window.__benchMarker = performance.now();
+  }
+  if (!window.__benchLoaded && document.querySelector("#map[data-loaded]")) {
+    window.__benchLoaded = performance.now();
+  }
+  if (window.__benchMarker && window.__benchLoaded) observer.disconnect();
+}).observe(document, {childList: true, subtree: true, attributes: true});
+"""
+MARK = "(name) => (performance.getEntriesByName(name)[0] || {}).startTime"
+
+
+def _load_home(browser, base_url: str, slow: bool, timeout_s: float) -> dict:
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    own = urlsplit(base_url).netloc
+    blocked = []
+
+    def route(route):
+        if urlsplit(route.request.url).netloc == own:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.add_init_script(FALLBACK_OBSERVER)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    if slow:
+        cdp.send("Network.emulateNetworkConditions", SLOW_MOBILE)
+    sent: dict[str, float] = {}
+    finished: list[tuple[float, int]] = []
+    document_sent = []
+
+    def on_sent(event):
+        sent.setdefault(event["requestId"], event["timestamp"])
+        if event.get("type") == "Document" and not document_sent:
+            document_sent.append(event["timestamp"])
+
+    cdp.on("Network.requestWillBeSent", on_sent)
+    cdp.on(
+        "Network.loadingFinished",
+        lambda event: finished.append((event["timestamp"], event["encodedDataLength"])),
+    )
+    result = {"timed_out": False}
+    try:
+        page.goto(base_url + "/", wait_until="load", timeout=timeout_s * 1000)
+        if not page.evaluate("!!window.L"):
+            context.close()
+            return {"no_leaflet": True}
+        page.wait_for_function(
+            "performance.getEntriesByName('first-marker').length || window.__benchMarker",
+            timeout=timeout_s * 1000,
+            polling=50,
+        )
+        first = page.evaluate(MARK, "first-marker")
+        if first is None:
+            # The mark may come a moment after the marker element.
+            page.wait_for_timeout(500)
+            first = page.evaluate(MARK, "first-marker")
+        result["marks"] = first is not None
+        result["first_marker"] = (
+            first if first is not None else page.evaluate("window.__benchMarker")
+        ) / 1000
+        page.wait_for_function(
+            "performance.getEntriesByName('clusters-drawn').length"
+            + ("" if result["marks"] else " || window.__benchLoaded"),
+            timeout=timeout_s * 1000,
+            polling=50,
+        )
+        drawn = page.evaluate(MARK, "clusters-drawn")
+        result["clusters_drawn"] = (
+            drawn if drawn is not None else page.evaluate("window.__benchLoaded")
+        ) / 1000
+    except Exception as error:  # Playwright's TimeoutError, or the page failing
+        result["timed_out"] = True
+        result["error"] = str(error).splitlines()[0]
+    # CDP timestamps are seconds on one monotonic clock; the page's marks are relative to
+    # navigation start, which is when the document request is sent (within a millisecond).
+    if document_sent and "first_marker" in result:
+        cutoff = document_sent[0] + result["first_marker"]
+        before = [size for at, size in finished if at <= cutoff]
+        result["bytes"] = sum(before)
+        result["requests"] = len([at for at in sent.values() if at <= cutoff])
+    result["blocked"] = len(blocked)
+    context.close()
+    return result
+
+
+def measure_home(results: Results, base_url: str, timeout_s: float = 60) -> None:
+    from playwright.sync_api import sync_playwright
+
+    section = "3. home page"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            # A first, unmeasured visit: the server's caches and workers warm, as they
+            # are for every visitor but the first.
+            _load_home(browser, base_url, slow=False, timeout_s=timeout_s)
+            runs = {
+                "loopback": _load_home(browser, base_url, slow=False, timeout_s=timeout_s),
+                "slow mobile": _load_home(browser, base_url, slow=True, timeout_s=timeout_s),
+            }
+        finally:
+            browser.close()
+    results.details["home"] = runs
+    if runs["loopback"].get("no_leaflet"):
+        why = "Leaflet did not load: static files not served (WhiteNoise, security branch)"
+        for name, target in (("loopback", "< 1 s"), ("slow mobile", "< 3 s")):
+            results.missing(section, f"first marker ({name})", target, why)
+        results.missing(section, "bytes before the first marker", "≤ 150 KB", why)
+        return
+    for name, target in (("loopback", 1.0), ("slow mobile", 3.0)):
+        run = runs[name]
+        if "first_marker" not in run:
+            why = run.get("error", "no marker")
+            results.add(
+                section,
+                f"first marker ({name})",
+                f"none within {timeout_s:.0f} s",
+                f"< {target:.0f} s",
+                False,
+                note=why,
+            )
+            continue
+        how = "performance mark" if run["marks"] else "fallback: first .leaflet-marker-icon"
+        results.add(
+            section,
+            f"first marker ({name})",
+            ms(run["first_marker"]),
+            f"< {target:.0f} s",
+            run["first_marker"] < target,
+            note=how,
+        )
+        if "clusters_drawn" in run:
+            how = "performance mark" if run["marks"] else "fallback: #map[data-loaded]"
+            results.add(section, f"clusters drawn ({name})", ms(run["clusters_drawn"]), note=how)
+        else:
+            results.add(section, f"clusters drawn ({name})", f"not within {timeout_s:.0f} s")
+    loopback = runs["loopback"]
+    if "bytes" in loopback:
+        results.add(
+            section,
+            "bytes before the first marker",
+            f"{loopback['bytes'] / 1000:,.0f} KB",
+            "≤ 150 KB",
+            loopback["bytes"] <= 150_000,
+            note=f"{loopback['requests']} requests, {loopback['blocked']} tile requests blocked",
+        )
+        results.add(section, "requests before the first marker", str(loopback["requests"]))
+    else:
+        results.add(section, "bytes before the first marker", "no first marker", "≤ 150 KB", False)

@@ -1,0 +1,164 @@
+"""What the bench asks Django itself, in this process, against the bench database:
+SQL queries per page, the nearest API's own SQL, the GeoJSON body, a partner change.
+
+Import after ``django.setup()``.
+"""
+
+import contextlib
+import io
+import logging
+import time
+
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.measures import GEOJSON_PATH, Results, nearest_path
+from partners import services
+from partners.models import Kind, Partner, Status
+
+HOST = "127.0.0.1"
+PARIS = (48.8566, 2.3522)
+
+
+def _client() -> Client:
+    return Client(HTTP_HOST=HOST)
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def geojson_body() -> bytes | None:
+    response = _client().get(GEOJSON_PATH)
+    return _body(response) if response.status_code == 200 else None
+
+
+def api_nearest_plans(lat: float, lon: float) -> list[str]:
+    """EXPLAIN (ANALYZE, BUFFERS) of each ordered query the nearest API runs, as it runs it."""
+    with CaptureQueriesContext(connection) as queries:
+        response = _client().get(nearest_path(lat, lon))
+    if response.status_code != 200:
+        return []
+    plans = []
+    for query in queries.captured_queries:
+        if "partners_partner" in query["sql"] and "ORDER BY" in query["sql"]:
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {query['sql']}")
+                plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
+def _pages(partner_id: int, size: int) -> dict[str, list[str]]:
+    lat, lon = PARIS
+    return {
+        "home": ["/"],
+        "list /lieux/": ["/lieux/"],
+        "partner page": [f"/lieux/{partner_id}/"],
+        # The largest limit the API accepts, up to the number of partners.
+        "nearest API": [nearest_path(lat, lon, limit) for limit in (size, 100, 50, 20, 10)],
+        "GeoJSON": [GEOJSON_PATH],
+    }
+
+
+def _count(paths: list[str]) -> tuple[int | None, str]:
+    """Queries of the first path that answers 200, with the cache cleared first. A first,
+    uncounted request fills what Django caches once per process (GeoDjango reads a
+    spatial reference system once, for example): not a cost of the page."""
+    client = _client()
+    status = 0
+    for path in paths:
+        _body(client.get(path))
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+            _body(response)
+        status = response.status_code
+        if status == 200:
+            return len(queries.captured_queries), path
+    return None, f"HTTP {status}"
+
+
+def measure_queries(results: Results, sizes=(10, 1000)) -> None:
+    """SQL queries per public page with 10, then 1,000 approved partners: the others are
+    suspended inside a transaction that is rolled back."""
+    section = "5. SQL queries per page"
+    # Pages that do not exist yet answer 404; Django would log each one.
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    counts: dict[str, dict[int, tuple[int | None, str]]] = {}
+    with transaction.atomic():
+        ids = list(
+            Partner.objects.public().order_by("id").values_list("id", flat=True)[: max(sizes)]
+        )
+        for size in sorted(sizes, reverse=True):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE partners_partner SET status = %s "
+                    "WHERE status = %s AND NOT (id = ANY(%s))",
+                    [Status.SUSPENDED, Status.APPROVED, ids[:size]],
+                )
+            for page, paths in _pages(ids[0], size).items():
+                counts.setdefault(page, {})[size] = _count(paths)
+        transaction.set_rollback(True)
+    cache.clear()
+    small, large = sorted(sizes)
+    for page, by_size in counts.items():
+        (few, few_how), (many, many_how) = by_size[small], by_size[large]
+        if few is None or many is None:
+            results.missing(section, page, "constant", f"{few_how if few is None else many_how}")
+            continue
+        results.add(
+            section,
+            page,
+            f"{few} at {small:,} partners, {many} at {large:,}",
+            "constant",
+            few == many,
+            note=many_how,
+        )
+
+
+def measure_cpu(results: Results, points, partner_id: int, repeats: int = 100) -> None:
+    """Django's own CPU time per request, in this process: unlike wall-clock figures it
+    hardly depends on what else the machine runs, so capacity can be estimated from it
+    (README, "Scaling"). PostgreSQL's work is not included."""
+    section = "4. nearest under load"
+    client = _client()
+    pages = {
+        "nearest API": [nearest_path(lat, lon) for lat, lon in points[:repeats]],
+        "home": ["/"] * repeats,
+        "list /lieux/ near a point": [
+            f"/lieux/?lat={lat}&lon={lon}" for lat, lon in points[:repeats]
+        ],
+        "partner page": [f"/lieux/{partner_id}/"] * repeats,
+    }
+    for page, paths in pages.items():
+        if client.get(paths[0]).status_code != 200:
+            results.missing(section, f"CPU per request, {page}", "", "not served")
+            continue
+        start = time.process_time()
+        for path in paths:
+            _body(client.get(path))
+        cpu = (time.process_time() - start) / len(paths)
+        results.add(section, f"CPU per request, {page}", f"{cpu * 1000:.1f} ms", note="Django")
+
+
+def approve_a_new_partner() -> str:
+    """A real change of the public set, through the service layer (which writes history
+    and schedules the staff email, printed by the console backend and swallowed here)."""
+    partner = Partner.objects.create(
+        name="Médiathèque du banc d'essai",
+        kind=Kind.LIBRARY,
+        address="1 place de la Mairie",
+        postcode="75004",
+        city="Paris",
+        department="75",
+        location=Point(2.3499, 48.8530, srid=4326),
+        status=Status.PENDING,
+    )
+    with contextlib.redirect_stdout(io.StringIO()):
+        services.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
+    return "a new partner approved through partners.services.approve_partner"

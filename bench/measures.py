@@ -1,0 +1,424 @@
+"""Measurements over HTTP and SQL, and the figures they produce."""
+
+import gzip
+import http.client
+import json
+import random
+import re
+import statistics
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import psycopg
+
+from gazetteer.communes import all_communes
+from partners import territories
+
+NEAREST_PATH = "/api/v1/partners/nearest"
+GEOJSON_PATH = "/api/v1/partners.geojson"
+NOT_AVAILABLE = "not available"
+
+
+@dataclass
+class Figure:
+    """One printed line: a measured value, and when it has one, its target and verdict."""
+
+    section: str
+    name: str
+    value: str
+    target: str = ""
+    status: str = ""  # PASS, MISS, N/A, or empty for a figure without a target
+    note: str = ""
+
+
+@dataclass
+class Results:
+    figures: list[Figure] = field(default_factory=list)
+    details: dict[str, object] = field(default_factory=dict)
+
+    def add(self, section, name, value, target="", ok=None, note=""):
+        status = "" if ok is None else ("PASS" if ok else "MISS")
+        self.figures.append(Figure(section, name, value, target, status, note))
+
+    def missing(self, section, name, target, why):
+        self.figures.append(Figure(section, name, NOT_AVAILABLE, target, "N/A", why))
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[94]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    seconds: float
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Client:
+    """A keep-alive HTTP/1.1 client on loopback; reconnects when the server closes."""
+
+    def __init__(self, base_url: str, timeout: float = 60):
+        parts = urlsplit(base_url)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self.conn = None
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            start = time.perf_counter()
+            try:
+                self.conn.request("GET", path, headers=headers or {})
+                response = self.conn.getresponse()
+                body = response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # A kept-alive connection the server had already closed: retry once.
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            seconds = time.perf_counter() - start
+            result = Response(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, body, seconds
+            )
+            if response.will_close:
+                self.close()
+            return result
+        raise AssertionError("unreachable")
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
+    """Where people search from: communes weighted by population, a tenth of them overseas,
+    each moved up to ~2 km from the commune's centre. Returns (lat, lon) pairs."""
+    rng = random.Random(seed)
+    overseas_codes = {code for code in territories.TERRITORIES if code != territories.MAINLAND}
+    communes = all_communes()
+    mainland = [c for c in communes if c.department not in overseas_codes]
+    overseas = [c for c in communes if c.department in overseas_codes]
+    n_overseas = max(1, count // 10)
+    picked = rng.choices(
+        mainland, weights=[max(c.population, 1) for c in mainland], k=count - n_overseas
+    ) + rng.choices(overseas, weights=[max(c.population, 1) for c in overseas], k=n_overseas)
+    rng.shuffle(picked)
+    return [
+        (round(c.lat + rng.uniform(-0.018, 0.018), 5), round(c.lon + rng.uniform(-0.025, 0.025), 5))
+        for c in picked
+    ]
+
+
+def nearest_path(lat: float, lon: float, limit: int = 10) -> str:
+    return f"{NEAREST_PATH}?{urlencode({'lat': lat, 'lon': lon, 'limit': limit})}"
+
+
+RAW_NEAREST_SQL = """
+SELECT id, name, kind, city, postcode, department,
+       ST_X(location::geometry), ST_Y(location::geometry),
+       ST_Distance(location, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography)
+FROM partners_partner
+WHERE status = 'approved'
+ORDER BY location <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
+LIMIT 10
+"""
+
+_SCAN = re.compile(
+    r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan) (?:using \S+ )?on partners_partner\b"
+    r".*?rows=(\d+) loops=(\d+)"
+)
+_KEY_LINE = re.compile(r"Limit|Scan|Order By|Sort|Filter|Buffers|Execution Time")
+# Far fewer rows than the table holds: what a nearest-10 search may touch.
+MAX_ROWS_READ = 1000
+
+
+def plan_verdict(plan: str) -> tuple[bool, str]:
+    """Whether an EXPLAIN ANALYZE plan reads partners through an index and touches only a
+    few of them, so that no Sort can run over all rows; and what it does."""
+    scans = _SCAN.findall(plan)
+    if not scans:
+        return False, "no scan of partners_partner"
+    for kind, rows, loops in scans:
+        if kind == "Seq Scan":
+            return False, "sequential scan of partners"
+        if int(rows) * int(loops) > MAX_ROWS_READ:
+            return False, f"{kind} returns {int(rows) * int(loops):,} rows"
+    knn = "Order By: (location <->" in plan
+    return True, "KNN index scan" if knn else "index scan of a few rows"
+
+
+def plan_walks_index(plan: str) -> bool:
+    """The raw query: the GiST index walked in ``<->`` order, few rows read, no big Sort."""
+    return plan_verdict(plan)[0] and "Order By: (location <->" in plan
+
+
+def plan_key_lines(plan: str) -> list[str]:
+    return [line.rstrip() for line in plan.splitlines() if _KEY_LINE.search(line)][:10]
+
+
+def time_raw_nearest(database_url: str, points) -> tuple[list[float], str]:
+    """The KNN query alone, from Python on one kept connection, rows fetched; and its
+    plan, explained on that warm connection for the first point."""
+    timings = []
+    with psycopg.connect(database_url) as conn:
+        for lat, lon in points:  # warm the cache as the API's warm-up does
+            conn.execute(RAW_NEAREST_SQL, {"lat": lat, "lon": lon}).fetchall()
+        for lat, lon in points:
+            start = time.perf_counter()
+            conn.execute(RAW_NEAREST_SQL, {"lat": lat, "lon": lon}).fetchall()
+            timings.append(time.perf_counter() - start)
+        lat, lon = points[0]
+        rows = conn.execute(
+            f"EXPLAIN (ANALYZE, BUFFERS) {RAW_NEAREST_SQL}", {"lat": lat, "lon": lon}
+        ).fetchall()
+    return timings, "\n".join(row[0] for row in rows)
+
+
+def check_nearest_response(response: Response) -> str | None:
+    """Why a nearest answer is unusable for the bench, or None."""
+    if response.status != 200:
+        return f"HTTP {response.status}"
+    try:
+        data = response.json()
+        distances = [row["distance_m"] for row in data["results"]]
+    except (ValueError, KeyError, TypeError) as error:
+        return f"unexpected JSON ({error!r})"
+    if not distances or len(distances) > 10 or distances != sorted(distances):
+        return f"{len(distances)} results, not ordered by distance_m"
+    return None
+
+
+def measure_nearest(results: Results, base_url: str, database_url: str, points, api_plans):
+    section = "1. nearest-10"
+    client = Client(base_url)
+    first = client.get(nearest_path(*points[0]))
+    problem = check_nearest_response(first)
+    raw, raw_plan = time_raw_nearest(database_url, points)
+    results.add(section, "raw SQL p50", ms(p50(raw)))
+    results.add(section, "raw SQL p95", ms(p95(raw)))
+    results.details["raw_plan"] = plan_key_lines(raw_plan)
+    results.add(
+        section,
+        "raw SQL plan",
+        "index scan, no sort" if plan_walks_index(raw_plan) else "sorts or scans all rows",
+        "KNN index scan, no Sort",
+        plan_walks_index(raw_plan),
+    )
+    if problem:
+        why = f"GET {NEAREST_PATH}: {problem} (public branch not merged?)"
+        results.missing(section, "API p50", "", why)
+        results.missing(section, "API p95", "≤ 20 ms", why)
+        results.missing(section, "API p95 / raw p95", "≤ 3×", why)
+        results.missing(section, "API query plan", "KNN index scan, no Sort", why)
+        return
+    for lat, lon in points[:30]:
+        client.get(nearest_path(lat, lon))
+    api, failures = [], 0
+    for lat, lon in points:
+        response = client.get(nearest_path(lat, lon))
+        if check_nearest_response(response):
+            failures += 1
+        api.append(response.seconds)
+    client.close()
+    results.details["nearest_points"] = len(points)
+    results.add(section, "API p50", ms(p50(api)), note=f"{len(points)} points, {failures} bad")
+    results.add(section, "API p95", ms(p95(api)), "≤ 20 ms", p95(api) <= 0.020 and not failures)
+    ratio = p95(api) / p95(raw)
+    results.add(section, "API p95 / raw p95", f"{ratio:.1f}×", "≤ 3×", ratio <= 3)
+    if not api_plans:
+        results.missing(
+            section, "API query plan", "KNN index scan, no Sort", "no ordered query captured"
+        )
+        return
+    verdicts = [plan_verdict(plan) for plan in api_plans]
+    results.details["api_plan"] = [line for plan in api_plans for line in plan_key_lines(plan)]
+    results.add(
+        section,
+        "API query plans",
+        "; ".join(what for _, what in verdicts),
+        "index scans, no Sort over all rows",
+        all(ok for ok, _ in verdicts),
+        note=f"{len(api_plans)} ordered queries",
+    )
+
+
+def warm_every_worker(base_url: str, path: str, workers: int, headers) -> list[float]:
+    """Requests ``path`` on every worker (a sync worker takes one connection at a time, so
+    ``workers`` concurrent requests reach them all), twice; returns the timings."""
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def one():
+        client = Client(base_url, timeout=120)
+        seconds = client.get(path, headers).seconds
+        client.close()
+        with lock:
+            timings.append(seconds)
+
+    for _ in range(2):
+        threads = [threading.Thread(target=one) for _ in range(max(workers, 1))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return timings
+
+
+def measure_geojson(
+    results: Results, base_url: str, body: bytes | None, static_path: str, workers: int
+):
+    section = "2. all-partners GeoJSON"
+    if body is None:
+        results.missing(section, "GeoJSON", "", f"GET {GEOJSON_PATH} failed in-process")
+        return None
+    compressed = len(gzip.compress(body, compresslevel=6))
+    results.add(section, "size raw", f"{len(body) / 1024:,.0f} KiB")
+    results.add(section, "size gzip", f"{compressed / 1024:,.0f} KiB", note="gzip -6, computed")
+    gzip_only = {"Accept-Encoding": "gzip"}
+    client = Client(base_url)
+
+    def timed(path: str, repeats: int = 7) -> tuple[list[float], Response]:
+        last = client.get(path, gzip_only)
+        timings = []
+        for _ in range(repeats):
+            last = client.get(path, gzip_only)
+            timings.append(last.seconds)
+        return timings, last
+
+    cold = client.get(GEOJSON_PATH, gzip_only)
+    results.add(section, "first request (nothing cached)", ms(cold.seconds))
+    warm_every_worker(base_url, GEOJSON_PATH, workers, gzip_only)
+    app_times, app = timed(GEOJSON_PATH)
+    encoding = app.headers.get("content-encoding", "identity")
+    results.add(
+        section,
+        "served by the app, cached (p50)",
+        ms(p50(app_times)),
+        note=f"{len(app.body) / 1024:,.0f} KiB transferred, {encoding}",
+    )
+    static = client.get(static_path, gzip_only)
+    if static.status != 200:
+        results.missing(
+            section,
+            "app / static file",
+            "≤ 1.5×",
+            f"GET {static_path}: HTTP {static.status} (WhiteNoise: security branch not merged?)",
+        )
+    else:
+        static_times, static = timed(static_path)
+        static_encoding = static.headers.get("content-encoding", "identity")
+        results.add(
+            section,
+            "same bytes as a static file (p50)",
+            ms(p50(static_times)),
+            note=f"{len(static.body) / 1024:,.0f} KiB transferred, {static_encoding}",
+        )
+        ratio = p50(app_times) / p50(static_times)
+        results.add(section, "app / static file", f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5)
+    etag = app.headers.get("etag")
+    if not etag:
+        results.missing(section, "304 on If-None-Match", "304", "no ETag (public branch?)")
+        client.close()
+        return None
+    again = client.get(GEOJSON_PATH, {**gzip_only, "If-None-Match": etag})
+    results.add(
+        section,
+        "If-None-Match with the ETag",
+        f"HTTP {again.status} in {ms(again.seconds)}",
+        "304",
+        again.status == 304,
+    )
+    client.close()
+    return etag
+
+
+def measure_invalidation(results: Results, base_url: str, etag: str | None, change) -> None:
+    section = "2. all-partners GeoJSON"
+    if etag is None:
+        results.missing(section, "ETag changes when a partner changes", "changes", "no ETag")
+        return
+    what = change()
+    client = Client(base_url)
+    response = client.get(GEOJSON_PATH, {"Accept-Encoding": "gzip", "If-None-Match": etag})
+    client.close()
+    new = response.headers.get("etag")
+    ok = response.status == 200 and bool(new) and new != etag
+    results.add(
+        section,
+        "ETag changes when a partner changes",
+        f"HTTP {response.status}, ETag {'changed' if ok else 'unchanged'}",
+        "200, new ETag",
+        ok,
+        note=what,
+    )
+
+
+def measure_load(results: Results, base_url: str, points, clients: int, seconds: float):
+    section = "4. nearest under load"
+    probe = Client(base_url)
+    problem = check_nearest_response(probe.get(nearest_path(*points[0])))
+    probe.close()
+    target = "≥ 300 req/s, 0 errors"
+    if problem:
+        results.missing(section, "throughput", target, f"GET {NEAREST_PATH}: {problem}")
+        return
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+
+    def worker(offset: int):
+        client, mine, bad = Client(base_url, timeout=10), [], []
+        i = offset
+        while time.monotonic() < deadline:
+            lat, lon = points[i % len(points)]
+            i += clients
+            try:
+                response = client.get(nearest_path(lat, lon))
+            except OSError as error:
+                bad.append(type(error).__name__)
+                client.close()
+                continue
+            if response.status == 200:
+                mine.append(response.seconds)
+            else:
+                bad.append(f"HTTP {response.status}")
+        client.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - start
+    rate = len(latencies) / elapsed
+    note = f"{clients} clients for {seconds:.0f} s, {len(latencies)} answers"
+    results.add(section, "requests/s", f"{rate:.0f}", "≥ 300", rate >= 300, note=note)
+    results.add(section, "p95 under load", ms(p95(latencies)) if latencies else NOT_AVAILABLE)
+    kinds = ", ".join(sorted(set(errors)))[:80]
+    results.add(
+        section, "errors", f"{len(errors)}" + (f" ({kinds})" if errors else ""), "0", not errors
+    )

@@ -1,0 +1,69 @@
+"""The bench's own logic: which database it uses, how it reads plans, where it searches."""
+
+from bench.environment import bench_database_url
+from bench.measures import p95, plan_verdict, plan_walks_index, sample_points
+from enlieusur import localdb
+from partners import territories
+
+KNN_PLAN = """Limit (actual time=0.1..0.2 rows=10 loops=1)
+  ->  Index Scan using location_idx on partners_partner (actual time=0.5..0.7 rows=10 loops=1)
+        Order By: (location <-> '0101000020E6100000'::geography)
+        Filter: ((status)::text = 'approved'::text)
+Execution Time: 0.3 ms"""
+
+SORT_PLAN = """Limit  (cost=1049126.27..1049127.43 rows=10 width=408)
+  ->  Gather Merge  (cost=1049126.27..1058849.24 rows=83334 width=408)
+        ->  Sort  (cost=1048126.24..1048230.41 rows=41667 width=408)
+              Sort Key: (st_distance(location, '0101000020E6100000'::geography, true))
+              ->  Parallel Seq Scan on partners_partner (actual time=308..458 rows=33333 loops=3)
+Execution Time: 1009.728 ms"""
+
+
+# Re-ranking the few partners within the KNN radius: a Sort, of ten rows.
+RERANK_PLAN = """Limit (actual time=1.1..1.1 rows=10 loops=1)
+  ->  Sort (actual time=1.1..1.1 rows=10 loops=1)
+        ->  Index Scan using location_idx on partners_partner (actual time=0.3..1.0 rows=10 loops=1)
+              Index Cond: (location && _st_expand('0101000020E6100000'::geography, '826'::double))
+Execution Time: 1.2 ms"""
+
+# The status index returning every approved partner, then a Sort of all of them.
+STATUS_INDEX_PLAN = """Limit (actual time=90.1..90.2 rows=10 loops=1)
+  ->  Sort (actual time=90.1..90.1 rows=10 loops=1)
+        -> Index Scan using status_idx on partners_partner (actual time=0.1..60 rows=100000 loops=1)
+Execution Time: 90.3 ms"""
+
+
+def test_bench_never_uses_the_configured_database():
+    url = bench_database_url("postgres://app:secret@db.example:5433/enlieusur?sslmode=require")
+    assert url == "postgres://app:secret@db.example:5433/enlieusur_bench?sslmode=require"
+
+
+def test_bench_uses_its_own_database_in_the_local_cluster():
+    assert bench_database_url(None) == localdb.database_url("enlieusur_bench")
+    assert bench_database_url(None) != localdb.database_url()
+
+
+def test_knn_plan_passes_and_a_sort_over_all_rows_does_not():
+    assert plan_walks_index(KNN_PLAN)
+    assert not plan_walks_index(SORT_PLAN)
+    assert plan_verdict(RERANK_PLAN) == (True, "index scan of a few rows")
+    assert plan_verdict(SORT_PLAN) == (False, "sequential scan of partners")
+    assert plan_verdict(STATUS_INDEX_PLAN) == (False, "Index Scan returns 100,000 rows")
+
+
+def _inside(point, territory) -> bool:
+    south, west, north, east = territory.bounds
+    return south <= point[0] <= north and west <= point[1] <= east
+
+
+def test_search_points_are_reproducible_and_a_tenth_overseas():
+    points = sample_points(300, seed=1)
+    assert points == sample_points(300, seed=1)
+    mainland = territories.TERRITORIES[territories.MAINLAND]
+    overseas = [t for code, t in territories.TERRITORIES.items() if t is not mainland]
+    assert sum(_inside(p, mainland) for p in points) == 270
+    assert sum(any(_inside(p, t) for t in overseas) for p in points) == 30
+
+
+def test_p95_is_the_value_below_which_95_percent_fall():
+    assert p95([float(n) for n in range(1, 101)]) == 95.05
