@@ -357,6 +357,9 @@ RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 3600)
 # Full-address search: a geocoder speaking the Base Adresse Nationale's JSON, e.g.
 # https://api-adresse.data.gouv.fr/search/ ; empty: towns and postcodes only, offline.
 GEOCODER_URL = env_str("GEOCODER_URL")
+# Seconds the public data version (approved count, latest change) is remembered: how
+# long a change may take to reach the GeoJSON and the map's tiles.
+PUBLIC_VERSION_TTL = env_int("PUBLIC_VERSION_TTL", 5)
 # Where the "Quitter" button and the Esc key send the visitor: a neutral site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://meteofrance.com/")
 # Staff vetting: yearly re-confirmation of partners, and reports from the public.

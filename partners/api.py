@@ -4,14 +4,13 @@ Documented in ``partners/openapi.py`` (served at /api/v1/openapi.json). Searched
 positions and queries are never logged or stored.
 """
 
-import datetime
 import functools
 import gzip
 import json
 
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.db.models import F, FloatField, Func, Max
+from django.db.models import F, FloatField, Func
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -27,7 +26,6 @@ from partners.models import Partner
 GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
 MAX_QUERY_LENGTH = 200
 CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
-EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 
 
 def api_view(view):
@@ -101,12 +99,9 @@ def _geojson_gzipped() -> bytes:
 
 @api_view
 def partners_geojson(request):
-    # Any approval, edit or departure moves the latest update of some partner (both
-    # read from an index), so the version names one exact body: strong ETags, and a
-    # cache that never goes stale. New applications move it too, harmlessly.
-    count = Partner.objects.public().count()
-    last_modified = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
-    tag = f"{count}-{last_modified.timestamp():.6f}"
+    # The version names one exact body: strong ETags, and a cache that never goes stale.
+    tag = public.public_version()
+    last_modified = public.public_state()[1]
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     etag = f'"{tag}-gz"' if use_gzip else f'"{tag}"'
     last_modified_ts = int(last_modified.timestamp())

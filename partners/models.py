@@ -8,8 +8,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
-from django.db.models import Case, Func, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -101,22 +100,26 @@ class Charter(models.Model):
         return cls.objects.filter(published_on__lte=timezone.localdate()).first()
 
 
-_OPEN_AT_SQL = """
-EXISTS (
-  SELECT 1
-  FROM partners_openinginterval oi,
-       LATERAL (SELECT timezone(partners_partner.time_zone, %s::timestamptz) AS t) AS local
-  WHERE oi.partner_id = partners_partner.id
-    AND ((oi.weekday = EXTRACT(ISODOW FROM local.t)
-          AND oi.opens <= local.t::time
-          AND (local.t::time < oi.closes OR oi.closes < oi.opens))
-      OR (oi.weekday = EXTRACT(ISODOW FROM local.t - interval '1 day')
-          AND oi.closes < oi.opens
-          AND local.t::time < oi.closes))
-)"""
+class _LocalTime(Func):
+    """The instant ``when`` as a wall-clock timestamp in the time zone ``zone``."""
+
+    function = "timezone"
+    output_field = models.DateTimeField()
 
 
-class _KnnDistance(Func):
+class _IsoWeekday(Func):
+    """ISO weekday (Monday 1 … Sunday 7) of a wall-clock timestamp, ``days_back`` earlier."""
+
+    template = "EXTRACT(ISODOW FROM %(expressions)s - make_interval(days => %(days_back)s))"
+    output_field = models.IntegerField()
+
+
+class _TimeOfDay(Func):
+    template = "(%(expressions)s)::time"
+    output_field = models.TimeField()
+
+
+class KnnDistance(Func):
     """PostGIS' ``<->`` distance operator, the one a GiST index can order by."""
 
     arg_joiner = " <-> "
@@ -134,9 +137,18 @@ class PartnerQuerySet(models.QuerySet):
         Mirrors ``OpeningInterval.covers``: an interval closing earlier than it
         opens runs past midnight into the next day.
         """
-        # A constant query; ``when`` is a bound parameter.
-        sql = RawSQL(_OPEN_AT_SQL, [when], output_field=models.BooleanField())  # noqa: S611  # nosec B611
-        return self.filter(sql)
+        local = _LocalTime(OuterRef("time_zone"), Value(when, models.DateTimeField()))
+        intervals = OpeningInterval.objects.filter(partner=OuterRef("pk")).annotate(
+            today=_IsoWeekday(local, days_back=0),
+            yesterday=_IsoWeekday(local, days_back=1),
+            time=_TimeOfDay(local),
+        )
+        overnight = Q(closes__lt=F("opens"))
+        started_today = Q(weekday=F("today"), opens__lte=F("time")) & (
+            Q(closes__gt=F("time")) | overnight
+        )
+        runs_on_from_yesterday = Q(weekday=F("yesterday"), closes__gt=F("time")) & overnight
+        return self.filter(Exists(intervals.filter(started_today | runs_on_from_yesterday)))
 
     def by_distance(self, point: Point):
         # Ordering by ``<->`` lets PostgreSQL walk the GiST index nearest first (KNN) and
@@ -145,7 +157,7 @@ class PartnerQuerySet(models.QuerySet):
         # is the exact geodesic one, in metres.
         here = Value(point, output_field=models.PointField(geography=True, srid=4326))
         return self.annotate(distance=Distance("location", point)).order_by(
-            _KnnDistance("location", here)
+            KnnDistance("location", here)
         )
 
 

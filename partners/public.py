@@ -4,14 +4,16 @@ search returns and in what order, and which of their fields anyone may see."""
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
-from django.db.models import BooleanField, F, FloatField, Func, Value
+from django.core.cache import cache
+from django.db.models import BooleanField, F, Func, Max, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import KIND_GROUPS, Kind, KindGroup, Partner
+from partners.models import KIND_GROUPS, Kind, KindGroup, KnnDistance, Partner
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -28,18 +30,36 @@ KIND_FILTER_CHOICES = [
 _BOOLEAN_CHOICES = [("1", "1"), ("0", "0"), ("true", "true"), ("false", "false")]
 
 
+# The latest-change time when there are no partners at all.
+EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+_STATE_KEY = "partners:public-state"
+
+
+def public_state() -> tuple[int, datetime.datetime]:
+    """How many partners are approved, and the latest change to any partner.
+
+    Any approval, edit or departure moves one of the two, so together they version
+    every public output: the GeoJSON's ETag and cache key, the map's tiles. Counting
+    100,000 approved partners takes milliseconds, so the pair is remembered for
+    ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
+    """
+    state = cache.get(_STATE_KEY)
+    if state is None:
+        last = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
+        state = (Partner.objects.public().count(), last)
+        cache.set(_STATE_KEY, state, settings.PUBLIC_VERSION_TTL)
+    return state
+
+
+def public_version() -> str:
+    count, last = public_state()
+    return f"{count}-{last.timestamp():.6f}"
+
+
 def _geography(point: Point):
     return Func(
         Value(point.ewkt), function="ST_GeogFromText", output_field=GeometryField(geography=True)
     )
-
-
-class KnnDistance(Func):
-    """``location <-> point``: the distance the GiST index orders by (KNN)."""
-
-    arg_joiner = " <-> "
-    template = "(%(expressions)s)"
-    output_field = FloatField()
 
 
 class WithinSphere(Func):
@@ -160,7 +180,7 @@ def public_data(partner: Partner, *, now, request, detail: bool = False) -> dict
         "id": partner.pk,
         "name": partner.name,
         "kind": partner.kind,
-        "kind_label": str(partner.get_kind_display()),
+        "kind_label": str(Kind(partner.kind).label),
         "group": str(GROUP_OF_KIND[Kind(partner.kind)]),
         "address": partner.address,
         "postcode": partner.postcode,
@@ -172,7 +192,9 @@ def public_data(partner: Partner, *, now, request, detail: bool = False) -> dict
     if hasattr(partner, "distance"):
         data["distance_m"] = round(partner.distance.m)
     data |= {
-        "phone": partner.phone.as_e164 if partner.phone and partner.phone.is_valid() else None,
+        # Stored in E.164 once validated by the forms; validating again costs more
+        # than the rest of the output.
+        "phone": partner.phone.as_e164 if partner.phone else None,
         "website": partner.website or None,
         "step_free": partner.step_free,
         "open_now": is_open,

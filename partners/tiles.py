@@ -18,13 +18,13 @@ import math
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
-from partners.models import Partner, Status
+from partners.models import Status
+from partners.public import public_version
 
 MAX_ZOOM = 18
 GRID = 16
@@ -32,13 +32,8 @@ GRID = 16
 # lists its partners rather than clusters.
 POINT_ZOOM = 15
 POINT_LIMIT = 200
-# The version costs a count over every approved partner (tens of milliseconds at
-# 100,000); remembered briefly, so a change shows on the map within seconds.
-VERSION_TTL = 5
 TILE_TTL = 24 * 3600
 BROWSER_MAX_AGE = 60
-
-_VERSION_KEY = "partners:public-version"
 
 # The planar lon/lat cast matches the partial index ``partner_public_geometry_gist``.
 # OFFSET 0 keeps PostgreSQL from inlining the subquery, so each partner's coordinates
@@ -61,21 +56,6 @@ _CLUSTERS_SQL = (
     + "GROUP BY width_bucket(lon, %(w)s, %(e)s, %(grid)s), width_bucket(lat, %(rows)s)"
 )
 _POINTS_SQL = "SELECT id, lat, lon, kind, name" + _IN_TILE + "ORDER BY id"
-
-
-def public_version() -> str:
-    """Changes whenever an approved partner changes or the set of approved ones does.
-
-    The GeoJSON's version (partners/api.py): any approval, edit or departure moves the
-    latest update of some partner, and the count of approved ones.
-    """
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        count = Partner.objects.public().count()
-        last = Partner.objects.aggregate(last=Max("updated_at"))["last"]
-        version = f"{count}-{last.timestamp() if last else 0:.6f}"
-        cache.set(_VERSION_KEY, version, VERSION_TTL)
-    return version
 
 
 def _latitude(y: float, z: int) -> float:

@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 from django.contrib.gis.geos import Point
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import get_resolver, reverse
@@ -557,3 +558,13 @@ def test_opening_state_is_read_in_the_venues_zone():
         Partner.objects.open_at(datetime.datetime.fromisoformat("2026-06-05T23:00+00:00")).get()
         == noumea
     )
+
+
+def test_public_version_is_remembered_for_its_ttl_then_read_again(settings):
+    settings.PUBLIC_VERSION_TTL = 60
+    PartnerFactory(approved=True)
+    before = public.public_version()
+    PartnerFactory(approved=True)
+    assert public.public_version() == before
+    cache.clear()
+    assert public.public_version() != before

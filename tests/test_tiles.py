@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import services, tiles
+from partners import public, services, tiles
 from partners.models import Partner, Status
 from tests.factories import PRIVATE_MARKERS, PartnerFactory, hidden_partners, private_contact
 
@@ -166,8 +166,7 @@ def test_tile_is_compressed_for_clients_that_accept_gzip(client):
     assert "Accept-Encoding" in response["Vary"]
 
 
-def test_a_new_approval_changes_the_etag_and_the_tile(client, monkeypatch):
-    monkeypatch.setattr(tiles, "VERSION_TTL", 0)
+def test_a_new_approval_changes_the_etag_and_the_tile(client):
     PartnerFactory(approved=True, location=Point(2.40, 48.86, srid=4326))
     first = get_tile(client, 0, 0, 0)
     newcomer = PartnerFactory(location=Point(2.30, 48.80, srid=4326))
@@ -180,12 +179,11 @@ def test_a_new_approval_changes_the_etag_and_the_tile(client, monkeypatch):
     assert tile_total(second.json()) == 2
 
 
-def test_a_partner_leaving_changes_the_public_version(monkeypatch):
-    monkeypatch.setattr(tiles, "VERSION_TTL", 0)
+def test_a_partner_leaving_changes_the_public_version():
     PartnerFactory(approved=True)
     leaving = PartnerFactory(approved=True)
-    before = tiles.public_version()
+    before = public.public_version()
 
     Partner.objects.filter(pk=leaving.pk).update(status=Status.WITHDRAWN)
 
-    assert tiles.public_version() != before
+    assert public.public_version() != before
