@@ -2,7 +2,7 @@
 # Installs what the project needs on a Debian or Ubuntu machine, then the virtualenv.
 # Idempotent and quick when everything is there. Usage: scripts/setup.sh [--test]
 #   --test  also installs what the test suite needs (Chromium for browser tests,
-#           ZBar to decode QR codes, Redis for the shared-cache test, gettext).
+#           Redis for the shared-cache test, gettext for translations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +42,7 @@ pg_major=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 apt_install "postgresql-${pg_major}-postgis-3"
 # Debian's package starts a system cluster; the project uses its own (or DATABASE_URL).
 if [ $want_test -eq 1 ]; then
-  apt_install chromium fonts-dejavu-core libzbar0 redis-server gettext
+  apt_install chromium fonts-dejavu-core redis-server gettext
 fi
 
 # Python >= 3.12: from PATH first, then pyenv's installed versions.
