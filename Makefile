@@ -4,7 +4,9 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
+# Two test processes on a 2-core machine (pytest-xdist); PYTEST_ARGS replaces them.
 WITH_DB := $(PY) -m enlieusur.localdb run --
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run serve test setup setup-test lint format check clean-db backup restore bench
 
