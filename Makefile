@@ -4,8 +4,8 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PORT ?= 8000
-# Two test processes on a 2-core machine (pytest-xdist); PYTEST_ARGS replaces them.
 WITH_DB := $(PY) -m enlieusur.localdb run --
+# Two test processes on a 2-core machine (pytest-xdist); PYTEST_ARGS replaces them.
 PYTEST_ARGS ?= -n 2
 
 .PHONY: run serve test setup setup-test lint format check clean-db backup restore bench
