@@ -120,8 +120,11 @@ def admin_client(client, admin_user):
 
 @pytest.fixture
 def make_reviewer(django_user_model):
-    """A staff user in the "Reviewer" group, limited to ``departments`` when given."""
+    """A staff user in the "Reviewer" group, limited to ``departments`` when given, with
+    a confirmed TOTP device as the admin requires (sign in: tests/staff.py,
+    ``verified_login(client, user)``)."""
     from django.contrib.auth.models import Group
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from partners.models import ReviewerScope
 
@@ -129,9 +132,22 @@ def make_reviewer(django_user_model):
         user = django_user_model.objects.create_user(
             username=username, password="correct horse battery staple", is_staff=True
         )
+        TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
         user.groups.add(Group.objects.get(name="Reviewer"))
         if departments is not None:
             ReviewerScope.objects.create(user=user, departments=departments)
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with an empty cache (rate limits, cached public data), and sees
+    a change to the public data at once rather than after PUBLIC_VERSION_TTL."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_VERSION_TTL = 0
+    yield
+    cache.clear()

@@ -11,12 +11,20 @@ def current_token(device) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def log_in(client, *, password=PASSWORD, device=None, token="", address="203.0.113.7"):
+def log_in(
+    client,
+    *,
+    username=USERNAME,
+    password=PASSWORD,
+    device=None,
+    token="",
+    address="203.0.113.7",
+):
     """The admin's login form: user name, password, then the chosen device and its code."""
     return client.post(
         "/admin/login/?next=/admin/",
         {
-            "username": USERNAME,
+            "username": username,
             "password": password,
             "otp_device": device.persistent_id if device else "",
             "otp_token": token,
@@ -26,13 +34,15 @@ def log_in(client, *, password=PASSWORD, device=None, token="", address="203.0.1
 
 
 def verified_login(client, user) -> None:
-    """``client.force_login(user)`` plus a confirmed TOTP device marked as used in the
-    session, as after the admin's two-step sign-in: what admin tests need to reach the
-    admin (django-otp) without typing codes."""
+    """``client.force_login(user)`` plus a confirmed TOTP device (the user's own, or a
+    new one) marked as used in the session, as after the admin's two-step sign-in: what
+    admin tests need to reach the admin (django-otp) without typing codes."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -9,9 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from partners import services
 from partners.models import OpeningInterval, Partner, PartnerEvent, Status
+from tests import staff
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -452,7 +454,8 @@ def test_history_is_shown_on_the_partner_with_who_what_and_why(admin_client, adm
     response = admin_client.get(change_url(partner))
     assert "Adresse introuvable" in response.text
     assert admin_user.username in response.text
-    assert f"{Status.PENDING.label} → {Status.REJECTED.label}" in response.text
+    # The labels are HTML-escaped ("En cours d&#x27;examen").
+    assert escape(f"{Status.PENDING.label} → {Status.REJECTED.label}") in response.text
 
 
 # Roles.
@@ -468,7 +471,13 @@ def test_reviewer_group_is_created_with_its_permissions():
 
 
 def test_reviewer_can_approve_but_not_delete(client, make_reviewer):
-    client.force_login(make_reviewer())
+    reviewer = make_reviewer()
+    # The admin's own sign-in: password, then the reviewer's device and its current code.
+    device = reviewer.totpdevice_set.get()
+    signed_in = staff.log_in(
+        client, username=reviewer.username, device=device, token=staff.current_token(device)
+    )
+    assert signed_in.status_code == 302
     partner = PartnerFactory()
     response = client.get(CHANGELIST)
     assert "delete_selected" not in response.text
@@ -480,14 +489,14 @@ def test_reviewer_can_approve_but_not_delete(client, make_reviewer):
 
 
 def test_reviewer_cannot_manage_users_or_groups(client, make_reviewer):
-    client.force_login(make_reviewer())
+    staff.verified_login(client, make_reviewer())
     assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert client.get(reverse("admin:partners_reviewerscope_changelist")).status_code == 403
 
 
 def test_limited_reviewer_sees_only_their_departements(client, make_reviewer):
-    client.force_login(make_reviewer(departments=["69", "971"]))
+    staff.verified_login(client, make_reviewer(departments=["69", "971"]))
     lyon = PartnerFactory(department="69", postcode="69001", city="Lyon")
     paris = PartnerFactory(city="Paris")
 
@@ -500,7 +509,7 @@ def test_limited_reviewer_sees_only_their_departements(client, make_reviewer):
 
 
 def test_limited_reviewer_cannot_act_on_other_departements(client, make_reviewer):
-    client.force_login(make_reviewer(departments=["69"]))
+    staff.verified_login(client, make_reviewer(departments=["69"]))
     paris = PartnerFactory(city="Paris")
 
     assert client.post(decide_url(paris, "approve"), {"reason": ""}).status_code == 404
@@ -513,7 +522,7 @@ def test_limited_reviewer_cannot_act_on_other_departements(client, make_reviewer
 
 
 def test_limited_reviewer_cannot_move_a_partner_out_of_their_departements(client, make_reviewer):
-    client.force_login(make_reviewer(departments=["69"]))
+    staff.verified_login(client, make_reviewer(departments=["69"]))
     lyon = PartnerFactory(department="69", postcode="69001", city="Lyon")
     data = _form_data(client.get(change_url(lyon)))
     data["department"] = "75"
@@ -525,7 +534,7 @@ def test_limited_reviewer_cannot_move_a_partner_out_of_their_departements(client
 
 
 def test_limited_reviewer_sees_only_their_history_and_reports(client, make_reviewer):
-    client.force_login(make_reviewer(departments=["69"]))
+    staff.verified_login(client, make_reviewer(departments=["69"]))
     lyon = PartnerFactory(department="69", postcode="69001", approved=True)
     paris = PartnerFactory(approved=True)
     for partner in (lyon, paris):

@@ -95,8 +95,10 @@ def test_a_second_purge_changes_nothing():
 
 
 def run_action(client, action: str, partners, **extra):
+    # From the list of every status: the list without a filter is the queue (pending
+    # applications only), and an action applies to the selected rows of the list shown.
     return client.post(
-        "/admin/partners/partner/",
+        "/admin/partners/partner/?status=all",
         {"action": action, "_selected_action": [p.pk for p in partners], **extra},
     )
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Charter, PartnerEvent, Status
+from tests import staff
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_a_new_charter_version_is_accepted_and_recorded(
 
 
 def test_unanswered_partners_are_flagged_overdue_after_the_grace_period(
-    admin_client, partner, django_capture_on_commit_callbacks
+    client, admin_user, partner, django_capture_on_commit_callbacks
 ):
     asked = APPROVED_AT + datetime.timedelta(days=366)
     with time_machine.travel(asked, tick=False):
@@ -117,11 +118,14 @@ def test_unanswered_partners_are_flagged_overdue_after_the_grace_period(
     overdue_list = reverse("admin:partners_partner_changelist") + (
         "?status=approved&reconfirmation=overdue"
     )
+    # Staff sessions last hours (SESSION_COOKIE_AGE): sign in again on each day visited.
     with time_machine.travel(asked + datetime.timedelta(days=29), tick=False):
-        assert list(admin_client.get(overdue_list).context["cl"].result_list) == []
+        staff.verified_login(client, admin_user)
+        assert list(client.get(overdue_list).context["cl"].result_list) == []
     with time_machine.travel(asked + datetime.timedelta(days=31), tick=False):
-        assert list(admin_client.get(overdue_list).context["cl"].result_list) == [partner]
-        figures = admin_client.get(reverse("admin:partners_partner_figures"))
+        staff.verified_login(client, admin_user)
+        assert list(client.get(overdue_list).context["cl"].result_list) == [partner]
+        figures = client.get(reverse("admin:partners_partner_figures"))
         assert figures.context["overdue"] == 1
 
 

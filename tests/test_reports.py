@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from partners import services
 from partners.models import Report, ReportReason, Status
+from tests import staff
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_staff_resolve_reports_from_the_admin(admin_client, admin_user):
 
 
 def test_reviewers_resolve_but_cannot_add_or_delete_reports(client, make_reviewer):
-    client.force_login(make_reviewer())
+    staff.verified_login(client, make_reviewer())
     report = services.report_problem(partner=PartnerFactory(approved=True), reason="moved")
     assert client.get(reverse("admin:partners_report_add")).status_code == 403
     delete = reverse("admin:partners_report_delete", args=[report.pk])

@@ -1,24 +1,13 @@
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from partners import reconfirmation
 from partners.models import Charter, Report
+from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(settings.BASE_DIR, "static", "vendor", "axe-core", "axe.min.js").read_text()
-
-
-def axe_violations(page) -> list[str]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']})"
-    )
-    return [v["id"] for v in result["violations"]]
 
 
 def test_report_form_by_keyboard_is_accessible_and_lands_in_the_admin(page):
