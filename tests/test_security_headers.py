@@ -171,8 +171,15 @@ def test_not_found_page_is_french_with_the_emergency_numbers():
 
 @pytest.mark.django_db
 def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_client, totp_device):
-    # The device's id fills the path converters: its own pages (QR code) exist.
-    for path in filter(is_staff_path, every_path(sample_id=totp_device.pk)):
+    # The ids fill the path converters: the device's own pages (QR code) exist, and so do
+    # an approved partner's (its sticker, certificate, history).
+    partner = PartnerFactory(approved=True)
+    paths = {
+        path
+        for sample_id in (totp_device.pk, partner.pk)
+        for path in filter(is_staff_path, every_path(sample_id=sample_id))
+    }
+    for path in sorted(paths):
         response = staff_client.get(path)
         assert response.status_code < 500, path
         assert_security_headers(path, response.headers, secure=False)
