@@ -66,17 +66,22 @@ def scoped(queryset, user, field: str = "department"):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """The queue first: without a choice, applications awaiting review."""
+    """The queue first: without a choice, applications awaiting review; a search without
+    a choice looks at every status (a contact asking for their data may be a partner)."""
 
     title = _("status")
     parameter_name = "status"
     ALL = "all"
 
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get("q"))
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
         return [*Status.choices, (self.ALL, _("All"))]
 
     def value(self):
-        return super().value() or Status.PENDING
+        return super().value() or (self.ALL if self.searching else Status.PENDING)
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:

@@ -105,6 +105,17 @@ def test_queue_filters_and_search(admin_client, query, expected):
     assert {p.city for p in response.context["cl"].result_list} == expected
 
 
+def test_a_search_without_a_status_choice_looks_at_every_status(admin_client):
+    PartnerFactory(contact_email="camille@example.org")
+    partner = PartnerFactory(approved=True, contact_email="camille@example.org")
+    PartnerFactory(approved=True)
+    response = admin_client.get(CHANGELIST, {"q": "camille@example.org"})
+    assert len(response.context["cl"].result_list) == 2
+    assert partner in response.context["cl"].result_list
+    pending_only = admin_client.get(CHANGELIST, {"q": "camille@example.org", "status": "pending"})
+    assert partner not in pending_only.context["cl"].result_list
+
+
 def test_search_finds_a_sticker_number_in_every_status(admin_client):
     partner = PartnerFactory(approved=True, sticker_number="75-04242")
     response = admin_client.get(CHANGELIST, {"status": "all", "q": "75-04242"})
