@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.factories import PartnerFactory
 from tests.staff import PASSWORD, current_token
@@ -45,10 +47,17 @@ def only_the_tile_server(page) -> bool:
 
 
 def test_the_map_runs_under_the_policy(watched):
-    PartnerFactory(approved=True)
+    PartnerFactory(approved=True)  # in Paris: a pin
+    for step in range(3):  # in Lyon, a street apart: one bubble
+        PartnerFactory(approved=True, location=Point(4.835 + step * 0.001, 45.767, srid=4326))
     watched.goto("/")
-    watched.wait_for_selector("#map[data-loaded]")
-    assert watched.locator(".leaflet-marker-icon, .marker-cluster").count() >= 1
+    watched.wait_for_selector("#map[data-ready]")
+    expect(watched.locator(".leaflet-marker-icon[title]")).to_have_count(1)
+    bubble = watched.locator(".leaflet-marker-icon.cluster")
+    expect(bubble).to_have_accessible_name("3 lieux sûrs ici, zoomez")
+    # Drawn by map.css classes: styles put inline would be blocked, the bubble left bare.
+    expect(bubble).to_have_css("background-color", "rgb(74, 20, 140)")
+    expect(bubble).to_have_css("border-radius", "50%")
     assert violations(watched) == []
     assert only_the_tile_server(watched)
 

@@ -1,22 +1,21 @@
 import datetime
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from partners.models import Charter, Kind, Partner
+from tests.a11y import axe_violations
 from tests.factories import PartnerFactory, every_day
 from tests.test_tiles import tile_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-AXE = Path(settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 TILE_REQUEST = re.compile(r"/api/v1/partners/tiles/(\d+)/(\d+)/(\d+)\.json$")
 
 
@@ -133,10 +132,7 @@ def test_home_page_has_no_axe_violations(page):
     call_command("seed_demo", count=200, seed=4)
     open_home(page)
 
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))")
-
-    assert violations == []
+    assert axe_violations(page) == []
 
 
 def test_without_javascript_the_search_form_opens_the_list(chromium, live_server, lyon_partners):
@@ -227,9 +223,8 @@ def result_names(page) -> list[str]:
 
 
 def wait_for_results(page, text: str) -> None:
-    page.wait_for_function(
-        "text => document.getElementById('results-status').textContent.includes(text)", arg=text
-    )
+    # As long as Playwright's other waits: the search goes through two API calls.
+    expect(page.locator("#results-status")).to_contain_text(text, timeout=30_000)
 
 
 def test_locate_me_lists_the_nearest_open_first_from_a_rounded_position(page, lyon_partners):
@@ -252,7 +247,10 @@ def test_locate_me_lists_the_nearest_open_first_from_a_rounded_position(page, ly
     ]
     first = page.locator("#results > li").first
     # 570 m from the rounded position (600 m from the real one).
-    assert re.search(r"Bibliothèque · à 570\sm · Accès de plain-pied", first.inner_text())
+    assert re.search(
+        r"Bibliothèque, médiathèque · à 570\sm · Accès de plain-pied \(sans marche\)",
+        first.inner_text(),
+    )
     assert "2 rue de la République, 69001 Lyon" in first.inner_text()
     assert re.search(r"Ouvert jusqu’à \d\d:\d\d", first.inner_text())
     assert first.get_by_role("link", name="Appeler le +33472000000").get_attribute("href") == (
@@ -291,7 +289,7 @@ def test_open_now_toggle_and_filters_narrow_the_list(page, lyon_partners):
     wait_for_results(page, "1 lieu sûr près de Lyon")
     assert result_names(page) == ["Médiathèque ouverte"]
 
-    page.get_by_label("Type de lieu").select_option(label="École ou université")
+    page.get_by_label("Type de lieu").select_option(label="Établissement scolaire ou universitaire")
     wait_for_results(page, "Aucun lieu sûr près de Lyon ne correspond à ces filtres.")
     assert result_names(page) == []
 
@@ -332,10 +330,7 @@ def test_home_page_with_results_has_no_axe_violations(page, lyon_partners):
     page.keyboard.press("Enter")
     wait_for_results(page, "près de Lyon")
 
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("axe.run().then(r => r.violations.map(v => [v.id, v.nodes.length]))")
-
-    assert violations == []
+    assert axe_violations(page) == []
 
 
 def test_english_home_searches_and_links_in_english(page, lyon_partners):

@@ -1,14 +1,11 @@
-from pathlib import Path
-
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.gis.geos import Point
 
+from tests.a11y import axe_violations
 from tests.factories import PartnerFactory, every_day
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-AXE = Path(django_settings.BASE_DIR) / "static" / "vendor" / "axe-core" / "axe.min.js"
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -118,10 +115,5 @@ def test_a_partner_named_like_markup_shows_as_text(page, partners):
 def test_axe_finds_no_accessibility_violation(page, partners, path):
     near = partners[0]
     page.goto(path.format(pk=near.pk, sticker=near.sticker_number))
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => (await axe.run(document)).violations.map(
-            v => `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`)"""
-    )
-    assert violations == []
+    assert axe_violations(page) == []
     assert page.foreign_requests == []

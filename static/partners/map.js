@@ -45,6 +45,9 @@
   showTerritory("metropole");
   // Tiles may fail (offline, blocked): markers and lists do not depend on them.
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+  // The attribution goes under the map rather than over its corner, where it would hide
+  // (and take the clicks of) the pins beneath it; Leaflet keeps it up to date there.
+  document.getElementById("map-attribution").append(map.attributionControl.getContainer());
 
   // --- Partners by data tile ------------------------------------------------------------
 
@@ -71,13 +74,19 @@
     return event.originalEvent.key === "Enter" || event.originalEvent.key === " ";
   }
 
-  const clusterLayer = L.layerGroup().addTo(map);
-  const pointLayer = L.markerClusterGroup({
+  // The server's bubbles (one per 64-pixel grid cell, at its partners' centroid, so two can
+  // overlap) and single partners share one group: markers that would overlap on screen merge
+  // into one bubble counting them all, and no bubble or pin hides another (WCAG 2.5.8,
+  // target size). markercluster's default radius, 80 pixels, keeps the merged bubbles apart;
+  // smaller radii still let some overlap.
+  const partnerCount = (marker) => marker.options.count || 1;
+  const markerLayer = L.markerClusterGroup({
     chunkedLoading: true,
     showCoverageOnHover: false,
-    iconCreateFunction: (cluster) => bubble(cluster.getChildCount()),
+    iconCreateFunction: (cluster) =>
+      bubble(cluster.getAllChildMarkers().reduce((sum, marker) => sum + partnerCount(marker), 0)),
   }).addTo(map);
-  pointLayer.on("clusterkeypress", (event) => {
+  markerLayer.on("clusterkeypress", (event) => {
     if (activates(event)) event.layer.zoomToBounds({ padding: [20, 20] });
   });
   const tiles = new Map(); // "z/x/y" → promise of the tile's data
@@ -122,19 +131,20 @@
   }
 
   function draw(data) {
+    const markers = [];
     for (const [lat, lon, count] of data.clusters || []) {
-      const marker = L.marker([lat, lon], { icon: bubble(count) });
+      const marker = L.marker([lat, lon], { icon: bubble(count), count: count });
       marker.on("click keypress", (event) => {
         if (event.type === "click" || activates(event)) map.setView([lat, lon], Math.min(map.getZoom() + 2, map.getMaxZoom()));
       });
-      clusterLayer.addLayer(marker);
+      markers.push(marker);
       shown += count;
     }
-    const markers = (data.points || []).map(([id, lat, lon, kind, name]) =>
-      L.marker([lat, lon], { title: name, alt: name }).bindPopup(() => partnerPopup(id, name, kind))
-    );
-    pointLayer.addLayers(markers);
-    shown += markers.length;
+    for (const [id, lat, lon, kind, name] of data.points || []) {
+      markers.push(L.marker([lat, lon], { title: name, alt: name }).bindPopup(() => partnerPopup(id, name, kind)));
+      shown += 1;
+    }
+    markerLayer.addLayers(markers);
     element.dataset.shown = shown;
     if (!firstMarker && shown > 0) {
       firstMarker = true;
@@ -153,8 +163,7 @@
   function refresh() {
     const z = dataZoom();
     if (z !== drawnZoom) {
-      clusterLayer.clearLayers();
-      pointLayer.clearLayers();
+      markerLayer.clearLayers();
       drawn = new Set();
       drawnZoom = z;
       shown = 0;
