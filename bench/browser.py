@@ -25,13 +25,13 @@ SLOW_MOBILE = {
     "uploadThroughput": 750_000 / 8,
 }
 # The map calls performance.mark("first-marker") and ("clusters-drawn"). Without those
-# marks, this records when the first marker element and #map[data-loaded] appear.
+# marks, this records when the first marker element and #map[data-ready] appear.
 FALLBACK_OBSERVER = """
 new MutationObserver(function (_, observer) {
   if (!window.__benchMarker && document.querySelector(".leaflet-marker-icon")) {
     window.__benchMarker = performance.now();
   }
-  if (!window.__benchLoaded && document.querySelector("#map[data-loaded]")) {
+  if (!window.__benchLoaded && document.querySelector("#map[data-ready]")) {
     window.__benchLoaded = performance.now();
   }
   if (window.__benchMarker && window.__benchLoaded) observer.disconnect();
@@ -165,7 +165,7 @@ def measure_home(results: Results, base_url: str, timeout_s: float = 60) -> None
             note=how,
         )
         if "clusters_drawn" in run:
-            how = "performance mark" if run["marks"] else "fallback: #map[data-loaded]"
+            how = "performance mark" if run["marks"] else "fallback: #map[data-ready]"
             results.add(section, f"clusters drawn ({name})", ms(run["clusters_drawn"]), note=how)
         else:
             results.add(section, f"clusters drawn ({name})", f"not within {timeout_s:.0f} s")
