@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -49,7 +50,8 @@ print(json.dumps({
 
 def _database_url(settings_dict) -> str:
     user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
-    return f"postgres://{user}@{host}:{port or 5432}/{settings_dict['NAME']}"
+    # A Unix socket directory (the project-local cluster) is percent-encoded as the host.
+    return f"postgres://{user}@{quote(host, safe='')}:{port or 5432}/{settings_dict['NAME']}"
 
 
 @pytest.mark.django_db

@@ -174,11 +174,8 @@ def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_clien
     # The ids fill the path converters: the device's own pages (QR code) exist, and so do
     # an approved partner's (its sticker, certificate, history).
     partner = PartnerFactory(approved=True)
-    paths = {
-        path
-        for sample_id in (totp_device.pk, partner.pk)
-        for path in filter(is_staff_path, every_path(sample_id=sample_id))
-    }
+    paths = set(filter(is_staff_path, every_path(sample_id=totp_device.pk)))
+    paths |= {p for p in every_path(sample_id=partner.pk) if "/partners/partner/" in p}
     for path in sorted(paths):
         response = staff_client.get(path)
         assert response.status_code < 500, path

@@ -243,7 +243,9 @@
     item.append(actions);
 
     const icon = L.divIcon({ html: make("span", "", String(rank)), className: "result-marker", iconSize: [28, 28] });
-    resultLayer.addLayer(L.marker([partner.lat, partner.lon], { icon: icon, title: rank + ". " + partner.name, zIndexOffset: 1000 }).bindPopup(() => partnerPopup(partner.id, partner.name, partner.kind)));
+    // The list above says everything the marker shows, and links the place: markers that
+    // stack up in a dense town would only be overlapping targets (WCAG 2.5.8).
+    resultLayer.addLayer(L.marker([partner.lat, partner.lon], { icon: icon, title: rank + ". " + partner.name, zIndexOffset: 1000, interactive: false, keyboard: false }));
     return item;
   }
 
