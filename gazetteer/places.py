@@ -81,21 +81,32 @@ def _by_words(query: str) -> list[communes.Commune]:
     return []
 
 
-def geocode(query: str) -> list[Place]:
-    """Addresses from the configured geocoder (BAN's JSON format); [] on any failure."""
+def geocoder_features(params: dict) -> list[dict]:
+    """GeoJSON features from the configured geocoder (the Base Adresse Nationale's
+    format), or [] when none is configured or it fails: callers fall back offline."""
     url = settings.GEOCODER_URL
     if not url:
         return []
-    params = urllib.parse.urlencode({"q": query, "limit": 5})
+    query = urllib.parse.urlencode(params)
     try:
-        with urllib.request.urlopen(  # noqa: S310 (an https URL from settings)
-            f"{url}?{params}", timeout=GEOCODER_TIMEOUT
+        # The URL is a setting, not user input; a short timeout keeps pages responsive.
+        with urllib.request.urlopen(  # noqa: S310  # nosec B310
+            f"{url}?{query}", timeout=GEOCODER_TIMEOUT
         ) as response:
-            features = json.load(response)["features"]
-        places = []
-        for feature in features:
+            return list(json.load(response)["features"])
+    except (OSError, ValueError, KeyError, TypeError):
+        # No query or URL in the log: they may say where the person is.
+        logger.warning("The geocoder failed; offline search only.")
+        return []
+
+
+def geocode(query: str) -> list[Place]:
+    """Addresses matching ``query`` from the configured geocoder; [] without one."""
+    places = []
+    for feature in geocoder_features({"q": query, "limit": 5}):
+        try:
             props = feature["properties"]
-            lon, lat = feature["geometry"]["coordinates"]
+            lon, lat = feature["geometry"]["coordinates"][:2]
             postcode = str(props.get("postcode", ""))
             places.append(
                 Place(
@@ -106,11 +117,9 @@ def geocode(query: str) -> list[Place]:
                     round(float(lon), 5),
                 )
             )
-        return places
-    except (OSError, ValueError, KeyError, TypeError):
-        # No query or URL in the log: they may say where the person is.
-        logger.warning("The geocoder failed; offline search only.")
-        return []
+        except (KeyError, TypeError, ValueError):
+            logger.warning("The geocoder answered an unexpected feature; skipped.")
+    return places
 
 
 def search(query: str) -> list[Place]:

@@ -2,11 +2,7 @@
 
 import datetime
 import itertools
-import json
-import logging
 import re
-import urllib.parse
-import urllib.request
 import uuid
 
 import phonenumbers
@@ -19,11 +15,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gazetteer import communes as gazetteer
+from gazetteer import places
 from partners import territories
 from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
 from partners.validators import validate_siret
-
-logger = logging.getLogger(__name__)
 
 KIND_CHOICES = [
     ("", _("Choose…")),
@@ -85,26 +80,21 @@ def territory_containing(lat: float, lon: float) -> territories.Territory | None
 
 def geocode(address: str, postcode: str, commune: gazetteer.Commune) -> Point:
     """The venue's point: the online geocoder's when configured and sure, else the town's."""
-    url = getattr(settings, "GEOCODER_URL", "")
-    if url and address:
-        query = urllib.parse.urlencode({"q": address, "postcode": postcode, "limit": 1})
-        try:
-            # The URL is a setting, not user input; a short timeout keeps the form responsive.
-            with urllib.request.urlopen(f"{url}?{query}", timeout=3) as response:  # noqa: S310
-                features = json.load(response).get("features") or []
-            if features:
-                properties = features[0].get("properties", {})
-                lon, lat = features[0]["geometry"]["coordinates"][:2]
-                territory = territories.territory_of(commune.department)
-                if (
-                    properties.get("postcode") == postcode
-                    and float(properties.get("score", 0)) >= 0.5
-                    and territory_containing(float(lat), float(lon)) == territory
-                ):
-                    return Point(float(lon), float(lat), srid=4326)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            logger.warning("Geocoder unavailable; placing the venue at its town.")
-    return Point(commune.lon, commune.lat, srid=4326)
+    town = Point(commune.lon, commune.lat, srid=4326)
+    if not address:
+        return town
+    features = places.geocoder_features({"q": address, "postcode": postcode, "limit": 1})
+    try:
+        properties = features[0]["properties"]
+        lon, lat = (float(c) for c in features[0]["geometry"]["coordinates"][:2])
+        sure = (
+            properties.get("postcode") == postcode
+            and float(properties.get("score", 0)) >= 0.5
+            and territory_containing(lat, lon) == territories.territory_of(commune.department)
+        )
+    except (IndexError, KeyError, TypeError, ValueError):
+        sure = False
+    return Point(lon, lat, srid=4326) if sure else town
 
 
 class VenueForm(forms.Form):
