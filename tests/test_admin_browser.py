@@ -44,7 +44,7 @@ def test_staff_approve_an_application_through_the_admin(page, django_user_model)
     page.wait_for_selector(".messagelist .success")
     partner.refresh_from_db()
     assert partner.status == Status.APPROVED
-    assert page.locator(f"text={partner.sticker_number}").count() >= 1
+    expect(page.get_by_text(partner.sticker_number).first).to_be_visible()
     assert partner.events.get().reason == "Bienvenue !"
     assert Partner.objects.filter(status=Status.APPROVED).count() == 1
     tile_host = urlsplit(settings.TILE_URL.replace("{", "").replace("}", "")).netloc
