@@ -131,9 +131,13 @@ def partners_nearest(request):
         return error(form.first_error())
     params = form.cleaned_data
     now = timezone.now()
-    matching = public.matching(
-        kind=params["kind"], open_now=params["open_now"], step_free=params["step_free"], now=now
-    ).prefetch_related("opening_intervals")
+    matching = (
+        public.matching(
+            kind=params["kind"], open_now=params["open_now"], step_free=params["step_free"], now=now
+        )
+        .only(*public.LIST_COLUMNS)
+        .prefetch_related("opening_intervals")
+    )
     point = Point(params["lon"], params["lat"], srid=4326)
     results = [
         public.public_data(partner, now=now, request=request)
