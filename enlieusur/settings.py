@@ -262,9 +262,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A URL's query string (a search's coordinates) never reaches a log line.
     "filters": {"no_query_strings": {"()": "enlieusur.logging.StripQueryStrings"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]},
+        # runserver's request lines, which Django's default configuration logs in full.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["no_query_strings"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes.apps": {"level": "WARNING"}},
+    "loggers": {
+        "axes.apps": {"level": "WARNING"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Security and privacy (README, "Deployment"). With DEBUG off: HTTPS only, behind a reverse

@@ -49,3 +49,24 @@ def test_the_apps_log_handler_drops_query_strings():
     assert handler.filter(record)
     assert record.getMessage() == "Slow request /search?…"
     assert LAT not in record.getMessage()
+
+
+def test_the_development_servers_request_lines_drop_query_strings():
+    import io
+
+    handlers = logging.getLogger("django.server").handlers
+    # pytest adds its own capturing handlers; every other one must drop query strings.
+    ours = [h for h in handlers if type(h) is logging.StreamHandler]
+    assert ours
+    assert all(h.filters for h in ours)
+    handler = ours[0]
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    try:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', f"GET /api/v1/partners/nearest?lat={LAT}&lon={LON} HTTP/1.1", 200, 997
+        )
+    finally:
+        handler.setStream(previous)
+    assert "/api/v1/partners/nearest?…" in stream.getvalue()
+    assert LAT not in stream.getvalue()
