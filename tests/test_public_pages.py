@@ -151,9 +151,9 @@ def test_list_in_french_by_default_and_english_under_en(client):
     french = client.get("/lieux/")
     english = client.get("/en/lieux/", {"q": "Paris"})
     assert '<html lang="fr">' in french.text
-    assert 'href="/en/lieux/" hreflang="en" lang="en"' in french.text
+    assert 'href="/en/lieux/" hreflang="en" lang="en">English</a>' in french.text
     assert '<html lang="en">' in english.text
-    assert 'href="/lieux/?q=Paris" hreflang="fr" lang="fr"' in english.text
+    assert 'href="/lieux/?q=Paris" hreflang="fr" lang="fr">Français</a>' in english.text
 
 
 def test_partner_page_shows_hours_in_the_venues_zone_and_the_charter(client):

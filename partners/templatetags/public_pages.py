@@ -2,18 +2,23 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, get_language_info, gettext
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def language_links(context):
-    """The current page in every other language: plain links, so no cookie is set."""
+    """The current page in every other language: plain links, so no cookie is set.
+    Each language is named in itself ("English", "français"): its readers look for that."""
     path = context["request"].get_full_path()
     return [
-        {"code": code, "name": name, "url": translate_url(path, code)}
-        for code, name in settings.LANGUAGES
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+        }
+        for code, _name in settings.LANGUAGES
         if code != get_language()
     ]
 
