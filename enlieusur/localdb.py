@@ -121,20 +121,11 @@ def start() -> bool:
         _init()
     _private_dir(socket_dir())
     _pg("pg_ctl", "start", "-w", "-D", str(DATA_DIR), "-l", str(LOG_FILE), quiet=True)
+    psql = [str(_bindir() / "psql"), "-h", str(socket_dir()), "-U", DB_USER, "-d", "postgres"]
+    # DB_NAME is a constant, not input.
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"  # nosec B608
     exists = subprocess.run(
-        [
-            str(_bindir() / "psql"),
-            "-h",
-            str(socket_dir()),
-            "-U",
-            DB_USER,
-            "-d",
-            "postgres",
-            "-qAt",
-            "-c",
-            # DB_NAME is a constant, not input.
-            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",  # nosec B608
-        ],
+        [*psql, "-qAt", "-c", query],
         check=True,
         capture_output=True,
         text=True,
