@@ -286,16 +286,8 @@ def describe_event(event: PartnerEvent) -> str:
     )
 
 
-class PartnerEventInline(admin.TabularInline):
-    model = PartnerEvent
-    fields = ["at", "who", "what", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("History (who, when, what, why)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+class ReadOnlyHistory:
+    """History entries are never added, changed or deleted from the admin, by anybody."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -313,6 +305,18 @@ class PartnerEventInline(admin.TabularInline):
     @admin.display(description=_("what"))
     def what(self, event):
         return describe_event(event)
+
+
+class PartnerEventInline(ReadOnlyHistory, admin.TabularInline):
+    model = PartnerEvent
+    fields = ["at", "who", "what", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("History (who, when, what, why)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 class OpeningIntervalInline(admin.TabularInline):
@@ -822,7 +826,7 @@ class PartnerAdmin(LeafletGeoAdmin):
 
 
 @admin.register(PartnerEvent)
-class PartnerEventAdmin(admin.ModelAdmin):
+class PartnerEventAdmin(ReadOnlyHistory, admin.ModelAdmin):
     """The whole history, read-only for everybody, superusers included."""
 
     list_display = ["at", "partner", "who", "what", "reason"]
@@ -833,23 +837,6 @@ class PartnerEventAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return scoped(super().get_queryset(request), request.user, "partner__department")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("who"))
-    def who(self, event):
-        return event.by or event.actor or "–"
-
-    @admin.display(description=_("what"))
-    def what(self, event):
-        return describe_event(event)
 
 
 class ResolveForm(forms.Form):
