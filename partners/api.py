@@ -126,41 +126,30 @@ def partners_geojson(request):
 
 @api_view
 def partners_nearest(request):
-    form = public.NearestForm(request.GET)
-    if not form.is_valid():
-        return error(form.first_error())
-    params = form.cleaned_data
+    params, problem = public.NearestForm.parse(request.GET)
+    if problem:
+        return error(problem)
     now = timezone.now()
-    matching = (
-        public.matching(
-            kind=params["kind"], open_now=params["open_now"], step_free=params["step_free"], now=now
-        )
-        .only(*public.LIST_COLUMNS)
-        .prefetch_related("opening_intervals")
+    rows = public.nearest(
+        Point(params["lon"], params["lat"], srid=4326),
+        kind=params["kind"],
+        open_now=params["open_now"],
+        step_free=params["step_free"],
+        now=now,
+        limit=params["limit"] or public.DEFAULT_LIMIT,
     )
-    point = Point(params["lon"], params["lat"], srid=4326)
-    results = [
-        public.public_data(partner, now=now, request=request)
-        for partner in public.nearest(
-            matching, point, limit=params["limit"] or public.DEFAULT_LIMIT
-        )
-    ]
+    urls = public.DetailUrls(request)
+    results = [public.public_data(row, now=now, urls=urls) for row in rows]
     return json_response({"count": len(results), "results": results})
 
 
 @api_view
 def partner_detail(request, pk):
-    partner = (
-        Partner.objects.public()
-        .select_related("charter")
-        .prefetch_related("opening_intervals")
-        .filter(pk=pk)
-        .first()
-    )
-    if partner is None:
+    row = public.detail_row(pk)
+    if row is None:
         return error(_("No approved partner has this id."), status=404)
     return json_response(
-        public.public_data(partner, now=timezone.now(), request=request, detail=True)
+        public.public_data(row, now=timezone.now(), urls=public.DetailUrls(request), detail=True)
     )
 
 

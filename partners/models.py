@@ -8,7 +8,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
-from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 from partners import territories
+from partners.hours import Week
 from partners.validators import validate_siret
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode has five digits."))
@@ -100,23 +101,38 @@ class Charter(models.Model):
         return cls.objects.filter(published_on__lte=timezone.localdate()).first()
 
 
-class _LocalTime(Func):
-    """The instant ``when`` as a wall-clock timestamp in the time zone ``zone``."""
+# Whether a partner is open at an instant, read in its own time zone: the rule's one SQL
+# text, used by the ORM (``OpenAt``) and by the nearest search's hand-written query
+# (``partners.public``). ``hours.Week`` is its Python twin, tested against it. An interval
+# closing earlier than it opens runs past midnight into the next day.
+OPEN_AT_SQL = """EXISTS (
+    SELECT 1 FROM partners_openinginterval oi
+    CROSS JOIN LATERAL (SELECT timezone({zone}, {when}) AS t) AS local
+    WHERE oi.partner_id = {partner} AND (
+        (oi.weekday = EXTRACT(ISODOW FROM local.t) AND oi.opens <= local.t::time
+            AND (oi.closes > local.t::time OR oi.closes < oi.opens))
+        OR (oi.weekday = EXTRACT(ISODOW FROM local.t - interval '1 day')
+            AND oi.closes < oi.opens AND oi.closes > local.t::time)))"""
 
-    function = "timezone"
-    output_field = models.DateTimeField()
 
+class OpenAt(Func):
+    """``OPEN_AT_SQL`` for the partner of the current row, at the instant ``when``."""
 
-class _IsoWeekday(Func):
-    """ISO weekday (Monday 1 … Sunday 7) of a wall-clock timestamp, ``days_back`` earlier."""
+    output_field = models.BooleanField()
+    _names = ("partner", "zone", "when")
 
-    template = "EXTRACT(ISODOW FROM %(expressions)s - make_interval(days => %(days_back)s))"
-    output_field = models.IntegerField()
+    def __init__(self, when: datetime.datetime):
+        super().__init__(F("pk"), F("time_zone"), Value(when, models.DateTimeField()))
 
-
-class _TimeOfDay(Func):
-    template = "(%(expressions)s)::time"
-    output_field = models.TimeField()
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = {
+            name: compiler.compile(expression)
+            for name, expression in zip(self._names, self.get_source_expressions(), strict=True)
+        }
+        sql = OPEN_AT_SQL.format(**{name: part[0] for name, part in compiled.items()})
+        # Each name appears once in the text: the parameters go in the order they appear.
+        order = sorted(self._names, key=lambda name: OPEN_AT_SQL.index(f"{{{name}}}"))
+        return sql, [param for name in order for param in compiled[name][1]]
 
 
 class KnnDistance(Func):
@@ -132,23 +148,8 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(status=Status.APPROVED)
 
     def open_at(self, when: datetime.datetime):
-        """Partners open at the instant ``when``, read in each one's own time zone.
-
-        Mirrors ``OpeningInterval.covers``: an interval closing earlier than it
-        opens runs past midnight into the next day.
-        """
-        local = _LocalTime(OuterRef("time_zone"), Value(when, models.DateTimeField()))
-        intervals = OpeningInterval.objects.filter(partner=OuterRef("pk")).annotate(
-            today=_IsoWeekday(local, days_back=0),
-            yesterday=_IsoWeekday(local, days_back=1),
-            time=_TimeOfDay(local),
-        )
-        overnight = Q(closes__lt=F("opens"))
-        started_today = Q(weekday=F("today"), opens__lte=F("time")) & (
-            Q(closes__gt=F("time")) | overnight
-        )
-        runs_on_from_yesterday = Q(weekday=F("yesterday"), closes__gt=F("time")) & overnight
-        return self.filter(Exists(intervals.filter(started_today | runs_on_from_yesterday)))
+        """Partners open at the instant ``when``, read in each one's own time zone."""
+        return self.filter(OpenAt(when))
 
     def by_distance(self, point: Point):
         # Ordering by ``<->`` lets PostgreSQL walk the GiST index nearest first (KNN) and
@@ -324,9 +325,12 @@ class Partner(models.Model):
     def local_time(self, when: datetime.datetime | None = None) -> datetime.datetime:
         return (when or timezone.now()).astimezone(self.zone)
 
+    def week(self) -> Week:
+        """The opening intervals as a ``Week`` (prefetch them for many partners)."""
+        return Week((i.weekday, i.opens, i.closes) for i in self.opening_intervals.all())
+
     def is_open_at(self, when: datetime.datetime) -> bool:
-        local = self.local_time(when)
-        return any(interval.covers(local) for interval in self.opening_intervals.all())
+        return self.week().is_open(self.local_time(when))
 
 
 class OpeningInterval(models.Model):
@@ -367,14 +371,6 @@ class OpeningInterval(models.Model):
     @property
     def overnight(self) -> bool:
         return self.closes < self.opens
-
-    def covers(self, local: datetime.datetime) -> bool:
-        """Whether this interval covers the venue-local datetime ``local``."""
-        day, time = local.isoweekday(), local.time().replace(tzinfo=None)
-        previous_day = 7 if day == 1 else day - 1
-        if self.weekday == day and self.opens <= time and (time < self.closes or self.overnight):
-            return True
-        return self.weekday == previous_day and self.overnight and time < self.closes
 
 
 class PartnerEvent(models.Model):

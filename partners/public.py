@@ -2,18 +2,23 @@
 search returns and in what order, and which of their fields anyone may see."""
 
 import datetime
+import functools
+import json
+import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.db.models import GeometryField
-from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.db.models import BooleanField, F, Func, Max, Value
+from django.db import connections, router
+from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from psycopg import sql
 
-from partners.models import KIND_GROUPS, Kind, KindGroup, KnnDistance, Partner
+from partners.hours import Week
+from partners.models import KIND_GROUPS, OPEN_AT_SQL, Kind, KindGroup, Partner, Status
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -27,6 +32,12 @@ KIND_FILTER_CHOICES = [
     (_("Kinds of place"), KindGroup.choices),
     (_("Precise kind"), [(k, label) for k, label in Kind.choices if k not in KindGroup.values]),
 ]
+
+
+def _kind_choices():
+    return [("", _("All kinds")), *KIND_FILTER_CHOICES]
+
+
 _BOOLEAN_CHOICES = [("1", "1"), ("0", "0"), ("true", "true"), ("false", "false")]
 
 
@@ -56,20 +67,6 @@ def public_version() -> str:
     return f"{count}-{last.timestamp():.6f}"
 
 
-def _geography(point: Point):
-    return Func(
-        Value(point.ewkt), function="ST_GeogFromText", output_field=GeometryField(geography=True)
-    )
-
-
-class WithinSphere(Func):
-    """``ST_DWithin`` on the sphere, the measure `<->` uses; index-assisted."""
-
-    function = "ST_DWithin"
-    template = "%(function)s(%(expressions)s, false)"
-    output_field = BooleanField()
-
-
 class NearestForm(forms.Form):
     """The parameters of a search, from the API's query string or the list page's form."""
 
@@ -78,9 +75,8 @@ class NearestForm(forms.Form):
     limit = forms.IntegerField(
         label=_("Number of results"), min_value=1, max_value=MAX_LIMIT, required=False
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All kinds")), *KIND_FILTER_CHOICES], required=False
-    )
+    # Choices as a callable: a form copies its fields, and copying translated labels is slow.
+    kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
     open_now = forms.TypedChoiceField(
         label=_("Open now"),
         choices=_BOOLEAN_CHOICES,
@@ -96,9 +92,19 @@ class NearestForm(forms.Form):
         empty_value=False,
     )
 
-    def first_error(self) -> str:
-        field, errors = next(iter(self.errors.items()))
-        return f"{field}: {errors[0]}"
+    @classmethod
+    def parse(cls, data) -> tuple[dict, str | None]:
+        """The API's way through the form: its fields clean ``data`` without a form
+        being built (building one copies every field, a sixth of a nearest search's
+        time; fields keep no state when they clean). Returns the cleaned data, and the
+        first error as "field: message", or None."""
+        cleaned = {}
+        for name, field in cls.base_fields.items():
+            try:
+                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+            except forms.ValidationError as error:
+                return cleaned, f"{name}: {error.messages[0]}"
+        return cleaned, None
 
 
 def kinds_of(value: str) -> list[str]:
@@ -120,112 +126,196 @@ def matching(*, kind: str = "", open_now: bool = False, step_free: bool = False,
     return partners
 
 
-def nearest(partners, point: Point, *, offset: int = 0, limit: int = DEFAULT_LIMIT):
-    """``partners`` ranked by true (geodesic) distance from ``point``, annotated with
-    ``distance``: rows ``offset`` to ``offset + limit``.
-
-    Two queries, both on the spatial index. The KNN scan (``ORDER BY <->``) finds how
-    far the ``offset + limit``-th partner is on the sphere; the partners within that
-    radius, plus the sphere's margin of error, are then ranked by their exact distance
-    on the spheroid. Ordering by ``<->`` alone would swap partners whose distances
-    differ by less than the sphere's error. (Two queries rather than a subquery:
-    ``open_at``'s SQL names the partner table and would correlate inside one.)
-    """
-    geography = _geography(point)
-    last = offset + limit
-    radius = (
-        partners.annotate(knn=KnnDistance(F("location"), geography))
-        .order_by("knn")
-        .values_list("knn", flat=True)[last - 1 : last]
-    )
-    radius = next(iter(radius), None)
-    # Fewer matches than wanted: half the Earth's circumference covers them all.
-    radius = EVERYWHERE if radius is None else radius * SPHERE_MARGIN
-    return (
-        partners.filter(WithinSphere(F("location"), geography, Value(radius)))
-        .annotate(distance=Distance("location", point))
-        .order_by("distance", "id")[offset:last]
-    )
-
-
 def opening_state(partner: Partner, now: datetime.datetime):
     """Whether ``partner`` is open at ``now``, and when (venue-local, aware) that
     changes next within a week, or None. Reads the prefetched opening intervals."""
-    zone = partner.zone
-    local_now = now.astimezone(zone)
-    intervals = list(partner.opening_intervals.all())
-    is_open = any(interval.covers(local_now) for interval in intervals)
-    boundaries = set()
-    for offset in range(-1, 8):
-        day = local_now.date() + datetime.timedelta(days=offset)
-        for interval in intervals:
-            if interval.weekday != day.isoweekday():
-                continue
-            closing_day = day + datetime.timedelta(days=1) if interval.overnight else day
-            boundaries.add(datetime.datetime.combine(day, interval.opens, tzinfo=zone))
-            boundaries.add(datetime.datetime.combine(closing_day, interval.closes, tzinfo=zone))
-    for boundary in sorted(b for b in boundaries if b > local_now):
-        if any(interval.covers(boundary) for interval in intervals) != is_open:
-            return is_open, boundary
-    return is_open, None
+    return partner.week().state(now.astimezone(partner.zone))
 
 
-# The columns ``public_data`` reads for a list entry: loading no more (the contact's
-# phone, notes, arrays) saves a third of the nearest search's time.
-LIST_COLUMNS = (
-    "name", "kind", "address", "postcode", "city", "department", "location", "phone",
-    "website", "step_free", "time_zone", "sticker_number",
-)  # fmt: skip
+# The nearest search and the API's partner detail are written in SQL, not built with the
+# ORM: building and compiling the queries cost Django more than PostgreSQL spends running
+# them (make bench, BENCHMARKS.md). What they may read is in the SELECT lists below, the
+# one whitelist of public columns: the contact person's never leave the database.
+# ``phone`` is stored in E.164 by the forms' validation, and is sent as stored.
+_PUBLIC_SELECT = sql.SQL("""
+    p.id, p.name, p.kind, p.address, p.postcode, p.city, p.department, p.phone,
+    p.website, p.step_free, p.time_zone, p.sticker_number,
+    ST_X(p.location::geometry) AS lon, ST_Y(p.location::geometry) AS lat,
+    (SELECT json_agg(json_build_array(oi.weekday, oi.opens, oi.closes)
+                     ORDER BY oi.weekday, oi.opens)::text
+     FROM partners_openinginterval oi WHERE oi.partner_id = p.id) AS hours""")
+
+_DETAIL_SQL = (
+    sql.SQL("""
+SELECT {public}, p.email, p.accessibility_note, p.languages, p.welcome_note,
+       c.version AS charter_version
+FROM partners_partner p LEFT JOIN partners_charter c ON c.id = p.charter_id
+WHERE p.id = %(id)s AND p.status = %(approved)s""")
+    .format(public=_PUBLIC_SELECT)
+    .as_string()
+)
+
+# Two scans of the spatial index in one statement. The first walks it in `<->` order
+# (KNN) to find how far the ``last``-th match is on the sphere (fewer matches than
+# ``last``: half the Earth's circumference covers them all). The second takes every
+# partner within that radius, plus the sphere's margin of error, and ranks them by their
+# exact distance on the spheroid: ordering by `<->` alone would swap partners whose
+# distances differ by less than the sphere's error. The filters then run on that ranked
+# list, nearest first, until the page is full: in a city centre the radius holds
+# hundreds of partners, and "open now" (a subquery a partner) runs on a few dozen.
+# ``OFFSET 0`` keeps PostgreSQL from merging the ranked list into the outer query, which
+# would run the filters on every partner of the radius's bounding box first.
+_NEAREST_SQL = """
+SELECT {public}, p.distance
+FROM (
+    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
+    FROM partners_partner
+    WHERE ST_DWithin(location, %(here)s::geography, COALESCE(
+        (SELECT q.location <-> %(here)s::geography FROM partners_partner q
+         WHERE {inner} ORDER BY q.location <-> %(here)s::geography
+         OFFSET %(last)s - 1 LIMIT 1) * %(margin)s, %(everywhere)s), false)
+    ORDER BY distance, id
+    OFFSET 0
+) AS p
+WHERE {outer}
+ORDER BY p.distance, p.id
+OFFSET %(offset)s LIMIT %(limit)s"""
 
 
-def public_data(partner: Partner, *, now, request, detail: bool = False) -> dict:
-    """The one whitelist of what anyone may see of a partner (never the contact person).
+def _conditions(alias: str, *, by_kind: bool, open_now: bool, step_free: bool):
+    """``matching``'s filters, in SQL, on the partner table named ``alias``."""
+    table = sql.Identifier(alias)
+    conditions = [sql.SQL("{}.status = %(approved)s").format(table)]
+    if by_kind:
+        conditions.append(sql.SQL("{}.kind = ANY(%(kinds)s)").format(table))
+    if step_free:
+        conditions.append(sql.SQL("{}.step_free").format(table))
+    if open_now:
+        conditions.append(
+            sql.SQL(OPEN_AT_SQL).format(
+                partner=sql.SQL("{}.id").format(table),
+                zone=sql.SQL("{}.time_zone").format(table),
+                when=sql.SQL("%(now)s"),
+            )
+        )
+    return sql.SQL(" AND ").join(conditions)
 
-    ``partner`` must have its opening intervals prefetched (and, for ``detail``, its
-    charter selected); a ``distance`` annotation adds ``distance_m``."""
-    is_open, next_change = opening_state(partner, now)
-    data = {
-        "id": partner.pk,
-        "name": partner.name,
-        "kind": partner.kind,
-        "kind_label": str(Kind(partner.kind).label),
-        "group": str(GROUP_OF_KIND[Kind(partner.kind)]),
-        "address": partner.address,
-        "postcode": partner.postcode,
-        "city": partner.city,
-        "department": partner.department,
-        "lat": round(partner.location.y, 6),
-        "lon": round(partner.location.x, 6),
+
+@functools.cache
+def _nearest_sql(by_kind: bool, *, open_now: bool, step_free: bool) -> str:
+    """The nearest search's SQL for one combination of filters, composed once."""
+    filters = {"by_kind": by_kind, "open_now": open_now, "step_free": step_free}
+    return (
+        sql.SQL(_NEAREST_SQL)
+        .format(
+            public=_PUBLIC_SELECT,
+            outer=_conditions("p", **filters),
+            inner=_conditions("q", **filters),
+        )
+        .as_string()
+    )
+
+
+def _rows(query: str, params: dict) -> list[dict]:
+    with connections[router.db_for_read(Partner)].cursor() as cursor:
+        cursor.execute(query, params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def nearest(
+    point: Point,
+    *,
+    kind: str = "",
+    open_now: bool = False,
+    step_free: bool = False,
+    now: datetime.datetime,
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> list[dict]:
+    """The partners ``matching`` the filters, ranked by true (geodesic) distance from
+    ``point``: ``public_data`` rows ``offset`` to ``offset + limit``, each with its
+    ``distance`` in metres. One query, on the spatial index."""
+    kinds = kinds_of(kind)
+    query = _nearest_sql(bool(kinds), open_now=open_now, step_free=step_free)
+    params = {
+        "here": point.ewkt,
+        "approved": Status.APPROVED,
+        "kinds": kinds,
+        "now": now,
+        "last": offset + limit,
+        "offset": offset,
+        "limit": limit,
+        "margin": SPHERE_MARGIN,
+        "everywhere": EVERYWHERE,
     }
-    if hasattr(partner, "distance"):
-        data["distance_m"] = round(partner.distance.m)
+    return _rows(query, params)
+
+
+def detail_row(pk: int) -> dict | None:
+    """An approved partner's public columns, for ``public_data(..., detail=True)``."""
+    rows = _rows(_DETAIL_SQL, {"id": pk, "approved": Status.APPROVED})
+    return rows[0] if rows else None
+
+
+class DetailUrls:
+    """Partner pages' absolute URLs for one request: reversed once, not once a partner."""
+
+    _SAMPLE = 999_999_999
+
+    def __init__(self, request):
+        url = request.build_absolute_uri(reverse("partners:detail", args=[self._SAMPLE]))
+        self._prefix, self._suffix = url.split(str(self._SAMPLE))
+
+    def detail(self, pk: int) -> str:
+        return f"{self._prefix}{pk}{self._suffix}"
+
+
+def public_data(row: dict, *, now, urls: DetailUrls, detail: bool = False) -> dict:
+    """What anyone may see of a partner, from a ``nearest`` or ``detail_row`` row."""
+    intervals = [
+        (weekday, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+        for weekday, opens, closes in json.loads(row["hours"] or "[]")
+    ]
+    zone = zoneinfo.ZoneInfo(row["time_zone"])
+    is_open, next_change = Week(intervals).state(now.astimezone(zone))
+    kind = Kind(row["kind"])
+    data = {
+        "id": row["id"],
+        "name": row["name"],
+        "kind": kind.value,
+        "kind_label": str(kind.label),
+        "group": str(GROUP_OF_KIND[kind]),
+        "address": row["address"],
+        "postcode": row["postcode"],
+        "city": row["city"],
+        "department": row["department"],
+        "lat": round(row["lat"], 6),
+        "lon": round(row["lon"], 6),
+    }
+    if "distance" in row:
+        data["distance_m"] = round(row["distance"])
     data |= {
-        # Stored in E.164 once validated by the forms; validating again costs more
-        # than the rest of the output.
-        "phone": partner.phone.as_e164 if partner.phone else None,
-        "website": partner.website or None,
-        "step_free": partner.step_free,
+        "phone": row["phone"] or None,
+        "website": row["website"] or None,
+        "step_free": row["step_free"],
         "open_now": is_open,
         "next_change": next_change.isoformat() if next_change else None,
-        "time_zone": partner.time_zone,
-        "url": request.build_absolute_uri(partner.get_absolute_url()),
-        "sticker_number": partner.sticker_number,
+        "time_zone": row["time_zone"],
+        "url": urls.detail(row["id"]),
+        "sticker_number": row["sticker_number"],
     }
     if detail:
         data |= {
-            "email": partner.email or None,
-            "accessibility_note": partner.accessibility_note,
-            "languages": list(partner.languages),
-            "welcome_note": partner.welcome_note,
+            "email": row["email"] or None,
+            "accessibility_note": row["accessibility_note"],
+            "languages": list(row["languages"]),
+            "welcome_note": row["welcome_note"],
             "opening_hours": [
-                {
-                    "weekday": interval.weekday,
-                    "opens": interval.opens.strftime("%H:%M"),
-                    "closes": interval.closes.strftime("%H:%M"),
-                }
-                for interval in partner.opening_intervals.all()
+                {"weekday": weekday, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
+                for weekday, opens, closes in intervals
             ],
-            "charter_version": partner.charter.version if partner.charter else None,
+            "charter_version": row["charter_version"],
         }
     return data
 
@@ -256,14 +346,15 @@ class ListSearchForm(NearestForm):
 
 
 class ByDistance:
-    """The ``cap`` nearest of a search, sliced page by page for Django's Paginator."""
+    """The ``cap`` nearest of a search (``filters``: ``matching``'s arguments), as
+    partners with their ``distance`` in metres, page by page for Django's Paginator."""
 
-    def __init__(self, partners, point: Point, *, cap: int):
-        self.partners, self.point, self.cap = partners, point, cap
+    def __init__(self, point: Point, *, cap: int, **filters):
+        self.point, self.cap, self.filters = point, cap, filters
 
     def count(self) -> int:
         # Counting stops at the cap: "open now" is checked partner by partner.
-        return self.partners.order_by()[: self.cap].count()
+        return matching(**self.filters).order_by()[: self.cap].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -271,6 +362,13 @@ class ByDistance:
     def __getitem__(self, page: slice):
         if page.stop <= page.start:  # an empty search's only page
             return []
-        return list(
-            nearest(self.partners, self.point, offset=page.start, limit=page.stop - page.start)
+        rows = nearest(self.point, **self.filters, offset=page.start, limit=page.stop - page.start)
+        found = Partner.objects.prefetch_related("opening_intervals").in_bulk(
+            [row["id"] for row in rows]
         )
+        partners = []
+        for row in rows:
+            partner = found[row["id"]]
+            partner.distance = row["distance"]
+            partners.append(partner)
+        return partners

@@ -47,9 +47,12 @@ def partner_list(request):
         return render(request, "partners/partner_list.html", context, status=400)
     params = form.cleaned_data
     now = timezone.now()
-    partners = public.matching(
-        kind=params["kind"], open_now=params["open_now"], step_free=params["step_free"], now=now
-    ).prefetch_related("opening_intervals")
+    filters = {
+        "kind": params["kind"],
+        "open_now": params["open_now"],
+        "step_free": params["step_free"],
+        "now": now,
+    }
     point = None
     if params["q"]:
         found = places.search(params["q"])
@@ -64,9 +67,13 @@ def partner_list(request):
     if context.get("place_not_found"):
         results = Partner.objects.none()
     elif point:
-        results = public.ByDistance(partners, point, cap=MAX_RESULTS)
+        results = public.ByDistance(point, cap=MAX_RESULTS, **filters)
     else:
-        results = partners.order_by("department", "city", "name", "id")[:MAX_RESULTS]
+        results = (
+            public.matching(**filters)
+            .prefetch_related("opening_intervals")
+            .order_by("department", "city", "name", "id")[:MAX_RESULTS]
+        )
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     context["capped"] = page.paginator.count == MAX_RESULTS
     _with_opening_state(page.object_list, now)
