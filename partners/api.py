@@ -8,7 +8,6 @@ import functools
 import gzip
 import json
 
-from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.db.models import F, FloatField, Func
 from django.http import HttpResponse, JsonResponse
@@ -131,7 +130,8 @@ def partners_nearest(request):
         return error(problem)
     now = timezone.now()
     rows = public.nearest(
-        Point(params["lon"], params["lat"], srid=4326),
+        params["lon"],
+        params["lat"],
         kind=params["kind"],
         open_now=params["open_now"],
         step_free=params["step_free"],

@@ -8,12 +8,11 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
-from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
@@ -224,7 +223,8 @@ def _rows(query: str, params: dict) -> list[dict]:
 
 
 def nearest(
-    point: Point,
+    lon: float,
+    lat: float,
     *,
     kind: str = "",
     open_now: bool = False,
@@ -234,12 +234,12 @@ def nearest(
     limit: int = DEFAULT_LIMIT,
 ) -> list[dict]:
     """The partners ``matching`` the filters, ranked by true (geodesic) distance from
-    ``point``: ``public_data`` rows ``offset`` to ``offset + limit``, each with its
+    (``lon``, ``lat``): ``public_data`` rows ``offset`` to ``offset + limit``, each with its
     ``distance`` in metres. One query, on the spatial index."""
     kinds = kinds_of(kind)
     query = _nearest_sql(bool(kinds), open_now=open_now, step_free=step_free)
     params = {
-        "here": point.ewkt,
+        "here": f"SRID=4326;POINT({lon!r} {lat!r})",
         "approved": Status.APPROVED,
         "kinds": kinds,
         "now": now,
@@ -271,6 +271,13 @@ class DetailUrls:
         return f"{self._prefix}{pk}{self._suffix}"
 
 
+@functools.cache
+def _kind_names(language: str) -> dict[str, tuple[str, str]]:
+    """Each kind's label in ``language``, and its group: worked out once a language."""
+    with translation.override(language):
+        return {kind.value: (str(kind.label), GROUP_OF_KIND[kind].value) for kind in Kind}
+
+
 def public_data(row: dict, *, now, urls: DetailUrls, detail: bool = False) -> dict:
     """What anyone may see of a partner, from a ``nearest`` or ``detail_row`` row."""
     intervals = [
@@ -279,13 +286,13 @@ def public_data(row: dict, *, now, urls: DetailUrls, detail: bool = False) -> di
     ]
     zone = zoneinfo.ZoneInfo(row["time_zone"])
     is_open, next_change = Week(intervals).state(now.astimezone(zone))
-    kind = Kind(row["kind"])
+    kind_label, group = _kind_names(translation.get_language())[row["kind"]]
     data = {
         "id": row["id"],
         "name": row["name"],
-        "kind": kind.value,
-        "kind_label": str(kind.label),
-        "group": str(GROUP_OF_KIND[kind]),
+        "kind": row["kind"],
+        "kind_label": kind_label,
+        "group": group,
         "address": row["address"],
         "postcode": row["postcode"],
         "city": row["city"],
@@ -349,8 +356,8 @@ class ByDistance:
     """The ``cap`` nearest of a search (``filters``: ``matching``'s arguments), as
     partners with their ``distance`` in metres, page by page for Django's Paginator."""
 
-    def __init__(self, point: Point, *, cap: int, **filters):
-        self.point, self.cap, self.filters = point, cap, filters
+    def __init__(self, lon: float, lat: float, *, cap: int, **filters):
+        self.lon, self.lat, self.cap, self.filters = lon, lat, cap, filters
 
     def count(self) -> int:
         # Counting stops at the cap: "open now" is checked partner by partner.
@@ -362,7 +369,9 @@ class ByDistance:
     def __getitem__(self, page: slice):
         if page.stop <= page.start:  # an empty search's only page
             return []
-        rows = nearest(self.point, **self.filters, offset=page.start, limit=page.stop - page.start)
+        rows = nearest(
+            self.lon, self.lat, **self.filters, offset=page.start, limit=page.stop - page.start
+        )
         found = Partner.objects.prefetch_related("opening_intervals").in_bulk(
             [row["id"] for row in rows]
         )

@@ -1,6 +1,5 @@
 import re
 
-from django.contrib.gis.geos import Point
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -58,16 +57,16 @@ def partner_list(request):
         found = places.search(params["q"])
         if found:
             context["place"], context["other_places"] = found[0], found[1:5]
-            point = Point(found[0].lon, found[0].lat, srid=4326)
+            point = (found[0].lon, found[0].lat)
         else:
             context["place_not_found"] = True
     elif params["lat"] is not None:
-        point = Point(params["lon"], params["lat"], srid=4326)
+        point = (params["lon"], params["lat"])
         context["near_position"] = True
     if context.get("place_not_found"):
         results = Partner.objects.none()
     elif point:
-        results = public.ByDistance(point, cap=MAX_RESULTS, **filters)
+        results = public.ByDistance(*point, cap=MAX_RESULTS, **filters)
     else:
         results = (
             public.matching(**filters)
