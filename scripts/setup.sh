@@ -42,7 +42,8 @@ pg_major=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 apt_install "postgresql-${pg_major}-postgis-3"
 # Debian's package starts a system cluster; the project uses its own (or DATABASE_URL).
 if [ $want_test -eq 1 ]; then
-  apt_install chromium fonts-dejavu-core redis-server gettext
+  # wrk: the load generator of `make bench`.
+  apt_install chromium fonts-dejavu-core redis-server gettext wrk
 fi
 
 # Python >= 3.12: from PATH first, then pyenv's installed versions.

@@ -1,7 +1,12 @@
-"""The bench's own logic: which database it uses, how it reads plans, where it searches."""
+"""The bench's own logic: which database it uses, how it reads plans, where it searches,
+how it loads a server."""
+
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench.environment import bench_database_url
-from bench.measures import p95, plan_verdict, plan_walks_index, sample_points
+from bench.measures import p95, plan_verdict, plan_walks_index, run_wrk, sample_points
 from enlieusur import localdb
 from partners import territories
 
@@ -67,3 +72,40 @@ def test_search_points_are_reproducible_and_a_tenth_overseas():
 
 def test_p95_is_the_value_below_which_95_percent_fall():
     assert p95([float(n) for n in range(1, 101)]) == 95.05
+
+
+def test_the_load_generator_cycles_through_the_paths_and_counts_failures():
+    seen = Counter()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):
+            seen[self.path] += 1
+            body = b"ok"
+            self.send_response(404 if self.path == "/missing" else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    connections = 2
+    try:
+        summary = run_wrk(
+            f"http://127.0.0.1:{server.server_port}", ["/a", "/b", "/missing"], connections, 1
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    # wrk counts the answers it received in time: the last one of each connection may not be.
+    assert summary["requests"] <= sum(seen.values()) <= summary["requests"] + connections
+    assert summary["requests"] > 10
+    assert set(seen) == {"/a", "/b", "/missing"}
+    assert max(seen.values()) - min(seen.values()) <= connections  # each path in turn
+    assert seen["/missing"] - connections <= summary["status"] <= seen["/missing"]
+    assert summary["p95_us"] > 0
