@@ -9,7 +9,6 @@ import gzip
 import json
 
 from django.core.cache import cache
-from django.db.models import F, FloatField, Func
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -62,18 +61,10 @@ def error(message: str, status: int = 400) -> JsonResponse:
     return json_response({"error": message}, status=status)
 
 
-class _Coordinate(Func):
-    template = "ST_%(axis)s(%(expressions)s::geometry)"
-    output_field = FloatField()
-
-
 def public_points():
     return (
         Partner.objects.public()
-        .annotate(
-            lon=_Coordinate(F("location"), axis="X"), lat=_Coordinate(F("location"), axis="Y")
-        )
-        .values_list(*GEOJSON_FIELDS, "lon", "lat")
+        .values_list(*GEOJSON_FIELDS, "longitude", "latitude")
         .order_by("id")
     )
 

@@ -139,7 +139,7 @@ def opening_state(partner: Partner, now: datetime.datetime):
 _PUBLIC_SELECT = sql.SQL("""
     p.id, p.name, p.kind, p.address, p.postcode, p.city, p.department, p.phone,
     p.website, p.step_free, p.time_zone, p.sticker_number,
-    ST_X(p.location::geometry) AS lon, ST_Y(p.location::geometry) AS lat,
+    p.longitude AS lon, p.latitude AS lat,
     (SELECT json_agg(json_build_array(oi.weekday, oi.opens, oi.closes)
                      ORDER BY oi.weekday, oi.opens)::text
      FROM partners_openinginterval oi WHERE oi.partner_id = p.id) AS hours""")

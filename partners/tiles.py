@@ -35,27 +35,19 @@ POINT_LIMIT = 200
 TILE_TTL = 24 * 3600
 BROWSER_MAX_AGE = 60
 
-# The planar lon/lat cast matches the partial index ``partner_public_geometry_gist``.
-# OFFSET 0 keeps PostgreSQL from inlining the subquery, so each partner's coordinates
-# are computed once rather than in every condition.
+# A range of the partial index ``partner_public_lonlat_idx``: the clusters are counted
+# from the index alone, without reading the partners' rows.
 _IN_TILE = """
-  FROM (
-    SELECT id, kind, name,
-           ST_X(location::geometry(Point, 4326)) AS lon,
-           ST_Y(location::geometry(Point, 4326)) AS lat
-    FROM partners_partner
-    WHERE status = %(approved)s
-      AND location::geometry(Point, 4326) && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326)
-    OFFSET 0
-  ) AS p
-  WHERE lon >= %(w)s AND lon < %(e)s AND lat >= %(s)s AND lat < %(n)s
+  FROM partners_partner
+  WHERE status = %(approved)s
+    AND longitude >= %(w)s AND longitude < %(e)s AND latitude >= %(s)s AND latitude < %(n)s
 """
 _CLUSTERS_SQL = (
-    "SELECT avg(lat), avg(lon), count(*)"
+    "SELECT avg(latitude), avg(longitude), count(*)"
     + _IN_TILE
-    + "GROUP BY width_bucket(lon, %(w)s, %(e)s, %(grid)s), width_bucket(lat, %(rows)s)"
+    + "GROUP BY width_bucket(longitude, %(w)s, %(e)s, %(grid)s), width_bucket(latitude, %(rows)s)"
 )
-_POINTS_SQL = "SELECT id, lat, lon, kind, name" + _IN_TILE + "ORDER BY id"
+_POINTS_SQL = "SELECT id, latitude, longitude, kind, name" + _IN_TILE + "ORDER BY id"
 
 
 def _latitude(y: float, z: int) -> float:

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -187,3 +188,23 @@ def test_a_partner_leaving_changes_the_public_version():
     Partner.objects.filter(pk=leaving.pk).update(status=Status.WITHDRAWN)
 
     assert public.public_version() != before
+
+
+def test_clusters_are_counted_from_the_coordinates_index_alone():
+    PartnerFactory.create_batch(5, approved=True)
+    params = {
+        "approved": Status.APPROVED,
+        "w": -5.0,
+        "e": 10.0,
+        "n": 52.0,
+        "s": 41.0,
+        "grid": tiles.GRID,
+        "rows": [41 + i * 11 / tiles.GRID for i in range(tiles.GRID + 1)],
+    }
+    with connection.cursor() as cursor:
+        # A test table is tiny: forbid reading it whole to see whether the index can answer.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + tiles._CLUSTERS_SQL, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using partner_public_lonlat_idx" in plan
