@@ -105,7 +105,7 @@ def run(args, database_url: str, work: Path) -> int:
             args.clients,
             args.duration,
         )
-        _step(results, "3. home page", measure_home, base)
+        _step(results, "3. home page", measure_home, base, server.workers())
         _step(
             results,
             "2. all-partners GeoJSON",

@@ -4,7 +4,7 @@ the first marker and to the clusters, on loopback and on a slow mobile network."
 import time
 from urllib.parse import urlsplit
 
-from bench.measures import Results, ms
+from bench.measures import Results, ms, warm_every_worker
 
 CHROMIUM = "/usr/bin/chromium"
 # As in tests/conftest.py.
@@ -55,10 +55,12 @@ def _load_home(browser, base_url: str, slow: bool, timeout_s: float) -> dict:
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     own = urlsplit(base_url).netloc
-    blocked = []
+    blocked, paths = [], []
 
     def route(route):
-        if urlsplit(route.request.url).netloc == own:
+        url = urlsplit(route.request.url)
+        if url.netloc == own:
+            paths.append(url.path + (f"?{url.query}" if url.query else ""))
             route.continue_()
         else:
             blocked.append(route.request.url)
@@ -126,20 +128,25 @@ def _load_home(browser, base_url: str, slow: bool, timeout_s: float) -> dict:
         result["bytes"] = sum(before)
         result["requests"] = len([at for at in sent.values() if at <= cutoff])
     result["blocked"] = len(blocked)
+    result["paths"] = paths
     context.close()
     return result
 
 
-def measure_home(results: Results, base_url: str, timeout_s: float = 60) -> None:
+def measure_home(results: Results, base_url: str, workers: int, timeout_s: float = 60) -> None:
     from playwright.sync_api import sync_playwright
 
     section = "3. home page"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            # A first, unmeasured visit: the server's caches and workers warm, as they
-            # are for every visitor but the first.
-            _load_home(browser, base_url, slow=False, timeout_s=timeout_s)
+            # A first, unmeasured visit, whose every request is then made on every worker:
+            # the server's caches and workers warm, as they are for every visitor but the
+            # first ones after a start or a change (the tiles are cached per worker
+            # unless REDIS_URL is set).
+            warm_up = _load_home(browser, base_url, slow=False, timeout_s=timeout_s)
+            for path in dict.fromkeys(warm_up.get("paths", [])):
+                warm_every_worker(base_url, path, workers, {})
             runs = {
                 "loopback": _load_home(browser, base_url, slow=False, timeout_s=timeout_s),
                 "slow mobile": _load_home(browser, base_url, slow=True, timeout_s=timeout_s),
