@@ -149,6 +149,30 @@ def test_nearest_filters_by_kind_group_step_free_and_open_now(client):
     assert ids(open_now="1", kind="business") == {pharmacy.pk}
 
 
+def test_nearest_sql_filters_keep_what_the_orm_filters_keep():
+    """The search's SQL and ``public.matching`` (the list page's count, the ORM's view of
+    the filters) must keep the same partners, for every combination of filters."""
+    rng = random.Random(3)
+    now = datetime.datetime(2026, 6, 3, 11, 0, tzinfo=datetime.UTC)
+    kinds = list(Kind)
+    for n in range(30):
+        partner = PartnerFactory(
+            approved=rng.random() < 0.8,
+            kind=rng.choice(kinds),
+            step_free=rng.random() < 0.5,
+            location=Point(2.3 + n / 500, 48.8, srid=4326),
+        )
+        if rng.random() < 0.6:
+            every_day(partner, rng.choice(["08:00", "12:00"]), rng.choice(["11:30", "18:00"]))
+    for kind in ["", "business", "public", "pharmacy", "school"]:
+        for open_now in (False, True):
+            for step_free in (False, True):
+                filters = {"kind": kind, "open_now": open_now, "step_free": step_free, "now": now}
+                rows = public.nearest(2.3, 48.8, **filters, limit=public.MAX_LIMIT)
+                expected = set(public.matching(**filters).values_list("pk", flat=True))
+                assert {row["id"] for row in rows} == expected, filters
+
+
 def test_nearest_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     for i in range(30):
         partner = PartnerFactory(approved=True, location=Point(2.35 + i / 1000, 48.85))
