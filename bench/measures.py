@@ -273,7 +273,7 @@ def measure_nearest(results: Results, base_url: str, database_url: str, points, 
         "; ".join(what for _, what in verdicts),
         "index scans, no Sort over all rows",
         all(ok for ok, _ in verdicts),
-        note=f"{len(api_plans)} ordered queries",
+        note="1 ordered query" if len(api_plans) == 1 else f"{len(api_plans)} ordered queries",
     )
 
 
