@@ -265,7 +265,7 @@ class DetailUrls:
 
     def __init__(self, request):
         url = request.build_absolute_uri(reverse("partners:detail", args=[self._SAMPLE]))
-        self._prefix, self._suffix = url.split(str(self._SAMPLE))
+        self._prefix, self._suffix = url.rsplit(str(self._SAMPLE), 1)
 
     def detail(self, pk: int) -> str:
         return f"{self._prefix}{pk}{self._suffix}"
