@@ -25,7 +25,7 @@ def parse_args(argv):
     parser.add_argument("--count", type=int, default=100_000, help="demo partners")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--points", type=int, default=300, help="nearest searches timed")
-    parser.add_argument("--clients", type=int, default=24, help="concurrent clients")
+    parser.add_argument("--clients", type=int, default=24, help="concurrent connections (wrk)")
     parser.add_argument("--duration", type=float, default=20, help="seconds of load")
     parser.add_argument(
         "--output", type=Path, default=BASE_DIR / "BENCHMARKS.md", help="the report"
