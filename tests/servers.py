@@ -1,5 +1,5 @@
 """Real servers started by tests on 127.0.0.1: gunicorn with the production settings,
-Redis. Each is stopped when its ``with`` block ends."""
+Redis, a stand-in HTTP service. Each is stopped when its ``with`` block ends."""
 
 import contextlib
 import http.client
@@ -7,7 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -135,6 +137,20 @@ def redis_server(directory: Path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+@contextlib.contextmanager
+def stand_in(handler):
+    """An HTTP server answering with ``handler`` (a ``BaseHTTPRequestHandler``) in a
+    thread of this process, for services the app or the bench talk to; yields its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None):

@@ -3,8 +3,7 @@ import gzip
 import json
 import random
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 
 from partners import api, openapi, public, services
 from partners.models import Kind, Partner, Status
+from tests import servers
 from tests.factories import (
     PRIVATE_MARKERS,
     OpeningIntervalFactory,
@@ -482,13 +482,9 @@ class _FakeBan(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def geocoder(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBan)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
-    yield server
-    server.shutdown()
-    server.server_close()
+    with servers.stand_in(_FakeBan) as port:
+        settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search/"
+        yield
 
 
 def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder, caplog):
@@ -504,9 +500,7 @@ def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder,
 
 
 def test_places_fall_back_to_the_gazetteer_when_the_geocoder_fails(client, settings, caplog):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeBan)
-    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
-    server.server_close()  # nothing listens there any more
+    settings.GEOCODER_URL = f"http://127.0.0.1:{servers.free_port()}/search/"  # nothing listens
 
     assert _names(client, "Lyon 3e")[0] == "Lyon"
     assert "The geocoder failed" in caplog.text

@@ -1,14 +1,14 @@
 """The bench's own logic: which database it uses, how it reads plans, where it searches,
 how it loads a server."""
 
-import threading
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from bench.environment import bench_database_url
 from bench.measures import p95, plan_verdict, plan_walks_index, run_wrk, sample_points
 from enlieusur import localdb
 from partners import territories
+from tests import servers
 
 KNN_PLAN = """Limit (actual time=0.1..0.2 rows=10 loops=1)
   ->  Index Scan using location_idx on partners_partner (actual time=0.5..0.7 rows=10 loops=1)
@@ -91,17 +91,9 @@ def test_the_load_generator_cycles_through_the_paths_and_counts_failures():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     connections = 2
-    try:
-        summary = run_wrk(
-            f"http://127.0.0.1:{server.server_port}", ["/a", "/b", "/missing"], connections, 1
-        )
-    finally:
-        server.shutdown()
-        server.server_close()
+    with servers.stand_in(Handler) as port:
+        summary = run_wrk(f"http://127.0.0.1:{port}", ["/a", "/b", "/missing"], connections, 1)
     # wrk counts the answers it received in time: the last one of each connection may not be.
     assert summary["requests"] <= sum(seen.values()) <= summary["requests"] + connections
     assert summary["requests"] > 10

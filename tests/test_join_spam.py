@@ -2,8 +2,7 @@
 
 import datetime
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +11,7 @@ from django.contrib.gis.geos import Point
 from django.utils.html import escape
 
 from partners.models import Partner
+from tests import servers
 from tests.factories import PartnerFactory
 from tests.join_helpers import VALID_SIRET, application, hidden_values, quick_forms  # noqa: F401
 
@@ -151,14 +151,10 @@ class Geocoder(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def geocoder(settings):
-    server = HTTPServer(("127.0.0.1", 0), Geocoder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.GEOCODER_URL = f"http://127.0.0.1:{server.server_port}/search/"
     Geocoder.queries = []
-    yield Geocoder
-    server.shutdown()
-    server.server_close()
+    with servers.stand_in(Geocoder) as port:
+        settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search/"
+        yield Geocoder
 
 
 def ban_answer(lon, lat, postcode="75011", score=0.93):
