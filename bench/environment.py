@@ -73,7 +73,8 @@ def production_environment(database_url: str, static_root: Path) -> dict[str, st
         "STATIC_ROOT": str(static_root),
         # Plain HTTP on loopback: no redirect to HTTPS, no secure-only cookies.
         "SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SETTINGS_MODULE": "enlieusur.settings",
+        # The production settings with one more address, measured last (bench/urls.py).
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
     }
 
 

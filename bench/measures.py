@@ -24,7 +24,8 @@ from partners import territories
 
 NEAREST_PATH = "/api/v1/partners/nearest"
 GEOJSON_PATH = "/api/v1/partners.geojson"
-HEALTH_PATH = "/healthz"
+# The raw query answered by Django (bench/urls.py): the floor under the API.
+RAW_NEAREST_PATH = "/bench/raw-nearest"
 NOT_AVAILABLE = "not available"
 WRK_SCRIPT = Path(__file__).with_name("load.lua")
 
@@ -140,6 +141,10 @@ def nearest_path(lat: float, lon: float, limit: int = 10) -> str:
     return f"{NEAREST_PATH}?{urlencode({'lat': lat, 'lon': lon, 'limit': limit})}"
 
 
+def raw_nearest_path(lat: float, lon: float) -> str:
+    return f"{RAW_NEAREST_PATH}?{urlencode({'lat': lat, 'lon': lon})}"
+
+
 RAW_NEAREST_SQL = """
 SELECT id, name, kind, city, postcode, department,
        ST_X(location::geometry), ST_Y(location::geometry),
@@ -240,14 +245,18 @@ def measure_nearest(results: Results, base_url: str, database_url: str, points, 
         return
     for lat, lon in points[:30]:
         client.get(nearest_path(lat, lon))
-    api, failures = [], 0
+        client.get(raw_nearest_path(lat, lon))
+    # The API and its floor in turn, point by point: the machine's moods weigh on both.
+    api, floor, failures = [], [], 0
     for lat, lon in points:
         response = client.get(nearest_path(lat, lon))
         if check_nearest_response(response):
             failures += 1
         api.append(response.seconds)
-    # The floor under any API answer: HTTP, gunicorn, Django's middleware and one query.
-    floor = [client.get(HEALTH_PATH).seconds for _ in points]
+        response = client.get(raw_nearest_path(lat, lon))
+        if response.status != 200:
+            failures += 1
+        floor.append(response.seconds)
     client.close()
     results.details["nearest_points"] = len(points)
     results.add(section, "API p50", ms(p50(api)), note=f"{len(points)} points, {failures} bad")
@@ -256,9 +265,16 @@ def measure_nearest(results: Results, base_url: str, database_url: str, points, 
     results.add(section, "API p95 / raw p95", f"{ratio:.1f}×", "≤ 3×", ratio <= 3)
     results.add(
         section,
-        f"{HEALTH_PATH} p95 / raw p95",
-        f"{p95(floor) / p95(raw):.1f}×",
-        note=f"{HEALTH_PATH} p95 {ms(p95(floor))}: SELECT 1 through HTTP and Django",
+        "raw query served by Django p95",
+        ms(p95(floor)),
+        note="the floor: gunicorn, the middleware and a view running the raw query alone",
+    )
+    results.add(section, "served raw p95 / raw p95", f"{p95(floor) / p95(raw):.1f}×")
+    results.add(
+        section,
+        "API p95 / served raw p95",
+        f"{p95(api) / p95(floor):.1f}×",
+        note="what the search adds to the floor",
     )
     if not api_plans:
         results.missing(

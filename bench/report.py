@@ -49,7 +49,8 @@ def markdown(results: Results, when: str, machine: dict, setup: dict) -> str:
         "",
         f"Measured by `make bench` on {when}, with {setup['partners']:,} approved demo "
         f"partners (`seed_demo --seed {setup['seed']}`), the app served by {setup['server']} "
-        f"(DEBUG=0) on loopback. Code: commit {setup['code']}.",
+        f"(DEBUG=0; the production settings with `bench/urls.py`, the app's URLconf and one "
+        f"address for the floor) on loopback. Code: commit {setup['code']}.",
         "",
         "| machine | |",
         "| --- | --- |",

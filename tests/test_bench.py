@@ -4,11 +4,25 @@ how it loads a server."""
 from collections import Counter
 from http.server import BaseHTTPRequestHandler
 
-from bench.environment import bench_database_url
-from bench.measures import p95, plan_verdict, plan_walks_index, run_wrk, sample_points
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import resolve
+
+import bench.settings
+import enlieusur.settings
+from bench.environment import bench_database_url, production_environment
+from bench.measures import (
+    p95,
+    plan_verdict,
+    plan_walks_index,
+    raw_nearest_path,
+    run_wrk,
+    sample_points,
+)
 from enlieusur import localdb
-from partners import territories
+from partners import api, territories
 from tests import servers
+from tests.factories import PartnerFactory, hidden_partners
 
 KNN_PLAN = """Limit (actual time=0.1..0.2 rows=10 loops=1)
   ->  Index Scan using location_idx on partners_partner (actual time=0.5..0.7 rows=10 loops=1)
@@ -101,3 +115,39 @@ def test_the_load_generator_cycles_through_the_paths_and_counts_failures():
     assert max(seen.values()) - min(seen.values()) <= connections  # each path in turn
     assert seen["/missing"] - connections <= summary["status"] <= seen["/missing"]
     assert summary["p95_us"] > 0
+
+
+def _setting_names(module) -> set[str]:
+    return {name for name in dir(module) if name.isupper() and not name.startswith("_")}
+
+
+def test_the_bench_serves_the_production_settings_with_its_own_urlconf(tmp_path):
+    assert production_environment("postgres://x/y", tmp_path)["DJANGO_SETTINGS_MODULE"] == (
+        "bench.settings"
+    )
+    names = _setting_names(enlieusur.settings)
+    assert names == _setting_names(bench.settings)
+    changed = {n for n in names if getattr(bench.settings, n) != getattr(enlieusur.settings, n)}
+    # SECRET_KEY may be drawn at random when each module is imported without one.
+    assert changed - {"SECRET_KEY"} == {"ROOT_URLCONF"}
+    assert bench.settings.ROOT_URLCONF == "bench.urls"
+
+
+def test_the_app_addresses_resolve_alike_in_the_bench_urlconf():
+    for path in ("/api/v1/partners/nearest", "/api/v1/partners/7", "/api/v1/nowhere", "/lieux/"):
+        assert resolve(path, "bench.urls").func == resolve(path, "enlieusur.urls").func
+    assert resolve("/api/v1/partners/nearest", "bench.urls").func == api.partners_nearest
+
+
+@pytest.mark.django_db
+def test_the_floor_view_runs_the_raw_query_on_approved_partners(client, settings):
+    settings.ROOT_URLCONF = "bench.urls"
+    here = Point(2.3522, 48.8566, srid=4326)
+    far = PartnerFactory(approved=True, location=Point(2.3622, 48.8566, srid=4326))
+    near = PartnerFactory(approved=True, location=Point(2.3532, 48.8566, srid=4326))
+    hidden_partners(here)
+    response = client.get(raw_nearest_path(here.y, here.x))
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert [row[0] for row in rows] == [near.pk, far.pk]
+    assert 70 < rows[0][-1] < 75 < 725 < rows[1][-1] < 735  # metres on the spheroid
