@@ -4,20 +4,9 @@ the first marker and to the clusters, on loopback and on a slow mobile network."
 import time
 from urllib.parse import urlsplit
 
+from bench.chromium import launch
 from bench.measures import Results, ms, warm_every_worker
 
-CHROMIUM = "/usr/bin/chromium"
-# As in tests/conftest.py.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up (bytes per second for CDP).
 SLOW_MOBILE = {
     "offline": False,
@@ -138,7 +127,7 @@ def measure_home(results: Results, base_url: str, workers: int, timeout_s: float
 
     section = "3. home page"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             # A first, unmeasured visit, whose every request is then made on every worker:
             # the server's caches and workers warm, as they are for every visitor but the
