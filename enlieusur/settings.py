@@ -311,8 +311,14 @@ PERMISSIONS_POLICY = (
 )
 # The admin's path, e.g. "gestion-7f3a/": not a secret, but it keeps scanners away.
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
-# Pages holding personal data, never stored by a browser or proxy cache (with /en/ variants).
-NO_STORE_PATH_PREFIXES = [f"/{ADMIN_URL}", "/mon-lieu/", "/rejoindre/formulaire/"]
+# Pages holding personal data, never stored by a browser or proxy cache (with /en/ variants);
+# every page an emailed link opens is among them (/mon-lieu/…, /rejoindre/confirmer/…).
+NO_STORE_PATH_PREFIXES = [
+    f"/{ADMIN_URL}",
+    "/mon-lieu/",
+    "/rejoindre/formulaire/",
+    "/rejoindre/confirmer/",
+]
 
 
 def _csp_source(url: str) -> str:

@@ -127,19 +127,10 @@ def join_confirm(request, token):
     except signing.BadSignature as error:
         return _link_problem(request, error)
     if request.method == "POST":
-        if partner.status == Status.UNCONFIRMED:
-            services.confirm_email(partner=partner)
-            messages.success(request, _("Thank you: your email address is confirmed."))
+        partner = services.confirm_email(partner=partner)
+        messages.success(request, _("Thank you: your email address is confirmed."))
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
-    return render(
-        request,
-        "partners/join/confirm.html",
-        {
-            "reference": partner.reference,
-            "already": partner.status != Status.UNCONFIRMED,
-            "selfservice_token": links.make_token(partner, links.SELFSERVICE),
-        },
-    )
+    return render(request, "partners/join/confirm.html", {"reference": partner.reference})
 
 
 def selfservice_request(request):
@@ -239,9 +230,10 @@ def selfservice_withdraw(request, token):
         return redirect("partners:selfservice", token=token)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
+        partner = services.withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your venue has left the network."))
-        return redirect("partners:selfservice", token=token)
+        # Leaving ends this link (partners.links): the page now opens with one made since.
+        return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
     return render(
         request,
         "partners/selfservice/withdraw.html",

@@ -82,6 +82,10 @@ class Status(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+# A venue may still edit, or leave, in these statuses.
+ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
+
+
 class Charter(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     text = models.TextField(_("text"))

@@ -1,4 +1,4 @@
-"""Yearly re-confirmation: which partners are due or overdue, and their signed links.
+"""Yearly re-confirmation: which partners are due or overdue (their links: ``partners.links``).
 
 A partner approved or re-confirmed more than ``RECONFIRMATION_INTERVAL_DAYS`` ago is
 asked once (``send_reconfirmations``, daily); one that has not answered within
@@ -8,15 +8,11 @@ asked once (``send_reconfirmations``, daily); one that has not answered within
 import datetime
 
 from django.conf import settings
-from django.core import signing
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from partners.models import Partner, Status
-
-_SALT = "partners.reconfirmation"
 
 
 def _last_confirmed(queryset):
@@ -44,20 +40,3 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
     return Q(status=Status.APPROVED, reconfirmation_requested_at__lte=cutoff) & (
         Q(reconfirmed_at__isnull=True) | Q(reconfirmed_at__lt=F("reconfirmation_requested_at"))
     )
-
-
-def token_for(partner: Partner) -> str:
-    return signing.TimestampSigner(salt=_SALT).sign(str(partner.pk))
-
-
-def partner_pk_from(token: str) -> int:
-    """The partner's id, or ``signing.BadSignature`` (``SignatureExpired`` when too old)."""
-    max_age = datetime.timedelta(days=settings.RECONFIRMATION_LINK_DAYS)
-    value = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=max_age)
-    return int(value)
-
-
-def url_path(partner: Partner) -> str:
-    # The email is French: its link opens the French page.
-    with translation.override("fr"):
-        return reverse("partners:reconfirm", args=[token_for(partner)])

@@ -14,8 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gazetteer.communes import normalise
-from partners import emails, links, reconfirmation
-from partners.models import Charter, OpeningInterval, Partner, PartnerEvent, Report, Status
+from partners import emails, links
+from partners.models import (
+    ACTIVE_STATUSES,
+    Charter,
+    OpeningInterval,
+    Partner,
+    PartnerEvent,
+    Report,
+    Status,
+)
 
 
 def next_sticker_number(department: str) -> str:
@@ -218,7 +226,7 @@ def request_reconfirmation(*, partner: Partner, actor: str) -> Partner:
     _email_venue(
         partner,
         "reconfirmation_request",
-        url=settings.SITE_URL + reconfirmation.url_path(partner),
+        url=links.url(partner, links.RECONFIRM),
         grace_days=settings.RECONFIRMATION_GRACE_DAYS,
     )
     return partner
@@ -280,8 +288,6 @@ DUPLICATE_NAME_SIMILARITY = 0.8
 REVIEWED_FIELDS = ("name", "address", "postcode", "city", "department", "insee_code", "location")
 # The reason recorded on an edit event whose changes wait for review.
 AWAITING_REVIEW = "awaiting review"
-# A venue may still edit, or leave, in these statuses.
-ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
 
 
 def _similar_names(a: str, b: str) -> bool:
@@ -355,7 +361,7 @@ def send_confirmation_link(*, partner: Partner) -> None:
     emails.send(
         template="application_confirm_email",
         to=[partner.contact_email],
-        context={"partner": partner, "confirm_url": links.confirm_url(partner)},
+        context={"partner": partner, "confirm_url": links.url(partner, links.CONFIRM)},
     )
 
 
@@ -363,7 +369,7 @@ def send_selfservice_link(*, partner: Partner) -> None:
     emails.send(
         template="selfservice_link",
         to=[partner.contact_email],
-        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+        context={"partner": partner, "selfservice_url": links.url(partner, links.SELFSERVICE)},
     )
 
 
@@ -379,7 +385,7 @@ def confirm_email(*, partner: Partner) -> Partner:
     emails.send(
         template="application_confirmed",
         to=[partner.contact_email],
-        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+        context={"partner": partner, "selfservice_url": links.url(partner, links.SELFSERVICE)},
     )
     emails.send(
         template="staff_new_application",
@@ -477,6 +483,6 @@ def withdraw_partner(*, partner: Partner, reason: str = "") -> Partner:
     emails.send(
         template="selfservice_withdrawn",
         to=[partner.contact_email],
-        context={"partner": partner, "selfservice_url": links.selfservice_url(partner)},
+        context={"partner": partner},
     )
     return partner

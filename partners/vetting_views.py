@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from partners import reconfirmation, services
+from partners import links, services
 from partners.models import Charter, Partner, Status
 from partners.vetting_forms import ReconfirmForm, ReportForm
 
@@ -75,10 +75,8 @@ def _invalid_link(request, partner=None):
 
 def reconfirm(request, token):
     try:
-        partner = Partner.objects.select_related("charter").get(
-            pk=reconfirmation.partner_pk_from(token)
-        )
-    except (signing.BadSignature, Partner.DoesNotExist):
+        partner = links.read_token(token, links.RECONFIRM)
+    except signing.BadSignature:
         return _invalid_link(request)
     if partner.status != Status.APPROVED:
         return _invalid_link(request, partner)

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from partners import reconfirmation
+from partners import links
 from partners.models import Charter, Report
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
@@ -31,7 +31,7 @@ def test_reconfirmation_page_is_accessible(page):
         version=1, defaults={"text": "Accueillir.", "published_on": "2026-01-01"}
     )
     partner = PartnerFactory(approved=True, charter=charter)
-    page.goto(reconfirmation.url_path(partner))
+    page.goto(links.path(partner, links.RECONFIRM))
     assert axe_violations(page) == []
     page.get_by_label(re.compile("Nous respectons toujours la charte")).check()
     page.get_by_role("button", name="Je confirme").click()

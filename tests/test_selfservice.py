@@ -166,6 +166,7 @@ def test_leaving_asks_for_confirmation_then_takes_the_venue_off_the_map(
             url + "quitter/", {"reason": "Fermeture définitive", "confirm": "on"}
         )
     assert response.status_code == 302
+    assert "Retirée" in client.get(response["Location"]).content.decode()
     approved.refresh_from_db()
     assert approved.status == Status.WITHDRAWN
     assert not Partner.objects.public().filter(pk=approved.pk).exists()
@@ -175,9 +176,14 @@ def test_leaving_asks_for_confirmation_then_takes_the_venue_off_the_map(
     assert sticker in mailoutbox[-1].body
 
 
-def test_after_withdrawal_the_link_shows_the_status_but_no_longer_edits(client, approved):
-    url = page_url(approved)
+def test_after_withdrawal_a_new_link_shows_the_status_but_no_longer_edits(client, approved):
+    old_url = page_url(approved)
     services.withdraw_partner(partner=approved, reason="")
+    # Leaving ends the links sent before (partners.links); a link asked for since reads.
+    assert client.get(old_url).status_code == 400
+    assert client.post(old_url + "quitter/", {"confirm": "on"}).status_code == 400
+    approved.refresh_from_db()
+    url = page_url(approved)
     html = client.get(url).content.decode()
     assert "Retirée" in html
     assert "/modifier/" not in html
