@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The task queue, in PostgreSQL: emails leave through it (partners/emails.py).
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +229,9 @@ MAILERS = {
     if _EMAIL_HOST
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
+# Emails are tasks (partners/emails.py): queued in the database once a change commits, sent
+# by `manage.py db_worker` (README, "Deployment"), retried with back-off while SMTP is down.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "En lieu sûr <ne-pas-repondre@enlieusur.fr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 STAFF_NOTIFICATION_EMAILS = env_list("STAFF_NOTIFICATION_EMAILS")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+import partners.email_admin  # noqa: F401 (the task queue's page, for administrators)
 from gazetteer.communes import normalise
 from partners import privacy, reconfirmation, services, stickers, territories
 from partners.models import (

@@ -18,7 +18,7 @@ from gazetteer import communes as gazetteer
 from gazetteer import places
 from partners import territories
 from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
-from partners.validators import validate_siret
+from partners.validators import single_line, validate_siret
 
 KIND_CHOICES = [
     ("", _("Choose…")),
@@ -35,6 +35,15 @@ MAX_INTERVALS = 6
 LATEST_OVERNIGHT_CLOSING = datetime.time(8)
 MAX_LANGUAGES = 20
 FORM_STAMP_SALT = "partners.join-form"
+
+
+class OneLineField(forms.CharField):
+    """A one-line text: line separators and control characters, invisible in the field and
+    pasted in with the text, become spaces (they would break the emails that quote it)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return single_line(value) if value else value
 
 
 class TimeInput(forms.TimeInput):
@@ -100,7 +109,7 @@ def geocode(address: str, postcode: str, commune: gazetteer.Commune) -> Point:
 class VenueForm(forms.Form):
     """The venue's public details, its place and its opening hours."""
 
-    name = forms.CharField(label=_("Public name of the venue"), max_length=200)
+    name = OneLineField(label=_("Public name of the venue"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of venue"), choices=KIND_CHOICES)
     siret = forms.CharField(
         label=_("SIRET number"),
@@ -109,7 +118,7 @@ class VenueForm(forms.Form):
         help_text=_("14 digits. Required for businesses."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    address = forms.CharField(
+    address = OneLineField(
         label=_("Street address"),
         max_length=250,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
@@ -119,7 +128,7 @@ class VenueForm(forms.Form):
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
-    city = forms.CharField(
+    city = OneLineField(
         label=_("Town"),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
@@ -158,13 +167,13 @@ class VenueForm(forms.Form):
         error_messages={"invalid": _("Enter an email address such as contact@example.fr.")},
     )
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
-    accessibility_note = forms.CharField(
+    accessibility_note = OneLineField(
         label=_("Accessibility note"),
         max_length=300,
         required=False,
         help_text=_("For example: ramp at the side door, adapted toilets."),
     )
-    languages = forms.CharField(
+    languages = OneLineField(
         label=_("Languages spoken"),
         max_length=400,
         required=False,
@@ -434,10 +443,10 @@ class VenueForm(forms.Form):
 class JoinForm(VenueForm):
     """The application: the venue, its private contact, the charter, and spam traps."""
 
-    contact_name = forms.CharField(
+    contact_name = OneLineField(
         label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    contact_role = forms.CharField(
+    contact_role = OneLineField(
         label=_("Your role in the venue"),
         max_length=100,
         required=False,

@@ -390,7 +390,7 @@ def confirm_email(*, partner: Partner) -> Partner:
     emails.send(
         template="staff_new_application",
         to=settings.STAFF_NOTIFICATION_EMAILS,
-        context={"partner": partner},
+        context={"partner": partner, "admin_url": emails.admin_link(partner)},
     )
     return partner
 
@@ -465,7 +465,11 @@ def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
         emails.send(
             template="selfservice_changes_to_review",
             to=settings.STAFF_NOTIFICATION_EMAILS,
-            context={"partner": partner, "changes": reviewed_now},
+            context={
+                "partner": partner,
+                "changes": reviewed_now,
+                "admin_url": emails.admin_link(partner),
+            },
         )
     return partner
 

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret
@@ -14,3 +16,14 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             _("This SIRET number is not valid: check the 14 digits."), code="siret_checksum"
         )
+
+
+def single_line(value: str) -> str:
+    """``value`` on one line: each run of spaces, line or paragraph separators (U+2028,
+    U+2029, NEL…) and control characters becomes one space, none at either end.
+
+    Names and addresses end up in email subjects, where Python's email refuses any line
+    break; these characters are invisible in a one-line field and come from pasting."""
+    return " ".join(
+        "".join(" " if unicodedata.category(char) == "Cc" else char for char in value).split()
+    )

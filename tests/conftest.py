@@ -141,3 +141,11 @@ def _fresh_cache(settings):
     settings.PUBLIC_VERSION_TTL = 0
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _emails_sent_at_once(settings):
+    """Queued emails are sent at once, in the on-commit callback that queues them (Django's
+    immediate task backend): tests read them in ``mail.outbox``. tests/test_emails.py runs
+    the real queue (django-tasks-db) and its worker."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

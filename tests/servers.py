@@ -162,3 +162,33 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
         return response.status, response.headers, response.read()
     finally:
         connection.close()
+
+
+@contextlib.contextmanager
+def smtp_sink(port: int | None = None):
+    """An SMTP server on 127.0.0.1 (aiosmtpd, in a thread of this process) that keeps
+    every message it accepts; yields it, with ``port`` and ``messages`` (a list of
+    ``email.message.EmailMessage``, each with the envelope's recipients in ``rcpt_tos``)."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        def __init__(self, port: int):
+            self.port = port
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            message.rcpt_tos = list(envelope.rcpt_tos)
+            self.messages.append(message)
+            return "250 Message accepted for delivery"
+
+    sink = Sink(port or free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
