@@ -10,10 +10,11 @@ PYTEST_ARGS ?= -n 2
 
 .PHONY: run serve test setup setup-test lint format check clean-db backup restore bench
 
+# The task worker (emails) runs beside the server and stops with it (scripts/with_worker.sh).
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
 	  && $(PY) manage.py seed_demo \
-	  && $(PY) manage.py runserver 127.0.0.1:$(PORT)'
+	  && exec scripts/with_worker.sh $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 test: setup-test
 	$(PY) -m ruff check .
@@ -42,11 +43,12 @@ clean-db:
 	rm -rf var/postgres var/run
 
 # Production: DEBUG off (a real SECRET_KEY and ALLOWED_HOSTS are then required), static files
-# collected for WhiteNoise, gunicorn with gunicorn.conf.py (README, "Deployment").
+# collected for WhiteNoise, gunicorn with gunicorn.conf.py and the task worker beside it
+# (README, "Deployment").
 serve: setup
 	export DEBUG=0; $(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
 	  && $(PY) manage.py collectstatic --no-input -v0 \
-	  && exec $(PY) -m gunicorn -c gunicorn.conf.py'
+	  && exec scripts/with_worker.sh $(PY) -m gunicorn -c gunicorn.conf.py'
 
 # A pg_dump (custom format) in var/backups/ (BACKUP_DIR), and its restoration over the
 # database's current content (README, "Backups").

@@ -6,6 +6,13 @@ import contextlib
 import datetime
 import importlib
 import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +30,15 @@ from partners.models import Partner, Status
 from tests import staff
 from tests.factories import PartnerFactory
 from tests.join_helpers import application, quick_forms  # noqa: F401 (a fixture)
-from tests.servers import PRODUCTION_ENV, database_url, free_port, manage, smtp_sink
+from tests.servers import (
+    BASE_DIR,
+    PRODUCTION_ENV,
+    database_url,
+    environment,
+    free_port,
+    manage,
+    smtp_sink,
+)
 
 first_charter = importlib.import_module("partners.migrations.0003_first_charter")
 
@@ -197,7 +212,9 @@ def test_administrators_see_failed_emails_in_the_admin_and_reviewers_do_not(
     html = listing.content.decode()
     assert "lieu@example.org" in html
     assert "n&#x27;a pas été retenue" in html or "n'a pas été retenue" in html
-    page = admin_client.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk]))
+    page = admin_client.get(
+        reverse("admin:django_tasks_database_dbtaskresult_change", args=[failed.pk])
+    )
     assert page.status_code == 200
     assert "ConnectionRefusedError" in page.content.decode()
 
@@ -304,3 +321,85 @@ def test_staff_emails_link_to_the_admin_where_admin_url_puts_it(
                 match = resolve(urlsplit(link).path)
                 assert (match.app_name, match.url_name) == ("admin", "partners_partner_change")
             assert "/admin/" not in email.body + email.alternatives[0].content
+
+
+# `make run` and `make serve` start the worker beside the server (scripts/with_worker.sh);
+# however the server stops, the worker stops with it and no process is left behind.
+
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def command_line(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return ""
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stop", ["sigterm", "ctrl-c", "server-exits"])
+def test_the_worker_runs_beside_the_server_and_stops_with_it(stop):
+    port = free_port()
+    server = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
+    if stop == "server-exits":
+        server = [sys.executable, "-c", "import time; time.sleep(4)"]
+    script = subprocess.Popen(  # noqa: S603 (our script, our interpreter)
+        [str(BASE_DIR / "scripts" / "with_worker.sh"), *server],
+        cwd=BASE_DIR,
+        env=environment(DATABASE_URL=database_url(), PY=sys.executable),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a terminal gives `make run`
+    )
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            seen |= descendants(script.pid)
+            worker = any("db_worker" in command_line(pid) for pid in seen)
+            if worker and (stop == "server-exits" or listening(port)):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail("the worker or the server did not start")
+        seen |= descendants(script.pid)
+        assert len(seen) >= 2
+
+        if stop == "sigterm":
+            script.send_signal(signal.SIGTERM)  # a supervisor stopping `make serve`
+        elif stop == "ctrl-c":
+            os.killpg(script.pid, signal.SIGINT)  # the terminal's Ctrl-C, to the whole group
+        script.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in seen) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [command_line(pid) for pid in seen if alive(pid)] == []
+    finally:
+        for pid in {script.pid, *seen, *descendants(script.pid)}:
+            if alive(pid):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+        script.wait()
