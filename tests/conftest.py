@@ -149,3 +149,12 @@ def _emails_sent_at_once(settings):
     immediate task backend): tests read them in ``mail.outbox``. tests/test_emails.py runs
     the real queue (django-tasks-db) and its worker."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def client():
+    """pytest-django's ``client``, checking every answer under /api/v1/ against the
+    API's OpenAPI document (tests/openapi_check.py)."""
+    from tests.openapi_check import ApiClient
+
+    return ApiClient()

@@ -5,12 +5,12 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partners.models import Partner, PartnerEvent
 from tests.factories import PartnerFactory
+from tests.openapi_check import ApiClient
 
 PARAMETERS = ["lat", "lon", "limit", "kind", "open_now", "bbox", "page", "format", "q"]
 VALUES = st.one_of(
@@ -33,7 +33,7 @@ def test_geojson_answers_any_query_string(query):
         PartnerFactory(name="Candidature privée", contact_email="secret@example.org")
     partners, events = Partner.objects.count(), PartnerEvent.objects.count()
 
-    response = Client().get("/api/v1/partners.geojson?" + urlencode(query))
+    response = ApiClient().get("/api/v1/partners.geojson?" + urlencode(query))
 
     assert response.status_code < 500
     if response.status_code == 200:

@@ -1,0 +1,114 @@
+"""The API and its OpenAPI document agree: one declaration of the public fields feeds
+both, undeclared methods get 405, and Schemathesis finds nothing against a live server."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from partners.models import Kind, KindGroup
+from tests.factories import PartnerFactory, every_day
+from tests.openapi_check import ApiClient, ContractError, check
+
+pytestmark = pytest.mark.django_db
+
+NEAREST = "/api/v1/partners/nearest"
+OPERATIONS = [
+    "/api/v1/partners.geojson",
+    NEAREST + "?lat=48.85&lon=2.35",
+    "/api/v1/partners/{id}",
+    "/api/v1/places?q=Lyon",
+    "/api/v1/partners/tiles/0/0/0.json",
+    "/api/v1/openapi.json",
+]
+
+
+@pytest.fixture
+def partner():
+    partner = PartnerFactory(approved=True, phone="+33142000000", website="https://example.org/")
+    every_day(partner, "08:00", "20:00")
+    return partner
+
+
+@pytest.mark.parametrize("url", OPERATIONS)
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_undeclared_methods_answer_405_with_allow_not_the_csrf_page(partner, url, method):
+    # A real client sends no CSRF token: Django's test client would skip the check.
+    client = ApiClient(enforce_csrf_checks=True)
+    response = getattr(client, method)(url.format(id=partner.pk))
+    assert response.status_code == 405
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("url", OPERATIONS[:4] + OPERATIONS[5:])
+def test_api_answers_head_like_get_without_a_body(client, partner, url):
+    response = client.head(url.format(id=partner.pk))
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("parameter", ["kind", "limit", "open_now", "step_free"])
+def test_an_empty_parameter_is_refused_as_the_document_says(client, parameter):
+    # OpenAPI's default ``allowEmptyValue: false``: `kind=` is no kind, not every kind.
+    response = client.get(NEAREST, {"lat": 48.85, "lon": 2.35, parameter: ""})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(f"{parameter}: ")
+
+
+def test_the_kind_filter_accepts_exactly_the_kinds_the_document_lists(client):
+    document = client.get("/api/v1/openapi.json").json()
+    parameters = document["paths"][NEAREST]["get"]["parameters"]
+    (kinds,) = [p["schema"]["enum"] for p in parameters if p["name"] == "kind"]
+    assert set(kinds) == set(Kind.values) | set(KindGroup.values)
+    for kind in kinds:
+        assert client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "kind": kind}).status_code == 200
+
+
+def test_a_kind_outside_the_document_is_refused_by_both(client):
+    # The checking client fails the test if the document and the server disagree.
+    response = client.get(NEAREST, {"lat": 48.85, "lon": 2.35, "kind": "casino"})
+    assert response.status_code == 400
+
+
+def test_the_checking_client_catches_a_response_outside_the_document(partner):
+    response = Client().get(f"/api/v1/partners/{partner.pk}")
+    check(response)
+    response.content = response.content.replace(b'"name"', b'"nom"')
+    with pytest.raises(ContractError, match="outside the document"):
+        check(response)
+
+
+def test_the_checking_client_catches_a_refused_request_the_document_allows(partner):
+    response = Client().get(NEAREST, {"lat": 48.85, "lon": 2.35})
+    response.status_code = 400
+    with pytest.raises(ContractError, match="the server refused it"):
+        check(response)
+
+
+# The /api/v1/ contract, field by field and in order, as clients read it today.
+
+SEARCH_FIELDS = [
+    "id", "name", "kind", "kind_label", "group", "address", "postcode", "city", "department",
+    "lat", "lon", "distance_m", "phone", "website", "step_free", "open_now", "next_change",
+    "time_zone", "url", "sticker_number",
+]  # fmt: skip
+DETAIL_FIELDS = [
+    *(name for name in SEARCH_FIELDS if name != "distance_m"),
+    "email", "accessibility_note", "languages", "welcome_note", "opening_hours",
+    "charter_version",
+]  # fmt: skip
+
+
+def test_nearest_detail_and_geojson_keep_their_fields_and_order(client, partner):
+    nearest = client.get(NEAREST, {"lat": 48.85, "lon": 2.35}).json()
+    detail = client.get(reverse("api:partner_detail", args=[partner.pk])).json()
+    geojson = client.get("/api/v1/partners.geojson").json()
+
+    assert list(nearest) == ["count", "results"]
+    assert list(nearest["results"][0]) == SEARCH_FIELDS
+    assert list(detail) == DETAIL_FIELDS
+    (feature,) = geojson["features"]
+    assert list(feature) == ["type", "id", "geometry", "properties"]
+    assert list(feature["properties"]) == ["name", "kind", "postcode", "city", "department"]
+    assert feature["id"] == partner.pk
+    assert detail["phone"] == "+33142000000"
+    assert detail["opening_hours"][0] == {"weekday": 1, "opens": "08:00", "closes": "20:00"}
