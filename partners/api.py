@@ -14,23 +14,26 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
 from partners import openapi, public
 from partners.models import Partner
+from partners.public_fields import MAP_FIELDS, MAP_PROPERTIES, Shown
 
-# The compact subset of ``public.public_data`` the map needs for every partner.
-GEOJSON_FIELDS = ("id", "name", "kind", "city", "postcode", "department")
 MAX_QUERY_LENGTH = 200
 CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
 
 
 def api_view(view):
     """GET and HEAD (and CORS preflights), open to every origin: the data is public.
-    Labels, errors and page links follow the client's Accept-Language (French by default)."""
+    Labels, errors and page links follow the client's Accept-Language (French by default).
+    Any other method gets 405 with ``Allow``: the API takes no cookie, so it has no use
+    for CSRF protection, whose 403 page would answer a POST first."""
 
     @functools.wraps(view)
+    @csrf_exempt
     @require_http_methods(["GET", "HEAD", "OPTIONS"])
     def wrapper(request, *args, **kwargs):
         if request.method == "OPTIONS":
@@ -64,7 +67,7 @@ def error(message: str, status: int = 400) -> JsonResponse:
 def public_points():
     return (
         Partner.objects.public()
-        .values_list(*GEOJSON_FIELDS, "longitude", "latitude")
+        .values_list(*(field.name for field in MAP_FIELDS), "longitude", "latitude")
         .order_by("id")
     )
 
@@ -75,7 +78,9 @@ def _geojson_gzipped() -> bytes:
             "type": "Feature",
             "id": row[0],
             "geometry": {"type": "Point", "coordinates": [round(row[-2], 6), round(row[-1], 6)]},
-            "properties": dict(zip(GEOJSON_FIELDS[1:], row[1:-2], strict=True)),
+            "properties": {
+                field.name: value for field, value in zip(MAP_PROPERTIES, row[1:-2], strict=True)
+            },
         }
         for row in public_points()
     ]
@@ -140,17 +145,21 @@ def partner_detail(request, pk):
     if row is None:
         return error(_("No approved partner has this id."), status=404)
     return json_response(
-        public.public_data(row, now=timezone.now(), urls=public.DetailUrls(request), detail=True)
+        public.public_data(
+            row, now=timezone.now(), urls=public.DetailUrls(request), shown=Shown.DETAIL
+        )
     )
 
 
 @api_view
 def places_search(request):
-    query = request.GET.get("q", "").strip()
-    if not query:
-        return error(_("q: give a town, a postcode or an address."))
+    # As the document says: at most 200 characters as sent, and not only spaces.
+    query = request.GET.get("q", "")
     if len(query) > MAX_QUERY_LENGTH:
         return error(_("q: at most 200 characters."))
+    query = query.strip()
+    if not query:
+        return error(_("q: give a town, a postcode or an address."))
     return json_response([place.as_dict() for place in places.search(query)])
 
 

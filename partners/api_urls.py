@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from partners import api, tiles
 
@@ -10,7 +11,12 @@ urlpatterns = [
     path("api/v1/partners/<int:pk>", api.partner_detail, name="partner_detail"),
     path("api/v1/places", api.places_search, name="places"),
     path("api/v1/openapi.json", api.openapi_document, name="openapi"),
-    path("api/v1/partners/tiles/<int:z>/<int:x>/<int:y>.json", tiles.partner_tile, name="tile"),
+    # Exempt like every API view (``api.api_view``): another method gets 405, not the CSRF page.
+    path(
+        "api/v1/partners/tiles/<int:z>/<int:x>/<int:y>.json",
+        csrf_exempt(tiles.partner_tile),
+        name="tile",
+    ),
     # Last: any other /api/v1/ address is a JSON 404, not an HTML page.
     path("api/v1/<path:unknown>", api.not_found, name="not_found"),
 ]

@@ -1,59 +1,34 @@
 """The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
 
-Written by hand and kept next to the views; ``tests/test_api.py`` checks that every
-API route is described and that the documented fields are the ones served."""
+The operations are written by hand, next to the views; the partners' schemas come from
+the one declaration of public fields (``partners/public_fields.py``) and the kind
+filter's values from ``public.KIND_FILTERS``, which the server validates against.
+Every API response the tests receive is checked against this document
+(``tests/openapi_check.py``), and Schemathesis runs it against a live server
+(``tests/test_api_contract.py``)."""
+
+from partners.public import DEFAULT_LIMIT, KIND_FILTERS, MAX_LIMIT
+from partners.public_fields import MAP_PROPERTIES, Shown, shown_in
 
 _ERROR = {"$ref": "#/components/responses/Error"}
-_NULLABLE_STRING = {"type": ["string", "null"]}
 
-PARTNER_PROPERTIES = {
-    "id": {"type": "integer"},
-    "name": {"type": "string"},
-    "kind": {"type": "string", "description": "A kind of place, e.g. `library`, `pharmacy`."},
-    "kind_label": {"type": "string", "description": "The kind, in the request's language."},
-    "group": {
-        "type": "string",
-        "enum": ["public", "business", "association", "school", "other"],
-    },
-    "address": {"type": "string"},
-    "postcode": {"type": "string"},
-    "city": {"type": "string"},
-    "department": {"type": "string", "description": "Département or collectivity code."},
-    "lat": {"type": "number"},
-    "lon": {"type": "number"},
-    "phone": {**_NULLABLE_STRING, "description": "Public phone, E.164 (`+33…`)."},
-    "website": _NULLABLE_STRING,
-    "step_free": {"type": "boolean"},
-    "open_now": {"type": "boolean", "description": "Computed in the venue's time zone."},
-    "next_change": {
-        **_NULLABLE_STRING,
-        "format": "date-time",
-        "description": "When the venue next opens or closes (venue-local time with its "
-        "offset), within a week; null if it does not change.",
-    },
-    "time_zone": {"type": "string", "description": "IANA time zone, e.g. `Pacific/Noumea`."},
-    "url": {"type": "string", "format": "uri", "description": "The partner's public page."},
-    "sticker_number": {"type": "string", "description": "Checkable at `/verif/<number>/`."},
-}
-DETAIL_PROPERTIES = {
-    "email": _NULLABLE_STRING,
-    "accessibility_note": {"type": "string"},
-    "languages": {"type": "array", "items": {"type": "string"}},
-    "welcome_note": {"type": "string"},
-    "opening_hours": {
-        "type": "array",
-        "description": "Venue-local times; `closes` earlier than `opens` runs past midnight.",
-        "items": {
-            "type": "object",
-            "required": ["weekday", "opens", "closes"],
-            "properties": {
-                "weekday": {"type": "integer", "minimum": 1, "maximum": 7},
-                "opens": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
-                "closes": {"type": "string", "pattern": "^\\d{2}:\\d{2}$"},
-            },
-        },
-    },
-    "charter_version": {"type": ["integer", "null"]},
+
+def _properties(fields) -> dict:
+    return {field.name: field.json_schema() for field in fields}
+
+
+# A partner as both the search and the detail show it, then what each adds.
+PARTNER_PROPERTIES = _properties(f for f in shown_in(Shown.NEAREST) if Shown.DETAIL in f.shown)
+NEAREST_PROPERTIES = _properties(
+    f for f in shown_in(Shown.NEAREST) if f.name not in PARTNER_PROPERTIES
+)
+DETAIL_PROPERTIES = _properties(
+    f for f in shown_in(Shown.DETAIL) if f.name not in PARTNER_PROPERTIES
+)
+MAP_SCHEMA = {
+    "type": "object",
+    "required": [field.name for field in MAP_PROPERTIES],
+    "properties": _properties(MAP_PROPERTIES),
 }
 
 
@@ -133,8 +108,8 @@ def document(request) -> dict:
                             "schema": {
                                 "type": "integer",
                                 "minimum": 1,
-                                "maximum": 50,
-                                "default": 10,
+                                "maximum": MAX_LIMIT,
+                                "default": DEFAULT_LIMIT,
                             },
                         },
                         {
@@ -143,7 +118,7 @@ def document(request) -> dict:
                             "required": False,
                             "description": "A kind (`pharmacy`…) or a group "
                             "(`public`, `business`, `association`, `school`, `other`).",
-                            "schema": {"type": "string"},
+                            "schema": {"type": "string", "enum": KIND_FILTERS},
                         },
                         _boolean_parameter("open_now", "Only partners open now."),
                         _boolean_parameter("step_free", "Only partners with step-free access."),
@@ -198,7 +173,13 @@ def document(request) -> dict:
                             "name": "q",
                             "in": "query",
                             "required": True,
-                            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+                            "description": "Not only spaces.",
+                            "schema": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 200,
+                                "pattern": "\\S",
+                            },
                         }
                     ],
                     "responses": {
@@ -263,13 +244,8 @@ def document(request) -> dict:
                         {"$ref": "#/components/schemas/Partner"},
                         {
                             "type": "object",
-                            "required": ["distance_m"],
-                            "properties": {
-                                "distance_m": {
-                                    "type": "integer",
-                                    "description": "Geodesic distance in metres.",
-                                }
-                            },
+                            "required": list(NEAREST_PROPERTIES),
+                            "properties": NEAREST_PROPERTIES,
                         },
                     ]
                 },
@@ -298,14 +274,7 @@ def document(request) -> dict:
                                         "type": "object",
                                         "description": "Point, [lon, lat]",
                                     },
-                                    "properties": {
-                                        "type": "object",
-                                        "properties": {
-                                            key: PARTNER_PROPERTIES[key]
-                                            for key in ("name", "kind", "city", "postcode")
-                                        }
-                                        | {"department": PARTNER_PROPERTIES["department"]},
-                                    },
+                                    "properties": MAP_SCHEMA,
                                 },
                             },
                         },

@@ -3,8 +3,6 @@ search returns and in what order, and which of their fields anyone may see."""
 
 import datetime
 import functools
-import json
-import zoneinfo
 
 from django import forms
 from django.conf import settings
@@ -12,12 +10,12 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
-from partners.hours import Week
 from partners.models import KIND_GROUPS, OPEN_AT_SQL, Kind, KindGroup, Partner, Status
+from partners.public_fields import Reading, Shown, shown_in, sql_columns
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -26,11 +24,14 @@ MAX_LIMIT = 50
 SPHERE_MARGIN = 1.02
 EVERYWHERE = 20_100_000.0  # metres
 
-GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}
+# What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
+# own). The API's `kind` parameter accepts these values and no other, the OpenAPI
+# document lists them (``partners/openapi.py``), the list page offers them.
 KIND_FILTER_CHOICES = [
     (_("Kinds of place"), KindGroup.choices),
     (_("Precise kind"), [(k, label) for k, label in Kind.choices if k not in KindGroup.values]),
 ]
+KIND_FILTERS = [value for _group, choices in KIND_FILTER_CHOICES for value, _label in choices]
 
 
 def _kind_choices():
@@ -74,8 +75,7 @@ class NearestForm(forms.Form):
     limit = forms.IntegerField(
         label=_("Number of results"), min_value=1, max_value=MAX_LIMIT, required=False
     )
-    # Choices as a callable: a form copies its fields, and copying translated labels is slow.
-    kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_FILTER_CHOICES, required=False)
     open_now = forms.TypedChoiceField(
         label=_("Open now"),
         choices=_BOOLEAN_CHOICES,
@@ -96,11 +96,17 @@ class NearestForm(forms.Form):
         """The API's way through the form: its fields clean ``data`` without a form
         being built (building one copies every field, a sixth of a nearest search's
         time; fields keep no state when they clean). Returns the cleaned data, and the
-        first error as "field: message", or None."""
+        first error as "field: message", or None.
+
+        A parameter given with no value (`kind=`) is refused: optional means "leave it
+        out", as OpenAPI's default ``allowEmptyValue: false`` says in the API's document."""
         cleaned = {}
         for name, field in cls.base_fields.items():
+            value = field.widget.value_from_datadict(data, {}, name)
+            if value == "":
+                return cleaned, f"{name}: {field.error_messages['required']}"
             try:
-                cleaned[name] = field.clean(field.widget.value_from_datadict(data, {}, name))
+                cleaned[name] = field.clean(value)
             except forms.ValidationError as error:
                 return cleaned, f"{name}: {error.messages[0]}"
         return cleaned, None
@@ -133,24 +139,15 @@ def opening_state(partner: Partner, now: datetime.datetime):
 
 # The nearest search and the API's partner detail are written in SQL, not built with the
 # ORM: building and compiling the queries cost Django more than PostgreSQL spends running
-# them (make bench, BENCHMARKS.md). What they may read is in the SELECT lists below, the
-# one whitelist of public columns: the contact person's never leave the database.
-# ``phone`` is stored in E.164 by the forms' validation, and is sent as stored.
-_PUBLIC_SELECT = sql.SQL("""
-    p.id, p.name, p.kind, p.address, p.postcode, p.city, p.department, p.phone,
-    p.website, p.step_free, p.time_zone, p.sticker_number,
-    p.longitude AS lon, p.latitude AS lat,
-    (SELECT json_agg(json_build_array(oi.weekday, oi.opens, oi.closes)
-                     ORDER BY oi.weekday, oi.opens)::text
-     FROM partners_openinginterval oi WHERE oi.partner_id = p.id) AS hours""")
-
+# them (make bench, BENCHMARKS.md). What they may read, their SELECT lists, comes from
+# the one declaration of public fields (``partners/public_fields.py``): the contact
+# person's columns never leave the database.
 _DETAIL_SQL = (
     sql.SQL("""
-SELECT {public}, p.email, p.accessibility_note, p.languages, p.welcome_note,
-       c.version AS charter_version
+SELECT {public}
 FROM partners_partner p LEFT JOIN partners_charter c ON c.id = p.charter_id
 WHERE p.id = %(id)s AND p.status = %(approved)s""")
-    .format(public=_PUBLIC_SELECT)
+    .format(public=sql.SQL(sql_columns(Shown.DETAIL)))
     .as_string()
 )
 
@@ -207,7 +204,7 @@ def _nearest_sql(by_kind: bool, *, open_now: bool, step_free: bool) -> str:
     return (
         sql.SQL(_NEAREST_SQL)
         .format(
-            public=_PUBLIC_SELECT,
+            public=sql.SQL(sql_columns(Shown.NEAREST)),
             outer=_conditions("p", **filters),
             inner=_conditions("q", **filters),
         )
@@ -253,7 +250,7 @@ def nearest(
 
 
 def detail_row(pk: int) -> dict | None:
-    """An approved partner's public columns, for ``public_data(..., detail=True)``."""
+    """An approved partner's public columns, for ``public_data(..., shown=Shown.DETAIL)``."""
     rows = _rows(_DETAIL_SQL, {"id": pk, "approved": Status.APPROVED})
     return rows[0] if rows else None
 
@@ -271,60 +268,11 @@ class DetailUrls:
         return f"{self._prefix}{pk}{self._suffix}"
 
 
-@functools.cache
-def _kind_names(language: str) -> dict[str, tuple[str, str]]:
-    """Each kind's label in ``language``, and its group: worked out once a language."""
-    with translation.override(language):
-        return {kind.value: (str(kind.label), GROUP_OF_KIND[kind].value) for kind in Kind}
-
-
-def public_data(row: dict, *, now, urls: DetailUrls, detail: bool = False) -> dict:
-    """What anyone may see of a partner, from a ``nearest`` or ``detail_row`` row."""
-    intervals = [
-        (weekday, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
-        for weekday, opens, closes in json.loads(row["hours"] or "[]")
-    ]
-    zone = zoneinfo.ZoneInfo(row["time_zone"])
-    is_open, next_change = Week(intervals).state(now.astimezone(zone))
-    kind_label, group = _kind_names(translation.get_language())[row["kind"]]
-    data = {
-        "id": row["id"],
-        "name": row["name"],
-        "kind": row["kind"],
-        "kind_label": kind_label,
-        "group": group,
-        "address": row["address"],
-        "postcode": row["postcode"],
-        "city": row["city"],
-        "department": row["department"],
-        "lat": round(row["lat"], 6),
-        "lon": round(row["lon"], 6),
-    }
-    if "distance" in row:
-        data["distance_m"] = round(row["distance"])
-    data |= {
-        "phone": row["phone"] or None,
-        "website": row["website"] or None,
-        "step_free": row["step_free"],
-        "open_now": is_open,
-        "next_change": next_change.isoformat() if next_change else None,
-        "time_zone": row["time_zone"],
-        "url": urls.detail(row["id"]),
-        "sticker_number": row["sticker_number"],
-    }
-    if detail:
-        data |= {
-            "email": row["email"] or None,
-            "accessibility_note": row["accessibility_note"],
-            "languages": list(row["languages"]),
-            "welcome_note": row["welcome_note"],
-            "opening_hours": [
-                {"weekday": weekday, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
-                for weekday, opens, closes in intervals
-            ],
-            "charter_version": row["charter_version"],
-        }
-    return data
+def public_data(row: dict, *, now, urls: DetailUrls, shown: Shown = Shown.NEAREST) -> dict:
+    """What anyone may see of a partner, from a ``nearest`` (``Shown.NEAREST``) or
+    ``detail_row`` (``Shown.DETAIL``) row: the declared public fields, in their order."""
+    reading = Reading(row, now=now, urls=urls)
+    return {field.name: field.value(reading) for field in shown_in(shown)}
 
 
 class ListSearchForm(NearestForm):
@@ -340,6 +288,8 @@ class ListSearchForm(NearestForm):
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     limit = None
+    # Choices as a callable: a form copies its fields, and copying translated labels is slow.
+    kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
 

@@ -1,0 +1,270 @@
+"""The public fields of a partner, declared once.
+
+``FIELDS`` is the one list of what anyone may see of a partner, in the order the API
+sends it. Each field says where it is shown (the nearest search, the partner detail,
+the GeoJSON map), its JSON Schema (type, format, nullability, description), the
+columns it is read from, and how its value is read from a row. From it come the
+column lists of the hand-written SQL (``partners/public.py``), the API's JSON and
+GeoJSON (``public_data``, ``map_properties``) and the OpenAPI schemas
+(``partners/openapi.py``). A column no field names never leaves the database, which
+is how the contact person's data stays in.
+
+Changing a field's name, type or order changes the ``/api/v1/`` contract that the
+FLAG! app and open-data users rely on: ``tests/test_api_contract.py`` pins it.
+"""
+
+import dataclasses
+import datetime
+import enum
+import functools
+import json
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import translation
+
+from partners.hours import Week
+from partners.models import KIND_GROUPS, Kind, KindGroup
+
+GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}
+
+# Opening intervals as one JSON text a partner: one column rather than one query.
+HOURS_SQL = """(SELECT json_agg(json_build_array(oi.weekday, oi.opens, oi.closes)
+                     ORDER BY oi.weekday, oi.opens)::text
+     FROM partners_openinginterval oi WHERE oi.partner_id = p.id)"""
+
+
+class Shown(enum.Flag):
+    """Where a field is shown."""
+
+    NEAREST = enum.auto()  # each result of /api/v1/partners/nearest
+    DETAIL = enum.auto()  # /api/v1/partners/<id>
+    MAP = enum.auto()  # each feature of /api/v1/partners.geojson
+    LISTED = NEAREST | DETAIL
+
+
+@functools.cache
+def _kind_names(language: str) -> dict[str, tuple[str, str]]:
+    """Each kind's label in ``language``, and its group: worked out once a language."""
+    with translation.override(language):
+        return {kind.value: (str(kind.label), GROUP_OF_KIND[kind].value) for kind in Kind}
+
+
+class Reading:
+    """One partner's row being turned into public data: what several fields share
+    (its opening intervals and state, its kind's names) is worked out once."""
+
+    def __init__(self, row: dict, *, now: datetime.datetime, urls):
+        self.row, self.now, self.urls = row, now, urls
+
+    @functools.cached_property
+    def intervals(self) -> list[tuple[int, datetime.time, datetime.time]]:
+        return [
+            (weekday, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+            for weekday, opens, closes in json.loads(self.row["hours"] or "[]")
+        ]
+
+    @functools.cached_property
+    def opening_state(self) -> tuple[bool, datetime.datetime | None]:
+        zone = zoneinfo.ZoneInfo(self.row["time_zone"])
+        return Week(self.intervals).state(self.now.astimezone(zone))
+
+    @functools.cached_property
+    def kind_names(self) -> tuple[str, str]:
+        return _kind_names(translation.get_language())[self.row["kind"]]
+
+
+@dataclasses.dataclass(frozen=True)
+class PublicField:
+    name: str
+    type: str | list[str]  # JSON Schema type
+    shown: Shown
+    description: str = ""
+    nullable: bool = False
+    schema: dict = dataclasses.field(default_factory=dict)  # format, enum, items…
+    # The SQL it is read from, on the partner ``p``, by row key; by default the partner's
+    # column of the field's name. A field computed elsewhere (``distance_m``) names none.
+    columns: dict[str, str] | None = None
+    read: Callable[[Reading], Any] | None = None  # by default, the row's value
+
+    def sql_columns(self) -> dict[str, str]:
+        return {self.name: f"p.{self.name}"} if self.columns is None else self.columns
+
+    def value(self, reading: Reading):
+        return reading.row[self.name] if self.read is None else self.read(reading)
+
+    def json_schema(self) -> dict:
+        schema = {"type": [self.type, "null"] if self.nullable else self.type, **self.schema}
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+def _or_none(name: str) -> Callable[[Reading], Any]:
+    """Empty text stored for "none given" is sent as null."""
+    return lambda r: r.row[name] or None
+
+
+def _next_change(r: Reading) -> str | None:
+    change = r.opening_state[1]
+    return change.isoformat() if change else None
+
+
+_HOURS = {"hours": HOURS_SQL, "time_zone": "p.time_zone"}
+_HH_MM = {"type": "string", "pattern": "^\\d{2}:\\d{2}$"}
+
+FIELDS = (
+    PublicField("id", "integer", Shown.LISTED | Shown.MAP),
+    PublicField("name", "string", Shown.LISTED | Shown.MAP),
+    PublicField(
+        "kind",
+        "string",
+        Shown.LISTED | Shown.MAP,
+        "A kind of place, e.g. `library`, `pharmacy`.",
+        schema={"enum": Kind.values},
+    ),
+    PublicField(
+        "kind_label",
+        "string",
+        Shown.LISTED,
+        "The kind, in the request's language.",
+        columns={"kind": "p.kind"},
+        read=lambda r: r.kind_names[0],
+    ),
+    PublicField(
+        "group",
+        "string",
+        Shown.LISTED,
+        schema={"enum": KindGroup.values},
+        columns={"kind": "p.kind"},
+        read=lambda r: r.kind_names[1],
+    ),
+    PublicField("address", "string", Shown.LISTED),
+    PublicField("postcode", "string", Shown.LISTED | Shown.MAP),
+    PublicField("city", "string", Shown.LISTED | Shown.MAP),
+    PublicField(
+        "department", "string", Shown.LISTED | Shown.MAP, "Département or collectivity code."
+    ),
+    PublicField(
+        "lat",
+        "number",
+        Shown.LISTED,
+        columns={"lat": "p.latitude"},
+        read=lambda r: round(r.row["lat"], 6),
+    ),
+    PublicField(
+        "lon",
+        "number",
+        Shown.LISTED,
+        columns={"lon": "p.longitude"},
+        read=lambda r: round(r.row["lon"], 6),
+    ),
+    PublicField(
+        "distance_m",
+        "integer",
+        Shown.NEAREST,
+        "Geodesic distance in metres.",
+        columns={},
+        read=lambda r: round(r.row["distance"]),
+    ),
+    PublicField(
+        "phone",
+        "string",
+        Shown.LISTED,
+        "Public phone, E.164 (`+33…`).",
+        nullable=True,
+        read=_or_none("phone"),
+    ),
+    PublicField("website", "string", Shown.LISTED, nullable=True, read=_or_none("website")),
+    PublicField("step_free", "boolean", Shown.LISTED),
+    PublicField(
+        "open_now",
+        "boolean",
+        Shown.LISTED,
+        "Computed in the venue's time zone.",
+        columns=_HOURS,
+        read=lambda r: r.opening_state[0],
+    ),
+    PublicField(
+        "next_change",
+        "string",
+        Shown.LISTED,
+        "When the venue next opens or closes (venue-local time with its offset), within "
+        "a week; null if it does not change.",
+        nullable=True,
+        schema={"format": "date-time"},
+        columns=_HOURS,
+        read=_next_change,
+    ),
+    PublicField("time_zone", "string", Shown.LISTED, "IANA time zone, e.g. `Pacific/Noumea`."),
+    PublicField(
+        "url",
+        "string",
+        Shown.LISTED,
+        "The partner's public page.",
+        schema={"format": "uri"},
+        columns={"id": "p.id"},
+        read=lambda r: r.urls.detail(r.row["id"]),
+    ),
+    PublicField("sticker_number", "string", Shown.LISTED, "Checkable at `/verif/<number>/`."),
+    PublicField("email", "string", Shown.DETAIL, nullable=True, read=_or_none("email")),
+    PublicField("accessibility_note", "string", Shown.DETAIL),
+    PublicField(
+        "languages",
+        "array",
+        Shown.DETAIL,
+        schema={"items": {"type": "string"}},
+        read=lambda r: list(r.row["languages"]),
+    ),
+    PublicField("welcome_note", "string", Shown.DETAIL),
+    PublicField(
+        "opening_hours",
+        "array",
+        Shown.DETAIL,
+        "Venue-local times; `closes` earlier than `opens` runs past midnight.",
+        schema={
+            "items": {
+                "type": "object",
+                "required": ["weekday", "opens", "closes"],
+                "properties": {
+                    "weekday": {"type": "integer", "minimum": 1, "maximum": 7},
+                    "opens": _HH_MM,
+                    "closes": _HH_MM,
+                },
+            }
+        },
+        columns={"hours": HOURS_SQL},
+        read=lambda r: [
+            {"weekday": weekday, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
+            for weekday, opens, closes in r.intervals
+        ],
+    ),
+    PublicField(
+        "charter_version",
+        "integer",
+        Shown.DETAIL,
+        nullable=True,
+        # The detail's SQL joins the partner's charter as ``c``.
+        columns={"charter_version": "c.version"},
+    ),
+)
+
+
+@functools.cache
+def shown_in(where: Shown) -> tuple[PublicField, ...]:
+    return tuple(field for field in FIELDS if where in field.shown)
+
+
+def sql_columns(where: Shown) -> str:
+    """The SELECT list of the partner columns that the fields shown in ``where`` read,
+    each once, as ``expression AS key``."""
+    columns = {}
+    for field in shown_in(where):
+        columns |= field.sql_columns()
+    return ",\n    ".join(f"{expression} AS {key}" for key, expression in columns.items())
+
+
+MAP_FIELDS = shown_in(Shown.MAP)
+# The GeoJSON's features carry the id beside their properties, as GeoJSON has it.
+MAP_PROPERTIES = tuple(field for field in MAP_FIELDS if field.name != "id")
