@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gazetteer import communes as gazetteer
 from gazetteer import places
 from partners import territories
+from partners.honeypot import HoneypotForm
 from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
 from partners.validators import single_line, validate_siret
 
@@ -440,7 +441,7 @@ class VenueForm(forms.Form):
         return data
 
 
-class JoinForm(VenueForm):
+class JoinForm(HoneypotForm, VenueForm):
     """The application: the venue, its private contact, the charter, and spam traps."""
 
     contact_name = OneLineField(
@@ -473,8 +474,6 @@ class JoinForm(VenueForm):
         label=_("I have read the privacy notice."),
         error_messages={"required": _("Accept the privacy notice to send the application.")},
     )
-    # A honeypot: hidden from people, filled in by form-spamming robots.
-    homepage = forms.CharField(label=_("Leave this field empty"), required=False, max_length=200)
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
     rendered = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
@@ -517,18 +516,7 @@ class JoinForm(VenueForm):
 
     def clean(self):
         # Robots and stale forms first: with an error here the geocoder is not asked either.
-        if self.cleaned_data.get("homepage"):
-            self.add_error(
-                None,
-                ValidationError(
-                    _(
-                        "This form could not be sent. Leave the last field, meant for robots, "
-                        "empty."
-                    ),
-                    code="honeypot",
-                ),
-            )
-        else:
+        if not self.caught_robot():
             try:
                 self._check_timing(self.cleaned_data.get("rendered", ""))
             except ValidationError as error:

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from partners.honeypot import HoneypotForm
 from partners.models import ReportReason
 
 
-class ReportForm(forms.Form):
+class ReportForm(HoneypotForm):
     reason = forms.ChoiceField(
         label=_("What is the problem?"), choices=ReportReason.choices, widget=forms.RadioSelect
     )
@@ -17,22 +18,13 @@ class ReportForm(forms.Form):
         required=False,
         max_length=2000,
     )
-    # A field people never see: robots fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
     def clean(self):
         cleaned = super().clean()
+        self.caught_robot()
         if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("message", "").strip():
             self.add_error("message", _("Please describe the problem."))
         return cleaned
-
-    @property
-    def is_robot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
 
 
 class ReconfirmForm(forms.Form):

@@ -36,8 +36,6 @@ def report(request, pk):
     form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if form.is_robot:
-            return redirect("partners:report_thanks", pk=partner.pk)
         if _over_report_limit(request):
             form.add_error(
                 None,

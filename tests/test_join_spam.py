@@ -20,15 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_forms")]
 T0 = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=datetime.UTC)
 
 
-def test_a_filled_honeypot_stores_nothing(client):
-    response = client.post(
-        "/rejoindre/formulaire/", application(client, homepage="http://spam.example")
-    )
-    assert response.status_code == 200
-    assert Partner.objects.count() == 0
-    assert escape("Laissez vide le dernier champ, destiné aux robots.") in response.content.decode()
-
-
 def test_a_form_sent_too_fast_is_refused_kindly_then_accepted(client, settings):
     settings.JOIN_FORM_MIN_SECONDS = 3
     with time_machine.travel(T0, tick=False) as clock:

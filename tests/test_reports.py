@@ -61,15 +61,6 @@ def test_other_needs_a_message_and_nothing_typed_is_lost(client):
     assert not Report.objects.exists()
 
 
-def test_a_filled_honeypot_is_thanked_but_not_stored(client):
-    partner = PartnerFactory(approved=True)
-    response = client.post(
-        report_url(partner), {"reason": "closed", "website": "http://spam.example"}
-    )
-    assert response.status_code == 302
-    assert not Report.objects.exists()
-
-
 def test_reports_are_rate_limited_per_address(client, settings):
     settings.REPORTS_PER_HOUR_PER_IP = 3
     partner = PartnerFactory(approved=True)
