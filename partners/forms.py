@@ -82,8 +82,7 @@ def _parse_phone(value: str, department: str | None):
 
 def territory_containing(lat: float, lon: float) -> territories.Territory | None:
     for territory in territories.TERRITORIES.values():
-        south, west, north, east = territory.bounds
-        if south <= lat <= north and west <= lon <= east:
+        if territory.bounds.contains(lat, lon):
             return territory
     return None
 

@@ -1,14 +1,18 @@
-"""French départements and territories: codes, names, régions, time zones, map views.
+"""French départements and territories: codes, names, régions, time zones.
 
 The network covers mainland France, Corsica and every overseas territory. A
 venue's time zone follows from its département; Polynésie française spans three
 zones (Marquesas and Gambier differ from Tahiti): the network's venues there are
-on Tahiti and the Leeward Islands, so Pacific/Tahiti it is.
+on Tahiti and the Leeward Islands, so Pacific/Tahiti it is. Where each territory is (map
+view, bounding box) is plain data in ``partners/geography.py``, which the gazetteer's build
+reads without Django.
 """
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+
+from partners import geography
 
 
 @dataclass(frozen=True)
@@ -16,128 +20,44 @@ class Territory:
     code: str
     name: str
     timezone: str
-    # Map view: centre (lat, lon) and zoom.
-    centre: tuple[float, float]
-    zoom: int
-    # Bounding box (south, west, north, east) that every point must fall in.
-    bounds: tuple[float, float, float, float]
     # Telephone region (ISO 3166-1 alpha-2 as phonenumbers knows it).
     phone_region: str
 
+    @property
+    def place(self) -> geography.Place:
+        return geography.PLACES[self.code]
 
-MAINLAND = "metropole"
+    @property
+    def centre(self) -> tuple[float, float]:
+        return self.place.centre
+
+    @property
+    def zoom(self) -> int:
+        return self.place.zoom
+
+    @property
+    def bounds(self) -> geography.Bounds:
+        """The box every point of the territory falls in (shared with the gazetteer's build)."""
+        return self.place.bounds
+
+
+MAINLAND = geography.MAINLAND
 
 TERRITORIES = {
     t.code: t
     for t in [
-        Territory(
-            MAINLAND,
-            _("Mainland France and Corsica"),
-            "Europe/Paris",
-            (46.6, 2.4),
-            6,
-            (41.3, -5.3, 51.2, 9.7),
-            "FR",
-        ),
-        Territory(
-            "971",
-            _("Guadeloupe"),
-            "America/Guadeloupe",
-            (16.2, -61.55),
-            10,
-            (15.8, -61.9, 16.6, -60.9),
-            "GP",
-        ),
-        Territory(
-            "972",
-            _("Martinique"),
-            "America/Martinique",
-            (14.64, -61.02),
-            10,
-            (14.35, -61.3, 14.9, -60.75),
-            "MQ",
-        ),
-        Territory(
-            "973",
-            _("French Guiana"),
-            "America/Cayenne",
-            (4.9, -52.6),
-            8,
-            (2.1, -54.7, 5.9, -51.5),
-            "GF",
-        ),
-        Territory(
-            "974",
-            _("La Réunion"),
-            "Indian/Reunion",
-            (-21.12, 55.53),
-            10,
-            (-21.45, 55.2, -20.85, 55.85),
-            "RE",
-        ),
-        Territory(
-            "975",
-            _("Saint-Pierre-et-Miquelon"),
-            "America/Miquelon",
-            (46.9, -56.3),
-            10,
-            (46.7, -56.5, 47.2, -56.1),
-            "PM",
-        ),
-        Territory(
-            "976",
-            _("Mayotte"),
-            "Indian/Mayotte",
-            (-12.8, 45.15),
-            11,
-            (-13.05, 44.95, -12.6, 45.35),
-            "YT",
-        ),
-        Territory(
-            "977",
-            _("Saint-Barthélemy"),
-            "America/St_Barthelemy",
-            (17.9, -62.83),
-            13,
-            (17.85, -62.96, 17.98, -62.78),
-            "BL",
-        ),
-        Territory(
-            "978",
-            _("Saint-Martin"),
-            "America/Marigot",
-            (18.07, -63.06),
-            12,
-            (18.0, -63.16, 18.14, -62.96),
-            "MF",
-        ),
-        Territory(
-            "986",
-            _("Wallis and Futuna"),
-            "Pacific/Wallis",
-            (-13.28, -176.19),
-            11,
-            (-14.4, -178.25, -13.15, -176.1),
-            "WF",
-        ),
-        Territory(
-            "987",
-            _("French Polynesia"),
-            "Pacific/Tahiti",
-            (-17.6, -149.45),
-            10,
-            (-28.0, -155.0, -7.8, -134.0),
-            "PF",
-        ),
-        Territory(
-            "988",
-            _("New Caledonia"),
-            "Pacific/Noumea",
-            (-22.27, 166.45),
-            9,
-            (-23.0, 163.5, -19.5, 168.2),
-            "NC",
-        ),
+        Territory(MAINLAND, _("Mainland France and Corsica"), "Europe/Paris", "FR"),
+        Territory("971", _("Guadeloupe"), "America/Guadeloupe", "GP"),
+        Territory("972", _("Martinique"), "America/Martinique", "MQ"),
+        Territory("973", _("French Guiana"), "America/Cayenne", "GF"),
+        Territory("974", _("La Réunion"), "Indian/Reunion", "RE"),
+        Territory("975", _("Saint-Pierre-et-Miquelon"), "America/Miquelon", "PM"),
+        Territory("976", _("Mayotte"), "Indian/Mayotte", "YT"),
+        Territory("977", _("Saint-Barthélemy"), "America/St_Barthelemy", "BL"),
+        Territory("978", _("Saint-Martin"), "America/Marigot", "MF"),
+        Territory("986", _("Wallis and Futuna"), "Pacific/Wallis", "WF"),
+        Territory("987", _("French Polynesia"), "Pacific/Tahiti", "PF"),
+        Territory("988", _("New Caledonia"), "Pacific/Noumea", "NC"),
     ]
 }
 
@@ -257,7 +177,7 @@ REGIONS = sorted({region for _name, region in DEPARTMENTS.values()})
 
 
 def territory_of(department: str) -> Territory:
-    return TERRITORIES.get(department, TERRITORIES[MAINLAND])
+    return TERRITORIES[geography.territory_code(department)]
 
 
 def region_of(department: str) -> str:
