@@ -23,15 +23,6 @@ def language_links(context):
     ]
 
 
-@register.simple_tag
-def localized_path(path: str) -> str:
-    """``path`` (a French-slug page) in the current language: /en/… in English.
-
-    For pages other apps provide (/rejoindre/, /confidentialite/), linked by path."""
-    language = get_language()
-    return path if language == settings.LANGUAGE_CODE else f"/{language}{path}"
-
-
 @register.filter
 def distance(metres: float) -> str:
     if metres < 1000:
