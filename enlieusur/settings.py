@@ -18,6 +18,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from enlieusur import localdb
+from partners import geography
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -243,12 +244,17 @@ TILE_ATTRIBUTION = env_str(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 
+# The deepest zoom the tile server draws (OpenStreetMap's: 19).
+TILE_MAX_ZOOM = env_int("TILE_MAX_ZOOM", 19)
+
+# The admin's map (django-leaflet) with the tiles and the mainland view of the public maps,
+# which get the same settings through partners/maps.py.
 LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (46.6, 2.4),
-    "DEFAULT_ZOOM": 5,
+    "DEFAULT_CENTER": geography.PLACES[geography.MAINLAND].centre,
+    "DEFAULT_ZOOM": geography.PLACES[geography.MAINLAND].zoom,
     "MIN_ZOOM": 2,
-    "MAX_ZOOM": 19,
-    "TILES": [("OpenStreetMap", TILE_URL, {"attribution": TILE_ATTRIBUTION, "maxZoom": 19})],
+    "MAX_ZOOM": TILE_MAX_ZOOM,
+    "TILES": [("Map", TILE_URL, {"attribution": TILE_ATTRIBUTION, "maxZoom": TILE_MAX_ZOOM})],
     "ATTRIBUTION_PREFIX": "",
     "RESET_VIEW": False,
     "PLUGINS": {

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gazetteer import communes as gazetteer
-from partners import links, services, territories
+from partners import links, maps, services
 from partners.forms import (
     MAX_INTERVALS,
     JoinForm,
@@ -28,10 +28,7 @@ from partners.ratelimit import over_limit
 
 def _map_config() -> dict:
     return {
-        "tileUrl": settings.TILE_URL,
-        "tileAttribution": settings.TILE_ATTRIBUTION,
-        "centre": territories.TERRITORIES[territories.MAINLAND].centre,
-        "zoom": territories.TERRITORIES[territories.MAINLAND].zoom,
+        **maps.base_map_config(),
         "locateUrl": reverse("partners:join_locate"),
         "maxIntervals": MAX_INTERVALS,
     }

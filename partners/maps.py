@@ -1,4 +1,4 @@
-"""What the home map's script needs from the server: URLs, territories, labels, messages.
+"""What the maps' scripts need from the server: tiles, URLs, territories, labels, messages.
 
 Passed to the page as a JSON script element (no inline script); every string a
 visitor reads goes through gettext here, so the script carries no French or English.
@@ -19,12 +19,24 @@ def _plural(message) -> dict:
     return {"one": message(1), "other": message(2)}
 
 
+def base_map_config() -> dict:
+    """What every map of the site shares: the tiles and the mainland view (the admin's map
+    reads the same settings through ``LEAFLET_CONFIG``)."""
+    mainland = territories.TERRITORIES[territories.MAINLAND]
+    return {
+        "tileUrl": settings.TILE_URL,
+        "tileAttribution": settings.TILE_ATTRIBUTION,
+        "maxZoom": settings.TILE_MAX_ZOOM,
+        "centre": mainland.centre,
+        "zoom": mainland.zoom,
+    }
+
+
 def home_map_config() -> dict:
     tile = reverse("api:tile", kwargs={"z": 0, "x": 0, "y": 0})
     detail = reverse("partners:detail", args=[0])
     return {
-        "tileUrl": settings.TILE_URL,
-        "tileAttribution": settings.TILE_ATTRIBUTION,
+        **base_map_config(),
         "dataTileUrl": tile.removesuffix("0/0/0.json") + "{z}/{x}/{y}.json",
         "detailUrl": detail.removesuffix("0/") + "{id}/",
         "nearestUrl": reverse("api:partners_nearest"),

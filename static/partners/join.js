@@ -19,7 +19,7 @@
   mapElement.hidden = false;
   locateButton.hidden = false;
   const map = L.map(mapElement, { scrollWheelZoom: false });
-  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom }).addTo(map);
   let marker = null;
 
   function current() {

@@ -41,10 +41,10 @@
     map.setView(t.centre, t.zoom - (element.clientWidth < 600 ? 1 : 0));
   }
 
-  const map = L.map(element, { maxZoom: 19 });
+  const map = L.map(element, { maxZoom: config.maxZoom });
   showTerritory("metropole");
   // Tiles may fail (offline, blocked): markers and lists do not depend on them.
-  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: 19 }).addTo(map);
+  L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom }).addTo(map);
   // The attribution goes under the map rather than over its corner, where it would hide
   // (and take the clicks of) the pins beneath it; Leaflet keeps it up to date there.
   document.getElementById("map-attribution").append(map.attributionControl.getContainer());
