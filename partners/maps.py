@@ -41,6 +41,7 @@ def home_map_config() -> dict:
         "detailUrl": detail.removesuffix("0/") + "{id}/",
         "nearestUrl": reverse("api:partners_nearest"),
         "placesUrl": reverse("api:places"),
+        "mainland": territories.MAINLAND,
         "territories": {
             code: {"name": str(t.name), "centre": t.centre, "zoom": t.zoom}
             for code, t in territories.TERRITORIES.items()

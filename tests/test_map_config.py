@@ -54,4 +54,9 @@ def test_the_admin_map_draws_the_same_tiles_and_view_as_the_public_maps(admin_cl
 def test_no_script_carries_its_own_tile_settings(script):
     source = (STATIC / script).read_text()
     assert "maxZoom: config.maxZoom" in source
-    assert not re.search(r"tile\.openstreetmap|maxZoom: 19", source)
+    assert not re.search(r"tile\.openstreetmap|maxZoom: 19|metropole", source)
+
+
+def test_the_home_map_opens_on_the_mainland_named_by_the_server(client):
+    config = _config(client.get("/").content.decode(), "map-config")
+    assert config["territories"][config["mainland"]]["centre"] == list(MAINLAND.centre)

@@ -42,7 +42,7 @@
   }
 
   const map = L.map(element, { maxZoom: config.maxZoom });
-  showTerritory("metropole");
+  showTerritory(config.mainland);
   // Tiles may fail (offline, blocked): markers and lists do not depend on them.
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom }).addTo(map);
   // The attribution goes under the map rather than over its corner, where it would hide
