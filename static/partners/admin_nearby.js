@@ -3,6 +3,14 @@
 // page too, so the map only adds the picture.
 (function () {
   "use strict";
+  // Names come from anonymous applicants: Leaflet parses a string tooltip as HTML, so
+  // it gets an element whose text is set, never markup.
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   window.addEventListener("map:init", function (event) {
     var data = document.getElementById("nearby-partners");
     if (!data) {
@@ -16,7 +24,7 @@
         weight: 2,
         fillOpacity: 0.35
       })
-        .bindTooltip(partner.name + " (" + partner.status + ")")
+        .bindTooltip(label(partner.name + " (" + partner.status + ")"))
         .addTo(map);
     });
   });

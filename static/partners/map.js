@@ -1,6 +1,9 @@
 // The home map: approved partners as server-side clusters by tile, "Locate me",
 // search and filters. Every result is also a list item; without this script the
 // page still offers the search form and the link to the server-rendered list.
+// Names come from anonymous applicants: every text reaches the page as a text node or an
+// attribute (make(), textContent, Leaflet's title), never as HTML (a string given to
+// Leaflet's bindPopup, bindTooltip or divIcon is parsed as HTML).
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
@@ -255,7 +258,7 @@
     const ordered = results.slice().sort((a, b) => Number(Boolean(b.open_now)) - Number(Boolean(a.open_now)));
     list.replaceChildren(...ordered.map((partner, i) => resultItem(partner, i + 1)));
     const where = L.latLng(origin.lat, origin.lon);
-    if (origin.own) resultLayer.addLayer(L.circleMarker(where, { radius: 8, color: "#0d47a1" }).bindTooltip(messages.yourPositionMarker));
+    if (origin.own) resultLayer.addLayer(L.circleMarker(where, { radius: 8, color: "#0d47a1" }).bindTooltip(make("span", "", messages.yourPositionMarker)));
     const bounds = L.latLngBounds([where].concat(ordered.map((p) => [p.lat, p.lon])));
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
     status.textContent = ordered.length
