@@ -85,13 +85,15 @@ def contact_data(partners) -> dict:
     }
 
 
-def same_contact(queryset):
-    """The selected partners and every other one whose contact has the same email: a
-    person's request covers all the venues they are the contact of."""
+def same_contact(queryset, *, among):
+    """The selected partners and every other one in ``among`` whose contact has the same
+    email: a person's request covers all the venues they are the contact of. ``among`` is
+    what the staff user may see (``PartnerAdmin.get_queryset``): a reviewer limited to some
+    départements never reaches the venues of the others through the email."""
     selected = list(queryset.values_list("pk", "contact_email"))
     emails = {email.lower() for _, email in selected if email}
     return (
-        Partner.objects.annotate(email_lower=Lower("contact_email"))
+        among.annotate(email_lower=Lower("contact_email"))
         .filter(Q(pk__in=[pk for pk, _ in selected]) | Q(email_lower__in=emails))
         .select_related("charter")
         .prefetch_related("events")
@@ -99,9 +101,25 @@ def same_contact(queryset):
     )
 
 
+def _partners_of_the_request(modeladmin, request, queryset) -> list[Partner]:
+    """``same_contact`` within the staff user's scope; says so when the same contact has
+    venues outside it, which an administrator must then cover."""
+    partners = list(same_contact(queryset, among=modeladmin.get_queryset(request)))
+    if same_contact(queryset, among=Partner.objects.all()).count() > len(partners):
+        modeladmin.message_user(
+            request,
+            _(
+                "This contact person also looks after venues outside your départements: "
+                "ask an administrator to complete the request for those."
+            ),
+            messages.WARNING,
+        )
+    return partners
+
+
 @admin.action(description=_("Export the contact person's data"), permissions=["change"])
 def export_contact_data(modeladmin, request, queryset):
-    partners = list(same_contact(queryset))
+    partners = _partners_of_the_request(modeladmin, request, queryset)
     with transaction.atomic():
         for partner in partners:
             PartnerEvent.objects.create(
@@ -115,7 +133,7 @@ def export_contact_data(modeladmin, request, queryset):
 
 @admin.action(description=_("Erase the contact person's data"), permissions=["change"])
 def erase_contact_data(modeladmin, request, queryset):
-    partners = list(same_contact(queryset))
+    partners = _partners_of_the_request(modeladmin, request, queryset)
     if request.POST.get("confirm") == "yes":
         for partner in partners:
             erase_contact(partner=partner, by=request.user)
