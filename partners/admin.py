@@ -29,7 +29,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 import partners.email_admin  # noqa: F401 (the task queue's page, for administrators)
 from gazetteer.communes import normalise
-from partners import privacy, reconfirmation, services, stickers, territories
+from partners import history, privacy, reconfirmation, services, stickers, territories
 from partners.models import (
     Charter,
     OpeningInterval,
@@ -276,14 +276,15 @@ def describe_event(event: PartnerEvent) -> str:
         return gettext("Information requested")
     if event.to_status:
         return f"{labels.get(event.from_status, '∅')} → {labels[event.to_status]}"
-    verbose = {
-        f.name: f.verbose_name for f in Partner._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    verbose["opening_hours"] = OpeningInterval._meta.verbose_name_plural
+
+    def shown(value):
+        if value == history.ERASED:
+            return gettext("erased")
+        return "∅" if value in (None, "") else value
+
     return "; ".join(
-        f"{verbose.get(field, field)}: {before if before not in (None, '') else '∅'} → "
-        f"{after if after not in (None, '') else '∅'}"
-        for field, (before, after) in event.changes.items()
+        f"{history.label(name)}: {shown(before)} → {shown(after)}"
+        for name, before, after in history.entries(event.changes)
     )
 
 
@@ -548,7 +549,7 @@ class PartnerAdmin(LeafletGeoAdmin):
         changes = request._partner_changes
         hours = _hours(form.instance)
         if hours != request._partner_hours:
-            changes["opening_hours"] = [request._partner_hours, hours]
+            changes["hours"] = [request._partner_hours, hours]
         services.record_edit(
             partner=form.instance,
             by=request.user,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gazetteer import communes as gazetteer
-from partners import links, maps, services
+from partners import history, links, maps, services
 from partners.forms import (
     MAX_INTERVALS,
     JoinForm,
@@ -162,13 +162,9 @@ def _partner_or_problem(request, token):
 
 
 def _field_labels(fields) -> str:
-    labels = []
-    for field in fields:
-        if field == "hours":
-            labels.append(_("opening hours"))
-        elif field not in ("department", "insee_code"):
-            labels.append(str(Partner._meta.get_field(field).verbose_name))
-    return ", ".join(labels)
+    return ", ".join(
+        history.label(field) for field in fields if field not in ("department", "insee_code")
+    )
 
 
 def selfservice(request, token):

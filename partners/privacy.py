@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from partners import history
 from partners.models import Partner, PartnerEvent, Status
 
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
@@ -48,7 +49,7 @@ def erase_contact(*, partner: Partner, by=None, actor: str = "", reason: str = "
         by=by,
         actor=actor,
         reason=reason or "Données du contact effacées.",
-        changes={field: "erased" for field in CONTACT_FIELDS},
+        changes=history.erased(CONTACT_FIELDS),
     )
     return partner
 

@@ -198,7 +198,7 @@ def test_an_edit_records_each_field_and_the_hours_before_and_after(admin_client)
     changes = partner.events.get().changes
     assert changes["name"] == ["Avant", "Après"]
     monday = OpeningInterval.Weekday.MONDAY.label
-    assert changes["opening_hours"] == [f"{monday} 09:00–18:00", f"{monday} 09:00–19:00"]
+    assert changes["hours"] == [f"{monday} 09:00–18:00", f"{monday} 09:00–19:00"]
 
 
 def _form_data(response):

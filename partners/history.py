@@ -1,0 +1,50 @@
+"""The shape of a history entry's ``changes``, for every writer and every reader.
+
+``changes`` maps a name to ``[before, after]``, JSON values as stored. A name is a
+``Partner`` field or one of ``LABELS`` ("hours"): readers never ask the model for a name,
+so a change need not be a field to be shown. An erased contact field records
+``[ERASED, ""]``: its old value is precisely what is not kept.
+
+Rows written before this module keep their shape in production databases, and
+``entries()`` reads them too: erasures wrote ``{"field": "erased"}``, staff edits of the
+hours wrote ``"opening_hours"``.
+"""
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Partner
+
+ERASED = "erased"
+# Changes that are not Partner fields.
+LABELS = {
+    "hours": _("opening hours"),
+    "opening_hours": _("opening hours"),  # the admin's name for "hours" until 2026-11
+}
+
+
+def erased(fields) -> dict:
+    return {field: [ERASED, ""] for field in fields}
+
+
+def entries(changes: dict) -> list[tuple[str, object, object]]:
+    """``(name, before, after)`` for each change, whatever shape it was written in."""
+    rows = []
+    for name, value in changes.items():
+        if isinstance(value, list | tuple) and len(value) == 2:
+            rows.append((name, *value))
+        elif value == ERASED:
+            rows.append((name, ERASED, ""))
+        else:
+            rows.append((name, None, value))
+    return rows
+
+
+def label(name: str) -> str:
+    """The staff's and the venue's word for a change."""
+    if name in LABELS:
+        return str(LABELS[name])
+    try:
+        return str(Partner._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
