@@ -29,7 +29,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 import partners.email_admin  # noqa: F401 (the task queue's page, for administrators)
 from gazetteer.communes import normalise
-from partners import history, privacy, reconfirmation, services, stickers, territories
+from partners import decisions, history, privacy, reconfirmation, services, stickers, territories
 from partners.models import (
     Charter,
     OpeningInterval,
@@ -162,11 +162,10 @@ class StickerToSendFilter(admin.SimpleListFilter):
 
 @dataclass(frozen=True)
 class Decision:
+    # A key of decisions.APPLIES_IN: the statuses in which it is offered and accepted.
     slug: str
     label: str
     service: object
-    # The statuses in which the change page offers it (the service has the last word).
-    offered_in: tuple[str, ...]
     reason_required: bool
     reason_label: str = _("Reason (sent to the venue and kept in the history)")
     asks_date: bool = False
@@ -179,7 +178,6 @@ DECISIONS = {
             "approve",
             _("Approve"),
             services.approve_partner,
-            (Status.PENDING, Status.REJECTED),
             reason_required=False,
             reason_label=_("Note to the venue (optional, kept in the history)"),
         ),
@@ -187,17 +185,15 @@ DECISIONS = {
             "request_information",
             _("Ask for more information"),
             services.request_information,
-            (Status.PENDING,),
             reason_required=True,
             reason_label=_("Your question (sent to the venue and kept in the history)"),
         ),
-        Decision("reject", _("Reject"), services.reject_partner, (Status.PENDING,), True),
-        Decision("suspend", _("Suspend"), services.suspend_partner, (Status.APPROVED,), True),
+        Decision("reject", _("Reject"), services.reject_partner, True),
+        Decision("suspend", _("Suspend"), services.suspend_partner, True),
         Decision(
             "reinstate",
             _("Reinstate"),
             services.reinstate_partner,
-            (Status.SUSPENDED,),
             reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
         ),
@@ -205,14 +201,12 @@ DECISIONS = {
             "revoke",
             _("Revoke for good"),
             services.revoke_partner,
-            (Status.APPROVED, Status.SUSPENDED),
             True,
         ),
         Decision(
             "mark_sticker_sent",
             _("Mark the sticker as sent"),
             services.mark_sticker_sent,
-            (Status.APPROVED,),
             reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
             asks_date=True,
@@ -623,7 +617,9 @@ class PartnerAdmin(LeafletGeoAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_change_permission(request, obj):
-            context["decisions"] = [d for d in DECISIONS.values() if obj.status in d.offered_in]
+            context["decisions"] = [
+                d for d in DECISIONS.values() if decisions.applies(d.slug, obj.status)
+            ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Stickers and certificates.

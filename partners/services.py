@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gazetteer.communes import normalise
-from partners import emails, links
+from partners import decisions, emails, links
 from partners.models import (
     ACTIVE_STATUSES,
     Charter,
@@ -61,11 +61,12 @@ def _locked(partner: Partner) -> Partner:
     return Partner.objects.select_for_update().get(pk=partner.pk)
 
 
-def _allow(partner: Partner, decision, allowed: set[str]) -> None:
-    if partner.status not in allowed:
+def _allow(partner: Partner, decision: str, label) -> None:
+    """Refuse ``decision`` (a key of ``decisions.APPLIES_IN``) in any other status."""
+    if not decisions.applies(decision, partner.status):
         raise DecisionRefused(
             _("%(decision)s does not apply to “%(partner)s”, whose status is “%(status)s”.")
-            % {"decision": decision, "partner": partner, "status": partner.get_status_display()}
+            % {"decision": label, "partner": partner, "status": partner.get_status_display()}
         )
 
 
@@ -101,7 +102,7 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
     partner = _locked(partner)
     if partner.status == Status.APPROVED:
         return partner
-    _allow(partner, _("Approval"), {Status.PENDING, Status.REJECTED, Status.SUSPENDED})
+    _allow(partner, "approve", _("Approval"))
     if partner.location is None:
         raise DecisionRefused(
             _("“%(partner)s” has no location yet: place its pin on the map before approving it.")
@@ -121,7 +122,7 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
 def reject_partner(*, partner: Partner, by, reason: str) -> Partner:
     reason = _require(reason)
     partner = _locked(partner)
-    _allow(partner, _("Rejection"), {Status.PENDING})
+    _allow(partner, "reject", _("Rejection"))
     _record(partner=partner, to_status=Status.REJECTED, by=by, reason=reason)
     partner.save()
     _email_venue(partner, "decision_rejected", reason=reason)
@@ -133,7 +134,7 @@ def request_information(*, partner: Partner, by, reason: str) -> Partner:
     """Ask the venue a question; the application stays in the queue."""
     reason = _require(reason)
     partner = _locked(partner)
-    _allow(partner, _("A request for information"), {Status.PENDING})
+    _allow(partner, "request_information", _("A request for information"))
     PartnerEvent.objects.create(
         partner=partner,
         by=by,
@@ -150,7 +151,7 @@ def suspend_partner(*, partner: Partner, by, reason: str) -> Partner:
     """Off the public map for now; the sticker number is kept for reinstatement."""
     reason = _require(reason)
     partner = _locked(partner)
-    _allow(partner, _("Suspension"), {Status.APPROVED})
+    _allow(partner, "suspend", _("Suspension"))
     _record(partner=partner, to_status=Status.SUSPENDED, by=by, reason=reason)
     partner.save()
     _email_venue(partner, "decision_suspended", reason=reason)
@@ -160,7 +161,7 @@ def suspend_partner(*, partner: Partner, by, reason: str) -> Partner:
 @transaction.atomic
 def reinstate_partner(*, partner: Partner, by, reason: str = "") -> Partner:
     partner = _locked(partner)
-    _allow(partner, _("Reinstatement"), {Status.SUSPENDED})
+    _allow(partner, "reinstate", _("Reinstatement"))
     _record(partner=partner, to_status=Status.APPROVED, by=by, reason=reason)
     partner.save()
     _email_venue(partner, "decision_reinstated", reason=reason)
@@ -173,7 +174,7 @@ def revoke_partner(*, partner: Partner, by, reason: str) -> Partner:
     it is never issued again."""
     reason = _require(reason)
     partner = _locked(partner)
-    _allow(partner, _("Revocation"), {Status.APPROVED, Status.SUSPENDED})
+    _allow(partner, "revoke", _("Revocation"))
     _record(partner=partner, to_status=Status.REVOKED, by=by, reason=reason)
     partner.save()
     _email_venue(partner, "decision_revoked", reason=reason)
@@ -185,7 +186,7 @@ def mark_sticker_sent(
     *, partner: Partner, by, sent_on: datetime.date | None = None, reason: str = ""
 ) -> Partner:
     partner = _locked(partner)
-    _allow(partner, _("Sending the sticker"), {Status.APPROVED})
+    _allow(partner, "mark_sticker_sent", _("Sending the sticker"))
     sent_on = sent_on or timezone.localdate()
     before = partner.sticker_sent_on
     partner.sticker_sent_on = sent_on
@@ -236,7 +237,7 @@ def request_reconfirmation(*, partner: Partner, actor: str) -> Partner:
 def reconfirm_partner(*, partner: Partner, charter: Charter) -> Partner:
     """The venue confirms it still honours the charter, in the version it was shown."""
     partner = _locked(partner)
-    _allow(partner, _("Re-confirmation"), {Status.APPROVED})
+    _allow(partner, "reconfirm", _("Re-confirmation"))
     now = timezone.now()
     changes = {
         "reconfirmed_at": [
