@@ -7,7 +7,6 @@ export starts from ``PartnerAdmin.get_queryset``.
 
 import csv
 import datetime
-import difflib
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 import partners.email_admin  # noqa: F401 (the task queue's page, for administrators)
-from gazetteer.communes import normalise
 from partners import decisions, history, privacy, reconfirmation, services, stickers, territories
 from partners.models import (
     Charter,
@@ -44,8 +42,6 @@ admin.site.site_header = _("En lieu sûr – staff")
 admin.site.site_title = _("En lieu sûr – staff")
 
 NEARBY_METRES = 1000
-DUPLICATE_METRES = 50
-SIMILAR_NAME_RATIO = 0.6
 
 
 def allowed_departments(user) -> list[str] | None:
@@ -486,21 +482,7 @@ class PartnerAdmin(LeafletGeoAdmin):
         )
 
     def duplicates_of(self, request, partner: Partner) -> list[Partner]:
-        """Same SIRET anywhere, or within 50 m with a similar name."""
-        same_siret = []
-        if partner.siret:
-            same_siret = list(
-                self.get_queryset(request).exclude(pk=partner.pk).filter(siret=partner.siret)
-            )
-        name = normalise(partner.name)
-        close_and_alike = [
-            other
-            for other in self._nearby(request, partner, DUPLICATE_METRES)
-            if difflib.SequenceMatcher(None, name, normalise(other.name)).ratio()
-            >= SIMILAR_NAME_RATIO
-        ]
-        seen = {p.pk for p in same_siret}
-        return same_siret + [p for p in close_and_alike if p.pk not in seen]
+        return services.likely_duplicates(partner=partner, among=self.get_queryset(request))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         partner = self.get_object(request, object_id)

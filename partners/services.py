@@ -282,7 +282,13 @@ def resolve_report(*, report: Report, by, note: str = "") -> Report:
 # The venue's journey: application, email confirmation, self-service updates, leaving.
 
 
-# Within this distance, a partner with a similar name is probably the same venue.
+# Within this distance, a partner with a similar name is probably the same venue. Similar
+# names: one holds the other once normalised ("Le Central", "Bar Le Central"), or difflib's
+# ratio is at least 0.8, which takes accents, articles and typos ("Librairie des Oiseaux",
+# "Librairie Les Oiseaux": 0.95) but not two neighbours of the same kind: "Banque
+# Populaire" and "Banque Postale" (0.73), "Pharmacie du Marais" and "Pharmacie de la
+# Gare" (0.72) stand side by side in many towns, and a lower ratio (the admin had 0.6)
+# flagged them.
 DUPLICATE_RADIUS_M = 50
 DUPLICATE_NAME_SIMILARITY = 0.8
 # An approved venue's identity and place wait for staff review; the rest applies at once.
@@ -300,15 +306,24 @@ def _similar_names(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= DUPLICATE_NAME_SIMILARITY
 
 
+def likely_duplicates(*, partner: Partner, among=None) -> list[Partner]:
+    """The partners of ``among`` (every partner by default; the admin passes the staff
+    user's scope) that are probably ``partner``: the same SIRET anywhere, or a similar
+    name within ``DUPLICATE_RADIUS_M``."""
+    others = (Partner.objects.all() if among is None else among).exclude(pk=partner.pk)
+    same_siret = list(others.filter(siret=partner.siret)) if partner.siret else []
+    close_and_alike = []
+    if partner.location is not None:
+        nearby = others.filter(
+            location__dwithin=(partner.location, D(m=DUPLICATE_RADIUS_M))
+        ).by_distance(partner.location)
+        close_and_alike = [other for other in nearby if _similar_names(partner.name, other.name)]
+    seen = {p.pk for p in same_siret}
+    return same_siret + [p for p in close_and_alike if p.pk not in seen]
+
+
 def looks_like_existing_partner(partner: Partner) -> bool:
-    """Same SIRET as another partner, or a similarly named one within a few tens of metres."""
-    others = Partner.objects.exclude(pk=partner.pk)
-    if partner.siret and others.filter(siret=partner.siret).exists():
-        return True
-    if partner.location is None:
-        return False
-    nearby = others.filter(location__dwithin=(partner.location, D(m=DUPLICATE_RADIUS_M)))
-    return any(_similar_names(partner.name, name) for name in nearby.values_list("name", flat=True))
+    return bool(likely_duplicates(partner=partner))
 
 
 def _set_hours(partner: Partner, hours) -> None:
