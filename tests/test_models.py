@@ -67,11 +67,14 @@ def test_approval_issues_distinct_sticker_numbers_with_the_departement():
     assert first.events.get().to_status == Status.APPROVED
 
 
-def test_reapproval_keeps_the_sticker_number():
+def test_reinstatement_keeps_the_sticker_number():
+    # A suspended partner comes back through reinstatement (partners/decisions.py).
     partner = services.approve_partner(partner=PartnerFactory())
     number = partner.sticker_number
     Partner.objects.filter(pk=partner.pk).update(status=Status.SUSPENDED)
-    assert services.approve_partner(partner=partner).sticker_number == number
+    with pytest.raises(services.DecisionRefused):
+        services.approve_partner(partner=partner)
+    assert services.reinstate_partner(partner=partner, by=None).sticker_number == number
 
 
 @pytest.mark.parametrize(
