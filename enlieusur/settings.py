@@ -377,16 +377,19 @@ RETENTION_REJECTED_DAYS = env_int("RETENTION_REJECTED_DAYS", 365)
 RETENTION_FORMER_CONTACT_DAYS = env_int("RETENTION_FORMER_CONTACT_DAYS", 365)
 RETENTION_STAFF_LOGIN_LOG_DAYS = env_int("RETENTION_STAFF_LOGIN_LOG_DAYS", 180)
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "donnees-personnelles@enlieusur.fr")
-# Joining online and self-service (partners/join_views.py). The rate limits count in
-# Django's cache: the default per-process memory cache is fine for one process only;
-# production with several workers needs a shared cache (Redis) so the limits hold.
+# Joining online and self-service (partners/join_views.py).
 JOIN_CONFIRM_LINK_MAX_AGE = env_int("JOIN_CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600)
 SELFSERVICE_LINK_MAX_AGE = env_int("SELFSERVICE_LINK_MAX_AGE", 7 * 24 * 3600)
 JOIN_FORM_MIN_SECONDS = env_int("JOIN_FORM_MIN_SECONDS", 3)
 JOIN_FORM_MAX_AGE = env_int("JOIN_FORM_MAX_AGE", 24 * 3600)
+# Rate limits (partners/ratelimit.py): accepted actions per client address (behind the
+# proxy too) and per RATE_LIMIT_WINDOW seconds. They count in Django's cache: the default
+# per-process memory cache is fine for one process only; production with several workers
+# needs a shared cache (Redis) so the limits hold.
 JOIN_RATE_LIMIT = env_int("JOIN_RATE_LIMIT", 5)
 LINK_REQUEST_RATE_LIMIT = env_int("LINK_REQUEST_RATE_LIMIT", 5)
 LOCATE_RATE_LIMIT = env_int("LOCATE_RATE_LIMIT", 60)
+REPORT_RATE_LIMIT = env_int("REPORT_RATE_LIMIT", 5)
 RATE_LIMIT_WINDOW = env_int("RATE_LIMIT_WINDOW", 3600)
 # Public search and pages (README, "Settings").
 # Full-address search: a geocoder speaking the Base Adresse Nationale's JSON, e.g.
@@ -402,6 +405,5 @@ RECONFIRMATION_INTERVAL_DAYS = env_int("RECONFIRMATION_INTERVAL_DAYS", 365)
 RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
 # How long a re-confirmation link stays valid, from the email.
 RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
-REPORTS_PER_HOUR_PER_IP = env_int("REPORTS_PER_HOUR_PER_IP", 5)
 # Where venues write to the team: emails come from a no-reply address.
 STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")

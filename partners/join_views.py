@@ -132,25 +132,26 @@ def join_confirm(request, token):
 
 def selfservice_request(request):
     form = LinkRequestForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        # Every valid request counts, known address or not: counting only the links sent
+        # would tell an attacker, by the 429, which addresses belong to a venue.
         if over_limit(request, "link", settings.LINK_REQUEST_RATE_LIMIT):
             form.add_error(
                 None,
                 _("Too many requests from your connection: please try again in an hour."),
             )
             return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
-        if form.is_valid():
-            for partner in Partner.objects.filter(contact_email__iexact=form.cleaned_data["email"]):
-                if partner.status == Status.UNCONFIRMED:
-                    services.send_confirmation_link(partner=partner)
-                else:
-                    services.send_selfservice_link(partner=partner)
-            # The same answer whether or not the address is known.
-            return render(
-                request,
-                "partners/selfservice/request_sent.html",
-                {"email": form.cleaned_data["email"]},
-            )
+        for partner in Partner.objects.filter(contact_email__iexact=form.cleaned_data["email"]):
+            if partner.status == Status.UNCONFIRMED:
+                services.send_confirmation_link(partner=partner)
+            else:
+                services.send_selfservice_link(partner=partner)
+        # The same answer whether or not the address is known.
+        return render(
+            request,
+            "partners/selfservice/request_sent.html",
+            {"email": form.cleaned_data["email"]},
+        )
     return render(request, "partners/selfservice/request.html", {"form": form})
 
 

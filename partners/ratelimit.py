@@ -1,8 +1,12 @@
-"""Per-IP rate limits counted in Django's cache.
+"""Per-client rate limits counted in Django's cache: the one limiter of every public form
+and look-up (applications, self-service link requests, pin look-ups, reports).
 
-The counts live in the ``default`` cache: with several server processes it must be a
-shared cache (Redis) or each process counts on its own. Only a hash of the address is
-used as the key, so no IP address is written anywhere.
+A view calls ``over_limit`` where the action would be accepted (after validation), so a
+limit counts what it protects, never a refused or invalid attempt. The client is
+``enlieusur.middleware.client_ip``: behind the reverse proxy, each visitor has a budget of
+their own. The counts live in the ``default`` cache: with several server processes it must
+be a shared cache (Redis) or each process counts on its own. Only a salted hash of the
+address is used as the key, so no IP address is written anywhere.
 """
 
 import hashlib
@@ -10,15 +14,12 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-
-def client_ip(request) -> str:
-    # Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. gunicorn's
-    # --forwarded-allow-ips): X-Forwarded-For is client-controlled and not trusted here.
-    return request.META.get("REMOTE_ADDR", "")
+from enlieusur.middleware import client_ip
 
 
 def over_limit(request, scope: str, limit: int) -> bool:
-    """Count one hit for this client in ``scope``; True once it exceeds ``limit`` per window."""
+    """Count one hit for this client in ``scope``; True once it exceeds ``limit`` per
+    settings.RATE_LIMIT_WINDOW."""
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_ip(request)}".encode()).hexdigest()
     key = f"ratelimit:{scope}:{digest[:32]}"
     window = settings.RATE_LIMIT_WINDOW

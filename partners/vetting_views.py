@@ -1,34 +1,15 @@
 """Public pages of staff vetting: reporting a problem with a partner, and the venue's
 yearly re-confirmation through its signed link."""
 
-import hashlib
-
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from partners import links, services
 from partners.models import Charter, Partner, Status
+from partners.ratelimit import over_limit
 from partners.vetting_forms import ReconfirmForm, ReportForm
-
-RATE_WINDOW_SECONDS = 3600
-
-
-def _over_report_limit(request) -> bool:
-    """Counts this connection's reports for the hour; only a salted hash of the address
-    is kept, in the cache, for the hour."""
-    address = request.META.get("REMOTE_ADDR", "")
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:report:{address}".encode()).hexdigest()
-    key = f"report-rate:{digest[:32]}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > settings.REPORTS_PER_HOUR_PER_IP
 
 
 def report(request, pk):
@@ -36,7 +17,7 @@ def report(request, pk):
     form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if _over_report_limit(request):
+        if over_limit(request, "report", settings.REPORT_RATE_LIMIT):
             form.add_error(
                 None,
                 _(

@@ -62,7 +62,7 @@ def test_other_needs_a_message_and_nothing_typed_is_lost(client):
 
 
 def test_reports_are_rate_limited_per_address(client, settings):
-    settings.REPORTS_PER_HOUR_PER_IP = 3
+    settings.REPORT_RATE_LIMIT = 3
     partner = PartnerFactory(approved=True)
     for _ in range(3):
         assert client.post(report_url(partner), {"reason": "closed"}).status_code == 302
