@@ -34,10 +34,13 @@ class SecurityHeadersMiddleware:
 
 def client_ip(request) -> str:
     """The client's address: REMOTE_ADDR, or behind a trusted reverse proxy
-    (settings.FORWARDED_ALLOW_IPS) the last address it appended to X-Forwarded-For."""
+    (settings.FORWARDED_ALLOW_IPS, ``*`` for any, as gunicorn reads it) the last address it
+    appended to X-Forwarded-For (nginx's ``$proxy_add_x_forwarded_for`` or ``$remote_addr``).
+    The one client address of the app: rate limits and the staff login lockout."""
     remote = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and remote in settings.FORWARDED_ALLOW_IPS:
+    trusted = settings.FORWARDED_ALLOW_IPS
+    if forwarded and ("*" in trusted or remote in trusted):
         candidate = forwarded.rsplit(",", 1)[-1].strip()
         try:
             return str(ipaddress.ip_address(candidate))
