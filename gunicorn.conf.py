@@ -25,3 +25,6 @@ errorlog = os.environ.get("ERROR_LOG", "-")
 # coordinates never reach a log. No client address, referrer or user agent either: a
 # person looking for safety is not tracked, and a referrer carries the page's query too.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# Both logs go through the app's redaction (enlieusur/logging.py): the path's link tokens,
+# any email or client address, and control characters (a %0a decoded into the path).
+logger_class = "enlieusur.logging.GunicornLogger"

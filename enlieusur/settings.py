@@ -271,8 +271,12 @@ LEAFLET_CONFIG = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A URL's query string (a search's coordinates) never reaches a log line.
-    "filters": {"no_query_strings": {"()": "enlieusur.logging.StripQueryStrings"}},
+    # No query string, token, email or client address, and no forged line, in any log
+    # (enlieusur/logging.py; gunicorn.conf.py applies the same rule to gunicorn's logs).
+    "filters": {
+        "redact": {"()": "enlieusur.logging.Redact"},
+        "short_disallowed_host": {"()": "enlieusur.logging.ShortDisallowedHost"},
+    },
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -281,16 +285,19 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]},
+        "console": {"class": "logging.StreamHandler", "filters": ["redact"]},
         # runserver's request lines, which Django's default configuration logs in full.
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",
-            "filters": ["no_query_strings"],
+            "filters": ["redact"],
         },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default handlers for it write unredacted: its records go to the root's.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.security.DisallowedHost": {"filters": ["short_disallowed_host"]},
         "axes.apps": {"level": "WARNING"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
