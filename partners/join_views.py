@@ -1,7 +1,9 @@
 """The venue's journey: joining, confirming the email, and self-service through signed links."""
 
+import logging
 import re
 import uuid
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +26,8 @@ from partners.forms import (
 )
 from partners.models import Charter, Partner, Status
 from partners.ratelimit import over_limit
+
+logger = logging.getLogger(__name__)
 
 
 def _map_config() -> dict:
@@ -130,6 +134,17 @@ def join_confirm(request, token):
     return render(request, "partners/join/confirm.html", {"reference": partner.reference})
 
 
+def _send_links(*, email):
+    try:
+        for partner in Partner.objects.filter(contact_email__iexact=email):
+            if partner.status == Status.UNCONFIRMED:
+                services.send_confirmation_link(partner=partner)
+            else:
+                services.send_selfservice_link(partner=partner)
+    except Exception:  # Django drops a closer's error silently: log it at least.
+        logger.exception("Self-service links could not be sent")
+
+
 def selfservice_request(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -141,17 +156,17 @@ def selfservice_request(request):
                 _("Too many requests from your connection: please try again in an hour."),
             )
             return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
-        for partner in Partner.objects.filter(contact_email__iexact=form.cleaned_data["email"]):
-            if partner.status == Status.UNCONFIRMED:
-                services.send_confirmation_link(partner=partner)
-            else:
-                services.send_selfservice_link(partner=partner)
-        # The same answer whether or not the address is known.
-        return render(
+        # The same answer whether or not the address is known, and as fast: the lookup and
+        # the links happen once it has left. The WSGI server closes a response after sending
+        # it, and Django runs its closers then (as for FileResponse's file); the task queue
+        # will take this over.
+        response = render(
             request,
             "partners/selfservice/request_sent.html",
             {"email": form.cleaned_data["email"]},
         )
+        response._resource_closers.append(partial(_send_links, email=form.cleaned_data["email"]))
+        return response
     return render(request, "partners/selfservice/request.html", {"form": form})
 
 
