@@ -19,6 +19,8 @@ import logging
 import re
 
 from django.apps import apps
+from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import RoutePattern
 from gunicorn.glogging import Logger
 
 # A path or URL followed by its query string: "/api/v1/partners/nearest?lat=…&lon=…".
@@ -35,9 +37,6 @@ _TOKEN_PARAMETER = re.compile(r"<(?:\w+:)?token>")
 def _routes(patterns, prefix=""):
     """Every route of the URLconf as path() text ("mon-lieu/<str:token>/"); a regex or
     language prefix counts as nothing, since the token patterns are not anchored."""
-    from django.urls import URLResolver
-    from django.urls.resolvers import RoutePattern
-
     for entry in patterns:
         pattern = entry.pattern
         route = prefix + (str(pattern) if isinstance(pattern, RoutePattern) else "")
@@ -49,10 +48,8 @@ def _routes(patterns, prefix=""):
 
 @functools.cache
 def _token_segments() -> re.Pattern:
-    """ "/mon-lieu/<token>", "/rejoindre/confirmer/<token>", … from the URLconf: the part of
-    each route before its token, then the token's segment."""
-    from django.urls import get_resolver
-
+    """One pattern for the token segments of the URLconf's routes: what comes before the
+    token ("mon-lieu/", "rejoindre/confirmer/", …), then the token's segment."""
     prefixes = set()
     for route in _routes(get_resolver().url_patterns):
         parts = _TOKEN_PARAMETER.split(route, maxsplit=1)
