@@ -1,9 +1,7 @@
 """The venue's journey: joining, confirming the email, and self-service through signed links."""
 
-import logging
 import re
 import uuid
-from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,10 +22,8 @@ from partners.forms import (
     WithdrawForm,
     geocode,
 )
-from partners.models import Charter, Partner, Status
+from partners.models import Charter, Partner
 from partners.ratelimit import over_limit
-
-logger = logging.getLogger(__name__)
 
 
 def _map_config() -> dict:
@@ -134,17 +130,6 @@ def join_confirm(request, token):
     return render(request, "partners/join/confirm.html", {"reference": partner.reference})
 
 
-def _send_links(*, email):
-    try:
-        for partner in Partner.objects.filter(contact_email__iexact=email):
-            if partner.status == Status.UNCONFIRMED:
-                services.send_confirmation_link(partner=partner)
-            else:
-                services.send_selfservice_link(partner=partner)
-    except Exception:  # Django drops a closer's error silently: log it at least.
-        logger.exception("Self-service links could not be sent")
-
-
 def selfservice_request(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -157,16 +142,13 @@ def selfservice_request(request):
             )
             return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
         # The same answer whether or not the address is known, and as fast: the lookup and
-        # the links happen once it has left. The WSGI server closes a response after sending
-        # it, and Django runs its closers then (as for FileResponse's file); the task queue
-        # will take this over.
-        response = render(
+        # the links are the worker's task, queued for every valid request.
+        services.send_links_to_contact(email=form.cleaned_data["email"])
+        return render(
             request,
             "partners/selfservice/request_sent.html",
             {"email": form.cleaned_data["email"]},
         )
-        response._resource_closers.append(partial(_send_links, email=form.cleaned_data["email"]))
-        return response
     return render(request, "partners/selfservice/request.html", {"form": form})
 
 

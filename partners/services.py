@@ -10,6 +10,7 @@ import difflib
 from django.conf import settings
 from django.contrib.gis.measure import D
 from django.db import IntegrityError, connection, transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -387,6 +388,22 @@ def send_selfservice_link(*, partner: Partner) -> None:
         to=[partner.contact_email],
         context={"partner": partner, "selfservice_url": links.url(partner, links.SELFSERVICE)},
     )
+
+
+def send_links_to_contact(*, email: str) -> None:
+    """Queue the links of every venue whose contact is ``email``: the confirmation link
+    before the address is confirmed, the self-service link after. Queued for every valid
+    request, known address or not, so the request takes as long and says nothing of it."""
+    transaction.on_commit(lambda: _send_links_to_contact.enqueue(email=email))
+
+
+@task
+def _send_links_to_contact(*, email: str) -> None:
+    for partner in Partner.objects.filter(contact_email__iexact=email):
+        if partner.status == Status.UNCONFIRMED:
+            send_confirmation_link(partner=partner)
+        else:
+            send_selfservice_link(partner=partner)
 
 
 @transaction.atomic

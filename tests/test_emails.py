@@ -93,7 +93,7 @@ def run_queue_here() -> None:
 
 
 def queued_recipients(status=TaskResultStatus.READY) -> list[str]:
-    rows = DBTaskResult.objects.filter(status=status)
+    rows = DBTaskResult.objects.filter(status=status, task_path=emails.deliver.module_path)
     return sorted(address for row in rows for address in row.args_kwargs["kwargs"]["to"])
 
 
@@ -124,7 +124,8 @@ def test_with_smtp_down_requests_succeed_and_their_emails_leave_once_it_is_back(
     pending.refresh_from_db()
     assert pending.status == Status.APPROVED
     expected = ["camille@example.org", "lieu@example.org", "membre@example.org"]
-    assert queued_recipients() == expected
+    # The link request queued its lookup; the worker queues the link it finds.
+    assert queued_recipients() == ["camille@example.org", "lieu@example.org"]
 
     # The worker tries while SMTP is still down: each email fails and is scheduled again.
     run_worker(smtp_port)

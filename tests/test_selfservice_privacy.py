@@ -1,37 +1,33 @@
 """/mon-lieu/ must not tell, by its answer or its timing, whether an email address belongs
-to a venue: the answer is the same, and it is complete before any link is sent."""
+to a venue: the answer is the same, and the request does the same work either way (it
+queues one task; the lookup and the links are the worker's)."""
 
 import pytest
-from django.core.signals import request_finished
-from django.db import close_old_connections
-from django.test import RequestFactory
+from django_tasks_db.models import DBTaskResult
 
-from partners.join_views import selfservice_request
 from partners.models import Status
 from tests.factories import PartnerFactory
+from tests.test_emails import DATABASE_QUEUE, run_queue_here
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("traits", [{"approved": True}, {"status": Status.UNCONFIRMED}])
-def test_the_answer_is_ready_before_any_link_is_sent(
-    traits, mailoutbox, django_capture_on_commit_callbacks
+def test_the_request_queues_the_same_task_for_known_and_unknown_addresses(
+    traits, client, settings, mailoutbox, django_capture_on_commit_callbacks
 ):
+    settings.TASKS = DATABASE_QUEUE
     PartnerFactory(contact_email="camille@example.org", **traits)
-    request = RequestFactory().post("/mon-lieu/", {"email": "Camille@example.org"})
-    request._dont_enforce_csrf_checks = True
     with django_capture_on_commit_callbacks(execute=True):
-        response = selfservice_request(request)
-    assert response.status_code == 200
+        known = client.post("/mon-lieu/", {"email": "Camille@example.org"})
+        unknown = client.post("/mon-lieu/", {"email": "personne@example.org"})
+    assert known.status_code == unknown.status_code == 200
     assert mailoutbox == []
-    # What the WSGI server does once the answer has left (as Django's test client does,
-    # keeping the test's database connection open).
-    request_finished.disconnect(close_old_connections)
-    try:
+    queued = DBTaskResult.objects.order_by("enqueued_at")
+    assert [row.task_path for row in queued] == [queued[0].task_path] * 2
+    for _ in range(2):  # the lookup, then the email it queued
         with django_capture_on_commit_callbacks(execute=True):
-            response.close()
-    finally:
-        request_finished.connect(close_old_connections)
+            run_queue_here()
     (email,) = mailoutbox
     assert email.to == ["camille@example.org"]
 
