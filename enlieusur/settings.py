@@ -212,6 +212,10 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Redis stays bounded (README, "Deployment"): every entry expires. The GeoJSON's and the
+# tiles' keys change with the public data, so an old version's entries are never read
+# again: they go this many seconds after their last write.
+PUBLIC_CACHE_TTL = env_int("PUBLIC_CACHE_TTL", 3600)
 
 # Console in development; SMTP when EMAIL_HOST is set (production).
 _EMAIL_HOST = env_str("EMAIL_HOST")

@@ -8,6 +8,7 @@ import functools
 import gzip
 import json
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
@@ -107,7 +108,7 @@ def partners_geojson(request):
         compressed = cache.get(key)
         if compressed is None:
             compressed = _geojson_gzipped()
-            cache.set(key, compressed, timeout=None)
+            cache.set(key, compressed, settings.PUBLIC_CACHE_TTL)
         response = HttpResponse(compressed if use_gzip else gzip.decompress(compressed))
         response["Content-Type"] = "application/geo+json"
         if use_gzip:

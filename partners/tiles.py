@@ -9,13 +9,14 @@ exactly one cell of one tile and the counts add up.
 
 Tiles are cached in Django's cache and by browsers and proxies (ETag), keyed by the
 public data version: a change to any approved partner, or to who is approved, gives
-every tile a new key.
+every tile a new key. The old keys expire after ``PUBLIC_CACHE_TTL``.
 """
 
 import hashlib
 import json
 import math
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpResponse
@@ -32,7 +33,6 @@ GRID = 16
 # lists its partners rather than clusters.
 POINT_ZOOM = 15
 POINT_LIMIT = 200
-TILE_TTL = 24 * 3600
 BROWSER_MAX_AGE = 60
 
 # A range of the partial index ``partner_public_lonlat_idx``: the clusters are counted
@@ -111,5 +111,5 @@ def partner_tile(request, z: int, x: int, y: int):
     body = cache.get(key)
     if body is None:
         body = json.dumps(tile_data(z, x, y), ensure_ascii=False, separators=(",", ":"))
-        cache.set(key, body, TILE_TTL)
+        cache.set(key, body, settings.PUBLIC_CACHE_TTL)
     return HttpResponse(body, content_type="application/json")
