@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "enlieusur.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL byte in a path, query, form or cookie never reaches PostgreSQL (enlieusur/guards.py).
+    "enlieusur.guards.RefuseNulBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
