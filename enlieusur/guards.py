@@ -30,10 +30,6 @@ class RefuseNulBytesMiddleware:
             return page_not_found(request, exception=None)
         # request.POST parses form bodies only (urlencoded, multipart), as CSRF's check
         # already does; other bodies stay unread for their views.
-        if (
-            _holds_nul(request.GET)
-            or _holds_nul(request.POST)
-            or _holds_nul(request.COOKIES)
-        ):
+        if _holds_nul(request.GET) or _holds_nul(request.POST) or _holds_nul(request.COOKIES):
             return bad_request(request, exception=None)
         return self.get_response(request)
