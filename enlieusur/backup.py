@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
+
 from enlieusur import localdb
 
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or localdb.BASE_DIR / "var" / "backups")
@@ -42,9 +44,37 @@ def dump() -> Path:
     return target
 
 
+# Sticker serials are issued from this sequence (partners.services.next_sticker_number);
+# demo numbers ("75-D00001") are not.
+STICKER_SEQUENCE = "public.partners_sticker_serial"
+_STICKER_SERIALS_SQL = r"""
+    SELECT max(substring(sticker_number FROM '-(\d+)$')::bigint) FROM partners_partner"""
+_SEQUENCES_SQL = """
+    SELECT format('%I.%I', schemaname, sequencename), last_value
+    FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"""
+
+
+def high_water_marks(conn: psycopg.Connection) -> dict[str, int]:
+    """The last value of every sequence, and for the sticker serials the highest serial
+    any partner holds if higher: what the database has issued so far."""
+    marks = {name: last or 0 for name, last in conn.execute(_SEQUENCES_SQL).fetchall()}
+    if STICKER_SEQUENCE in marks:
+        (issued,) = conn.execute(_STICKER_SERIALS_SQL).fetchone()
+        marks[STICKER_SEQUENCE] = max(marks[STICKER_SEQUENCE], issued or 0)
+    return marks
+
+
 def restore(path: Path) -> None:
+    """Replace the database's content with the dump's; no sequence goes back.
+
+    A dump brings back the sequences as they were, but numbers issued since (sticker
+    serials printed and posted, application references emailed) exist only in the
+    database being overwritten: they are read first, and each sequence is left past
+    both them and the dump's own data."""
     if not path.is_file():
         sys.exit(f"No such backup: {path}")
+    with psycopg.connect(libpq_url()) as conn:
+        before = high_water_marks(conn)
     subprocess.run(
         [
             "pg_restore",
@@ -60,6 +90,12 @@ def restore(path: Path) -> None:
         ],
         check=True,
     )
+    with psycopg.connect(libpq_url()) as conn:
+        after = high_water_marks(conn)
+        for name, restored in after.items():
+            floor = max(restored, before.get(name, 0))
+            if floor > 0:
+                conn.execute("SELECT setval(%s::regclass, %s)", [name, floor])
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,8 @@ import psycopg
 import pytest
 from django.db import connection
 
+from partners import services
+from partners.models import Partner, Status
 from tests import servers
 from tests.factories import PartnerFactory, every_day
 
@@ -73,3 +75,59 @@ def test_restore_without_a_file_explains_itself(tmp_path):
     result = make("restore", database_url=servers.database_url(), backup_dir=tmp_path)
     assert result.returncode != 0
     assert "usage: make restore FILE=" in result.stderr
+
+
+def test_a_restore_never_issues_a_sticker_number_or_a_reference_twice(tmp_path, fresh_database):
+    """Numbers issued after the dump exist only in the database the restore overwrites:
+    the restore reads them first, and leaves the sequences past them."""
+    services.approve_partner(partner=PartnerFactory(status=Status.PENDING))
+    later = PartnerFactory(status=Status.PENDING)
+    dumped = make("backup", database_url=servers.database_url(), backup_dir=tmp_path)
+    backup = tmp_path / os.path.basename(dumped.stdout.strip())
+    first = make(f"FILE={backup}", "restore", database_url=fresh_database, backup_dir=tmp_path)
+    assert first.returncode == 0, first.stderr
+
+    # In "production", after the dump: a sticker number spoilt, then one issued to a
+    # venue, and a new application's reference.
+    with connect(fresh_database, autocommit=True) as conn:
+        conn.execute("SELECT nextval('partners_sticker_serial')")
+        (serial,) = conn.execute("SELECT nextval('partners_sticker_serial')").fetchone()
+        conn.execute(
+            "UPDATE partners_partner SET status = 'approved', sticker_number = %s WHERE id = %s",
+            [f"75-{serial:05d}", later.pk],
+        )
+        (reference,) = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('partners_partner', 'id'))"
+        ).fetchone()
+
+    restored = make(f"FILE={backup}", "restore", database_url=fresh_database, backup_dir=tmp_path)
+    assert restored.returncode == 0, restored.stderr
+
+    with connect(fresh_database, autocommit=True) as conn:
+        assert conn.execute(
+            "SELECT sticker_number FROM partners_partner WHERE id = %s", [later.pk]
+        ).fetchone() == (None,)
+        (next_serial,) = conn.execute("SELECT nextval('partners_sticker_serial')").fetchone()
+        (next_id,) = conn.execute(
+            "SELECT nextval(pg_get_serial_sequence('partners_partner', 'id'))"
+        ).fetchone()
+    assert next_serial > serial
+    assert next_id > reference
+
+
+def test_a_restore_leaves_the_sequence_past_every_restored_number(tmp_path, fresh_database):
+    """A number in the dump beyond its sequence (set by hand, say) is not issued again."""
+    partner = services.approve_partner(partner=PartnerFactory(status=Status.PENDING))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM partners_sticker_serial")
+        (last,) = cursor.fetchone()
+    Partner.objects.filter(pk=partner.pk).update(sticker_number=f"75-{last + 40:05d}")
+    dumped = make("backup", database_url=servers.database_url(), backup_dir=tmp_path)
+    backup = tmp_path / os.path.basename(dumped.stdout.strip())
+
+    restored = make(f"FILE={backup}", "restore", database_url=fresh_database, backup_dir=tmp_path)
+    assert restored.returncode == 0, restored.stderr
+
+    with connect(fresh_database) as conn:
+        (next_serial,) = conn.execute("SELECT nextval('partners_sticker_serial')").fetchone()
+    assert next_serial > last + 40
