@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # The task queue, in PostgreSQL: emails leave through it (partners/emails.py).
     "django_tasks_db",
+    # PostgreSQL triggers keeping the history immutable (partners/models.py).
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [

@@ -299,6 +299,26 @@ class ReadOnlyHistory:
         return describe_event(event)
 
 
+class OncePublicPartnersKept:
+    """The delete pages name each partner that was ever public as the reason nothing is
+    deleted (the database would refuse it: Partner.Meta.triggers), in place of a 500."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kept = [
+            _(
+                "“%(partner)s” has been public (sticker %(number)s): it stays on record "
+                "with its history. Withdraw or revoke it instead."
+            )
+            % {"partner": partner, "number": partner.sticker_number or "–"}
+            for partner in objs
+            if partner.was_public
+        ]
+        if kept:
+            return deleted, counts, set(), [*protected, *kept]
+        return deleted, counts, perms_needed, protected
+
+
 class PartnerEventInline(ReadOnlyHistory, admin.TabularInline):
     model = PartnerEvent
     fields = ["at", "who", "what", "reason"]
@@ -326,7 +346,7 @@ class PartnerForm(forms.ModelForm):
 
 
 @admin.register(Partner)
-class PartnerAdmin(LeafletGeoAdmin):
+class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
     form = PartnerForm
     list_display = [
         "name",

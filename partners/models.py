@@ -1,6 +1,7 @@
 import datetime
 import zoneinfo
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.gis.db.models.functions import Distance
@@ -84,6 +85,16 @@ class Status(models.TextChoices):
 
 # A venue may still edit, or leave, in these statuses.
 ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
+class Refuse(pgtrigger.Protect):
+    """A PostgreSQL trigger refusing a change with ``message``. The error is a
+    restrict_violation, which Django raises as an IntegrityError, like a constraint's."""
+
+    def __init__(self, *, message: str, **kwargs):
+        self.message = message
+        super().__init__(**kwargs)
+
+    def get_func(self, model):
+        return f"RAISE EXCEPTION '{self.message}' USING ERRCODE = 'restrict_violation';"
 
 
 class Charter(models.Model):
@@ -95,6 +106,18 @@ class Charter(models.Model):
         ordering = ["-version"]
         verbose_name = _("charter")
         verbose_name_plural = _("charters")
+        # Partners accept the charter as published: from its publication day (as
+        # ``current`` counts days, in TIME_ZONE) it is never changed, unpublished or deleted.
+        triggers = [
+            Refuse(
+                name="published_charter_is_final",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Condition(
+                    f"OLD.published_on <= (now() AT TIME ZONE '{settings.TIME_ZONE}')::date"
+                ),
+                message="A published charter is never changed or deleted.",
+            )
+        ]
 
     def __str__(self):
         return _("Charter v%(version)s") % {"version": self.version}
@@ -316,6 +339,36 @@ class Partner(models.Model):
                 condition=Q(siret="") | Q(siret__regex=r"^\d{14}$"), name="partner_siret_digits"
             ),
         ]
+        # A partner that was ever public (``was_public``) stays on record with its history:
+        # stickers and certificates carry its number, /verif/ must answer for it. It is
+        # withdrawn or revoked, never deleted, and what made it public is never erased.
+        # Demo partners (seed_demo, numbers "75-D…") were never real: they may go.
+        triggers = [
+            Refuse(
+                name="once_public_partner_is_kept",
+                operation=pgtrigger.Delete,
+                condition=pgtrigger.Q(old__is_demo=False)
+                & (
+                    pgtrigger.Q(old__approved_at__isnull=False)
+                    | pgtrigger.Q(old__sticker_number__isnull=False)
+                ),
+                message="A partner that was ever public is never deleted: withdraw or revoke it.",
+            ),
+            Refuse(
+                name="sticker_number_and_approval_are_kept",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(
+                    old__sticker_number__isnull=False,
+                    old__sticker_number__df=pgtrigger.F("new__sticker_number"),
+                )
+                | pgtrigger.Q(
+                    old__approved_at__isnull=False,
+                    old__approved_at__df=pgtrigger.F("new__approved_at"),
+                )
+                | pgtrigger.Q(old__is_demo__df=pgtrigger.F("new__is_demo")),
+                message="A sticker number, a first approval or a demo mark never changes.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.city})"
@@ -339,6 +392,13 @@ class Partner(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def was_public(self) -> bool:
+        """Approved once: such a partner is never deleted (the database refuses, Meta)."""
+        return not self.is_demo and (
+            self.approved_at is not None or self.sticker_number is not None
+        )
 
     def local_time(self, when: datetime.datetime | None = None) -> datetime.datetime:
         return (when or timezone.now()).astimezone(self.zone)
@@ -419,6 +479,36 @@ class PartnerEvent(models.Model):
         verbose_name_plural = _("history")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["partner", "-at"])]
+        # History is append-only, in the database too. Its rows go only with their parents:
+        # a never-public application's deletion takes its history (DB_CASCADE: the partner
+        # row is gone when its entries are deleted), and a deleted staff account leaves
+        # its decisions unsigned (DB_SET_NULL), nothing else changed. Erasure of a contact
+        # person's data (partners/privacy.py, the RGPD) is the one deliberate exception.
+        triggers = [
+            pgtrigger.Trigger(
+                name="history_is_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func=pgtrigger.Func(
+                    """
+                    IF TG_OP = 'DELETE' AND NOT EXISTS (
+                        SELECT 1 FROM {fields.partner.related_model._meta.db_table}
+                        WHERE id = OLD.{columns.partner}
+                    ) THEN
+                        RETURN OLD;
+                    END IF;
+                    IF TG_OP = 'UPDATE' AND NEW.{columns.by} IS NULL AND NOT EXISTS (
+                        SELECT 1 FROM {fields.by.related_model._meta.db_table}
+                        WHERE id = OLD.{columns.by}
+                    ) AND to_jsonb(NEW) - '{columns.by}' = to_jsonb(OLD) - '{columns.by}' THEN
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'History entries are never changed or deleted.'
+                        USING ERRCODE = 'restrict_violation';
+                    """
+                ),
+            )
+        ]
 
     def __str__(self):
         if self.to_status:

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import json
 
+import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin, messages
@@ -40,10 +41,14 @@ def erase_contact(*, partner: Partner, by=None, actor: str = "", reason: str = "
         key: value for key, value in partner.pending_changes.items() if key not in CONTACT_FIELDS
     }
     partner.save(update_fields=[*CONTACT_FIELDS, "contact_erased_at", "pending_changes"])
-    for event in partner.events.all():
-        scrubbed = {k: v for k, v in event.changes.items() if k not in CONTACT_FIELDS}
-        if scrubbed != event.changes:
-            PartnerEvent.objects.filter(pk=event.pk).update(changes=scrubbed)
+    # History entries are never changed (the database refuses, PartnerEvent.Meta), except
+    # here: the RGPD's right to erasure and retention limits reach the contact's values in
+    # the history too. Only those values go; who decided what, when and why stays.
+    with pgtrigger.ignore("partners.PartnerEvent:history_is_append_only"):
+        for event in partner.events.all():
+            scrubbed = {k: v for k, v in event.changes.items() if k not in CONTACT_FIELDS}
+            if scrubbed != event.changes:
+                PartnerEvent.objects.filter(pk=event.pk).update(changes=scrubbed)
     PartnerEvent.objects.create(
         partner=partner,
         by=by,

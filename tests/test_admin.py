@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.contrib.gis.geos import Point
@@ -605,10 +606,11 @@ def test_changelist_links_to_the_export_of_its_own_filters(admin_client):
 def test_figures_page_counts_partners_and_the_median_review_time(admin_client):
     partners = [PartnerFactory(confirmed_at=ago(days=d)) for d in (10, 6, 2)]
     for partner, hours in zip(partners, (24, 48, 72), strict=True):
-        admin_client.post(decide_url(partner, "approve"), {"reason": ""})
-        PartnerEvent.objects.filter(partner=partner).update(
-            at=partner.confirmed_at + datetime.timedelta(hours=hours)
-        )
+        # History entries are never changed (the database refuses): decide at that time.
+        with time_machine.travel(
+            partner.confirmed_at + datetime.timedelta(hours=hours), tick=False
+        ):
+            services.approve_partner(partner=partner)
     PartnerFactory(department="971", postcode="97110", confirmed_at=ago(days=1))
 
     response = admin_client.get(reverse("admin:partners_partner_figures"))
