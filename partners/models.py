@@ -85,6 +85,8 @@ class Status(models.TextChoices):
 
 # A venue may still edit, or leave, in these statuses.
 ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
+
+
 class Refuse(pgtrigger.Protect):
     """A PostgreSQL trigger refusing a change with ``message``. The error is a
     restrict_violation, which Django raises as an IntegrityError, like a constraint's."""

@@ -56,7 +56,8 @@ def document(request) -> dict:
             "only. Read-only, no authentication, CORS open. Distances are geodesic metres "
             "on the WGS84 spheroid. Searched positions are neither logged nor stored. "
             "Labels, error messages and page links follow `Accept-Language` (fr or en; "
-            "French by default).",
+            "French by default). A NUL byte (`%00`) anywhere in a query string is refused "
+            "with 400, whatever the operation (enlieusur/guards.py).",
             "license": {"name": "Licence Ouverte 2.0", "identifier": "etalab-2.0"},
         },
         "servers": [{"url": request.build_absolute_uri("/")}],

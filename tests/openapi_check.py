@@ -86,6 +86,14 @@ def check(response) -> None:
     refused = result.errors or [
         name for name, value in query.items() if isinstance(value, float) and not isfinite(value)
     ]
+    # The document's description refuses a NUL anywhere in the query (enlieusur/guards.py),
+    # with 400 before any operation: no operation's own responses apply.
+    if "\x00" in request.META.get("QUERY_STRING", "") or any(
+        "\x00" in key + "".join(values) for key, values in request.GET.lists()
+    ):
+        if status != 400:
+            raise ContractError(f"{where}: the document refuses a NUL byte with 400")
+        return
     if refused and status not in {400, 404}:
         raise ContractError(f"{where}: the document refuses this request ({refused[0]})")
     if not refused and status == 400:
