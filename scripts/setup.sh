@@ -2,7 +2,8 @@
 # Installs what the project needs on a Debian or Ubuntu machine, then the virtualenv.
 # Idempotent and quick when everything is there. Usage: scripts/setup.sh [--test]
 #   --test  also installs what the test suite needs (Chromium for browser tests,
-#           Redis for the shared-cache test, gettext for translations).
+#           Redis for the shared-cache test, nginx and openssl for the production-shaped
+#           tests, gettext for translations).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,8 +43,9 @@ pg_major=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
 apt_install "postgresql-${pg_major}-postgis-3"
 # Debian's package starts a system cluster; the project uses its own (or DATABASE_URL).
 if [ $want_test -eq 1 ]; then
-  # wrk: the load generator of `make bench`.
-  apt_install chromium fonts-dejavu-core redis-server gettext wrk
+  # wrk: the load generator of `make bench`. nginx, openssl: tests/deployed.py runs nginx
+  # with deploy/nginx/ and a self-signed certificate (the system nginx it starts is unused).
+  apt_install chromium fonts-dejavu-core redis-server gettext wrk nginx openssl
 fi
 
 # Python >= 3.12: from PATH first, then pyenv's installed versions.

@@ -1,7 +1,11 @@
 """Real servers started by tests on 127.0.0.1: gunicorn with the production settings,
-Redis, a stand-in HTTP service. Each is stopped when its ``with`` block ends."""
+the task worker, Redis, an SMTP sink, a stand-in HTTP service. Each is stopped when its
+``with`` block ends."""
 
 import contextlib
+import email
+import email.message
+import email.policy
 import http.client
 import os
 import socket
@@ -77,28 +81,38 @@ def gunicorn(*, static_root: Path, access_log: Path, error_log: Path | None = No
     Its standard error (gunicorn's error log and the app's own logging) goes to
     ``error_log`` when given."""
     port = free_port()
-    variables = environment(
-        **{
-            **PRODUCTION_ENV,
-            "DATABASE_URL": database_url(),
-            "STATIC_ROOT": str(static_root),
-            "BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "2",
-            "ACCESS_LOG": str(access_log),
-            **env,
-        }
+    variables = production_environment(
+        STATIC_ROOT=str(static_root),
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        ACCESS_LOG=str(access_log),
+        **env,
     )
-    stderr = open(error_log, "wb") if error_log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+    with _process(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], variables, error_log
+    ) as process:
+        wait_for_port(port, process)
+        yield port
+
+
+def production_environment(**env: str) -> dict[str, str]:
+    """The environment of the app's processes in production, on the tests' database."""
+    return environment(**{**PRODUCTION_ENV, "DATABASE_URL": database_url(), **env})
+
+
+@contextlib.contextmanager
+def _process(command: list[str], variables: dict[str, str], log: Path | None):
+    """A process of the project with its standard error in ``log``; stopped on exit."""
+    stderr = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603 (our interpreter, our code)
+        command,
         cwd=BASE_DIR,
         env=variables,
-        stdout=subprocess.DEVNULL,
+        stdout=stderr,
         stderr=stderr,
     )
     try:
-        wait_for_port(port, process)
-        yield port
+        yield process
     finally:
         process.terminate()
         try:
@@ -106,14 +120,30 @@ def gunicorn(*, static_root: Path, access_log: Path, error_log: Path | None = No
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if error_log:
+        if log:
             stderr.close()
 
 
+# django-tasks-db's worker: it runs the tasks the app enqueues (emails), as in production
+# beside gunicorn (README, "Deployment").
+TASK_WORKER_COMMAND = ("db_worker",)
+
+
 @contextlib.contextmanager
-def redis_server(directory: Path):
-    """A throw-away Redis on the loopback, no persistence; yields its URL."""
-    port = free_port()
+def task_worker(*, log: Path | None = None, **env: str):
+    """The task worker with the production settings (``env`` added), as gunicorn's
+    ``production_environment``; its output goes to ``log`` when given. Yields the process."""
+    with _process(
+        [sys.executable, "manage.py", *TASK_WORKER_COMMAND], production_environment(**env), log
+    ) as process:
+        yield process
+
+
+@contextlib.contextmanager
+def redis_server(directory: Path, *, port: int | None = None):
+    """A throw-away Redis on the loopback, no persistence; yields its URL. ``port`` starts
+    it again where a stopped one was."""
+    port = port or free_port()
     process = subprocess.Popen(  # noqa: S603
         [
             "/usr/bin/redis-server",
@@ -137,6 +167,54 @@ def redis_server(directory: Path):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+class SmtpSink:
+    """An SMTP server on the loopback that keeps every message it is given in
+    ``messages``, across a ``stop()`` and a ``start()`` on the same port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages: list[email.message.EmailMessage] = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 OK"
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self):
+        self._controller.stop()
+        self._controller = None
+
+    def wait_for(self, recipient: str, *, timeout: float = 20) -> email.message.EmailMessage:
+        """The first message to ``recipient``, once it has arrived."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in list(self.messages):
+                if recipient in message.get("To", ""):
+                    return message
+            time.sleep(0.1)
+        raise TimeoutError(f"no message to {recipient} within {timeout} s")
+
+
+@contextlib.contextmanager
+def smtp_sink():
+    """An ``SmtpSink``, started; stopped when the block ends."""
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        if sink._controller:
+            sink.stop()
 
 
 @contextlib.contextmanager
