@@ -14,17 +14,19 @@ from django.conf import settings
 from tests import deployed, join_helpers, servers
 from tests.test_security_headers import assert_security_headers
 
-# Each test's data is committed, for gunicorn to see it, and flushed after it.
-pytestmark = [pytest.mark.deployed, pytest.mark.django_db(transaction=True)]
+# The stack always uses the test database (never the development one, when a test without
+# data runs alone); tests with data commit it (``partner``).
+pytestmark = [pytest.mark.deployed, pytest.mark.django_db]
 
 LAT, LON = "48.85341", "2.34880"
 NEAREST = f"/api/v1/partners/nearest?lat={LAT}&lon={LON}"
 CONTACT = "accueil@bibliotheque-deployee.example"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(django_db_setup, collected_static, tmp_path_factory):
-    """The deployed stack, on the test database that each test starts afresh."""
+    """The deployed stack on the test database, for the session: pytest-django runs the
+    tests with data (``partner``) before the others, and this starts only once."""
     directory = tmp_path_factory.mktemp("deployed")
     with deployed.deployment(directory, static_root=collected_static) as stack:
         yield stack
@@ -32,7 +34,8 @@ def site(django_db_setup, collected_static, tmp_path_factory):
 
 @pytest.fixture
 def partner(transactional_db):
-    """An approved partner, open all day, whose contact is ``CONTACT``."""
+    """An approved partner, open all day, whose contact is ``CONTACT``: committed, for
+    gunicorn to see it, and flushed after the test."""
     from tests.factories import PartnerFactory, every_day
 
     # A transactional test before this one flushed the migration's charter.
@@ -135,6 +138,7 @@ def private_visit(site, partner):
     """A venue asks for its link, follows it, and someone searches nearby, from their own
     address; returns what no log may hold."""
     browser = site.client("127.0.0.7")
+    assert browser.get(NEAREST, https=False).status == 301
     browser.get("/mon-lieu/")
     assert browser.post("/mon-lieu/", {"email": CONTACT}).status == 200
     message = site.smtp.wait_for(CONTACT)
