@@ -102,7 +102,7 @@ def production_environment(**env: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _process(command: list[str], variables: dict[str, str], log: Path | None):
-    """A process of the project with its standard error in ``log``; stopped on exit."""
+    """A process of the project, its output in ``log`` (else dropped); stopped on exit."""
     stderr = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603 (our interpreter, our code)
         command,
@@ -191,8 +191,9 @@ class SmtpSink:
         self._controller.start()
 
     def stop(self):
-        self._controller.stop()
-        self._controller = None
+        if self._controller:
+            self._controller.stop()
+            self._controller = None
 
     def wait_for(self, recipient: str, *, timeout: float = 20) -> email.message.EmailMessage:
         """The first message to ``recipient``, once it has arrived."""
@@ -213,8 +214,7 @@ def smtp_sink():
     try:
         yield sink
     finally:
-        if sink._controller:
-            sink.stop()
+        sink.stop()
 
 
 @contextlib.contextmanager

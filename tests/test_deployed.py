@@ -148,10 +148,11 @@ def private_visit(site, partner):
     assert browser.get(link[1]).status == 200
     assert browser.get(NEAREST).status == 200
     token = link[1].split("/")[2]
+    parts = re.split(r"[:.]", token)
     return {
         "token": token,
-        # Today's tokens are "payload:timestamp:signature", the payload holding the email.
-        **{f"token part {n}": part for n, part in enumerate(token.split(":")) if len(part) > 5},
+        # And each long part of it ("payload:timestamp:MAC" or "id.timestamp.MAC").
+        **{f"token part {n}": part for n, part in enumerate(parts) if len(part) > 5},
         "email": CONTACT,
         "latitude": LAT,
         "longitude": LON,
