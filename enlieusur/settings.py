@@ -212,7 +212,11 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 # a per-process memory cache otherwise.
 REDIS_URL = env_str("REDIS_URL")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "enlieusur.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -220,6 +224,9 @@ CACHES = {
 # tiles' keys change with the public data, so an old version's entries are never read
 # again: they go this many seconds after their last write.
 PUBLIC_CACHE_TTL = env_int("PUBLIC_CACHE_TTL", 3600)
+
+# Seconds before a failed email is tried again; the delay then doubles, up to an hour.
+EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 60)
 
 # Console in development; SMTP when EMAIL_HOST is set (production).
 _EMAIL_HOST = env_str("EMAIL_HOST")

@@ -11,8 +11,9 @@ talks to the mail server, so it never fails because the mail server does.
 
 django-tasks-db retries nothing by itself: a send that fails (connection refused or
 timed out, an SMTP error) queues the same message again, after a delay that doubles from
-a minute up to an hour, for about a day (``MAX_ATTEMPTS``). Each failed attempt stays in
-the admin's task results with its error, the last one without a ``DeliveryDeferred``.
+``EMAIL_RETRY_DELAY`` (a minute) up to an hour, for about a day (``MAX_ATTEMPTS``). Each
+failed attempt stays in the admin's task results with its error, the last one without a
+``DeliveryDeferred``.
 """
 
 import datetime
@@ -28,7 +29,6 @@ from django.utils import timezone, translation
 from partners.validators import single_line
 
 MAX_ATTEMPTS = 30
-FIRST_RETRY_DELAY = datetime.timedelta(minutes=1)
 MAX_RETRY_DELAY = datetime.timedelta(hours=1)
 
 
@@ -38,7 +38,8 @@ class DeliveryDeferred(Exception):
 
 def retry_delay(attempt: int) -> datetime.timedelta:
     """How long after failed attempt number ``attempt`` the next one runs."""
-    return min(FIRST_RETRY_DELAY * 2 ** min(attempt - 1, 20), MAX_RETRY_DELAY)
+    first = datetime.timedelta(seconds=settings.EMAIL_RETRY_DELAY)
+    return min(first * 2 ** min(attempt - 1, 20), MAX_RETRY_DELAY)
 
 
 @task

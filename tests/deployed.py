@@ -14,8 +14,6 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlencode
 
-from django.conf import settings
-
 from tests import servers
 
 SITE_CONFIGURATION = servers.BASE_DIR / "deploy" / "nginx" / "enlieusur.conf"
@@ -261,12 +259,6 @@ class Deployment:
         )
 
 
-def hands_tasks_to_a_worker() -> bool:
-    """Whether the app's tasks wait in the database for the worker (django-tasks-db)."""
-    backend = getattr(settings, "TASKS", {}).get("default", {}).get("BACKEND", "")
-    return backend.startswith("django_tasks_db")
-
-
 @contextlib.contextmanager
 def deployment(directory: Path, *, static_root: Path, **env: str):
     """The whole stack on the tests' database; ``env`` adds to the app's environment."""
@@ -286,6 +278,8 @@ def deployment(directory: Path, *, static_root: Path, **env: str):
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp.port),
             "EMAIL_USE_TLS": "0",
+            # A failed email is tried again within the test's patience.
+            "EMAIL_RETRY_DELAY": "2",
             # The too-fast check of the join form has its own tests.
             "JOIN_FORM_MIN_SECONDS": "0",
             "LOG_LEVEL": "DEBUG",
@@ -303,6 +297,5 @@ def deployment(directory: Path, *, static_root: Path, **env: str):
         deployed = Deployment(
             directory, proxy, app_port, redis, redis_url, smtp, environment, stack
         )
-        if hands_tasks_to_a_worker():
-            deployed.start_task_worker()
+        deployed.start_task_worker()
         yield deployed

@@ -170,18 +170,19 @@ def redis_server(directory: Path, *, port: int | None = None):
 
 
 class SmtpSink:
-    """An SMTP server on the loopback that keeps every message it is given in
-    ``messages``, across a ``stop()`` and a ``start()`` on the same port."""
+    """An SMTP server on the loopback (aiosmtpd, in a thread of this process) that keeps
+    every message it is given in ``messages`` (each with the envelope's recipients in
+    ``rcpt_tos``), across a ``stop()`` and a ``start()`` on the same port."""
 
-    def __init__(self):
-        self.port = free_port()
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
         self.messages: list[email.message.EmailMessage] = []
         self._controller = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook
-        self.messages.append(
-            email.message_from_bytes(envelope.content, policy=email.policy.default)
-        )
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.rcpt_tos = list(envelope.rcpt_tos)
+        self.messages.append(message)
         return "250 OK"
 
     def start(self):
@@ -207,9 +208,9 @@ class SmtpSink:
 
 
 @contextlib.contextmanager
-def smtp_sink():
-    """An ``SmtpSink``, started; stopped when the block ends."""
-    sink = SmtpSink()
+def smtp_sink(port: int | None = None):
+    """An ``SmtpSink`` (on ``port`` if given), started; stopped when the block ends."""
+    sink = SmtpSink(port)
     sink.start()
     try:
         yield sink
@@ -240,33 +241,3 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
         return response.status, response.headers, response.read()
     finally:
         connection.close()
-
-
-@contextlib.contextmanager
-def smtp_sink(port: int | None = None):
-    """An SMTP server on 127.0.0.1 (aiosmtpd, in a thread of this process) that keeps
-    every message it accepts; yields it, with ``port`` and ``messages`` (a list of
-    ``email.message.EmailMessage``, each with the envelope's recipients in ``rcpt_tos``)."""
-    import email
-    import email.policy
-
-    from aiosmtpd.controller import Controller
-
-    class Sink:
-        def __init__(self, port: int):
-            self.port = port
-            self.messages = []
-
-        async def handle_DATA(self, server, session, envelope):
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            message.rcpt_tos = list(envelope.rcpt_tos)
-            self.messages.append(message)
-            return "250 Message accepted for delivery"
-
-    sink = Sink(port or free_port())
-    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
-    controller.start()
-    try:
-        yield sink
-    finally:
-        controller.stop()

@@ -69,7 +69,7 @@ def test_production_settings_use_hashed_compressed_static_files():
 
 def test_the_cache_is_redis_when_redis_url_is_set_else_local_memory():
     with_redis = _settings_value("s.CACHES['default']['BACKEND']", REDIS_URL="redis://cache:6379/1")
-    assert with_redis.stdout.strip() == "('django.core.cache.backends.redis.RedisCache',)"
+    assert with_redis.stdout.strip() == "('enlieusur.cache.FailOpenRedisCache',)"
     without = _settings_value("s.CACHES['default']['BACKEND']", REDIS_URL="")
     assert without.stdout.strip() == "('django.core.cache.backends.locmem.LocMemCache',)"
 
