@@ -16,8 +16,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.measures import GEOJSON_PATH, Results, nearest_path
-from partners import services
 from partners.models import Kind, Partner, Status
+from partners.services import decisions
 
 HOST = "127.0.0.1"
 PARIS = (48.8566, 2.3522)
@@ -160,5 +160,5 @@ def approve_a_new_partner() -> str:
         status=Status.PENDING,
     )
     with contextlib.redirect_stdout(io.StringIO()):
-        services.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
+        decisions.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
     return "a new partner approved through partners.services.approve_partner"

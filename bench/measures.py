@@ -20,7 +20,7 @@ import psycopg
 from django.conf import settings
 
 from gazetteer.communes import all_communes
-from partners import territories
+from partners.domain import territories
 
 NEAREST_PATH = "/api/v1/partners/nearest"
 GEOJSON_PATH = "/api/v1/partners.geojson"

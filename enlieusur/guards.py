@@ -11,7 +11,7 @@ JSON, in the client's language.
 from django.utils.translation import gettext
 from django.views.defaults import bad_request, page_not_found
 
-from partners import api
+from partners.public import api
 
 NUL = "\x00"
 API_PREFIX = "/api/"

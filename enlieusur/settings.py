@@ -18,7 +18,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from enlieusur import localdb
-from partners import geography
+from partners.domain import geography
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -399,7 +399,7 @@ RETENTION_REJECTED_DAYS = env_int("RETENTION_REJECTED_DAYS", 365)
 RETENTION_FORMER_CONTACT_DAYS = env_int("RETENTION_FORMER_CONTACT_DAYS", 365)
 RETENTION_STAFF_LOGIN_LOG_DAYS = env_int("RETENTION_STAFF_LOGIN_LOG_DAYS", 180)
 PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "donnees-personnelles@enlieusur.fr")
-# Joining online and self-service (partners/join_views.py).
+# Joining online and self-service (partners/venue/views.py).
 JOIN_CONFIRM_LINK_MAX_AGE = env_int("JOIN_CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600)
 SELFSERVICE_LINK_MAX_AGE = env_int("SELFSERVICE_LINK_MAX_AGE", 7 * 24 * 3600)
 JOIN_FORM_MIN_SECONDS = env_int("JOIN_FORM_MIN_SECONDS", 3)

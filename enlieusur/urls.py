@@ -8,7 +8,7 @@ from enlieusur import views
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
-    path("", include("partners.api_urls")),
+    path("", include("partners.public.api_urls")),
 ]
 
 # French at the root, English under /en/.

@@ -81,7 +81,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from partners import geography
+from partners.domain import geography
 from scripts import npm
 
 # --------------------------------------------------------------------------

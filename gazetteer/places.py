@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from gazetteer import communes
-from partners import territories
+from partners.domain import territories
 
 logger = logging.getLogger(__name__)
 

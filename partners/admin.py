@@ -26,8 +26,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-import partners.email_admin  # noqa: F401 (the task queue's page, for administrators)
-from partners import decisions, history, privacy, reconfirmation, services, stickers, territories
+import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
+from partners.domain import history, reconfirmation, territories, transitions
 from partners.models import (
     Charter,
     OpeningInterval,
@@ -37,6 +37,8 @@ from partners.models import (
     ReviewerScope,
     Status,
 )
+from partners.services import applications, common, decisions, reports
+from partners.staff import privacy, stickers
 
 admin.site.site_header = _("En lieu sûr – staff")
 admin.site.site_title = _("En lieu sûr – staff")
@@ -158,7 +160,7 @@ class StickerToSendFilter(admin.SimpleListFilter):
 
 @dataclass(frozen=True)
 class Decision:
-    # A key of decisions.APPLIES_IN: the statuses in which it is offered and accepted.
+    # A key of transitions.APPLIES_IN: the statuses in which it is offered and accepted.
     slug: str
     label: str
     service: object
@@ -173,36 +175,36 @@ DECISIONS = {
         Decision(
             "approve",
             _("Approve"),
-            services.approve_partner,
+            decisions.approve_partner,
             reason_required=False,
             reason_label=_("Note to the venue (optional, kept in the history)"),
         ),
         Decision(
             "request_information",
             _("Ask for more information"),
-            services.request_information,
+            decisions.request_information,
             reason_required=True,
             reason_label=_("Your question (sent to the venue and kept in the history)"),
         ),
-        Decision("reject", _("Reject"), services.reject_partner, True),
-        Decision("suspend", _("Suspend"), services.suspend_partner, True),
+        Decision("reject", _("Reject"), decisions.reject_partner, True),
+        Decision("suspend", _("Suspend"), decisions.suspend_partner, True),
         Decision(
             "reinstate",
             _("Reinstate"),
-            services.reinstate_partner,
+            decisions.reinstate_partner,
             reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
         ),
         Decision(
             "revoke",
             _("Revoke for good"),
-            services.revoke_partner,
+            decisions.revoke_partner,
             True,
         ),
         Decision(
             "mark_sticker_sent",
             _("Mark the sticker as sent"),
-            services.mark_sticker_sent,
+            decisions.mark_sticker_sent,
             reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
             asks_date=True,
@@ -502,7 +504,7 @@ class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
         )
 
     def duplicates_of(self, request, partner: Partner) -> list[Partner]:
-        return services.likely_duplicates(partner=partner, among=self.get_queryset(request))
+        return applications.likely_duplicates(partner=partner, among=self.get_queryset(request))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         partner = self.get_object(request, object_id)
@@ -546,7 +548,7 @@ class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
         hours = _hours(form.instance)
         if hours != request._partner_hours:
             changes["hours"] = [request._partner_hours, hours]
-        services.record_edit(
+        decisions.record_edit(
             partner=form.instance,
             by=request.user,
             changes=changes,
@@ -563,7 +565,7 @@ class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
                 try:
                     form.apply(partner, request.user)
                     done += 1
-                except services.DecisionRefused as refusal:
+                except common.DecisionRefused as refusal:
                     refused.append(str(refusal))
             if done:
                 self.message_user(
@@ -589,7 +591,7 @@ class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
         if form.is_bound and form.is_valid():
             try:
                 form.apply(partner, request.user)
-            except services.DecisionRefused as refusal:
+            except common.DecisionRefused as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
             else:
                 self.message_user(
@@ -620,7 +622,7 @@ class PartnerAdmin(OncePublicPartnersKept, LeafletGeoAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.has_change_permission(request, obj):
             context["decisions"] = [
-                d for d in DECISIONS.values() if decisions.applies(d.slug, obj.status)
+                d for d in DECISIONS.values() if transitions.applies(d.slug, obj.status)
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -876,14 +878,14 @@ class ReportAdmin(admin.ModelAdmin):
     def resolve(self, request, queryset):
         form = ResolveForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            reports = list(queryset.unresolved())
-            for report in reports:
-                services.resolve_report(
+            unresolved = list(queryset.unresolved())
+            for report in unresolved:
+                reports.resolve_report(
                     report=report, by=request.user, note=form.cleaned_data["note"]
                 )
             self.message_user(
                 request,
-                gettext("%(count)d report(s) resolved.") % {"count": len(reports)},
+                gettext("%(count)d report(s) resolved.") % {"count": len(unresolved)},
                 messages.SUCCESS,
             )
             return None

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
-from partners import territories
-from partners.hours import Week
-from partners.validators import validate_siret
+from partners.domain import territories
+from partners.domain.hours import Week
+from partners.domain.validators import validate_siret
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("A postcode has five digits."))
 insee_validator = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("An INSEE code has five characters."))

@@ -252,11 +252,9 @@ class Deployment:
     def client(self, address: str = "127.0.0.1") -> Client:
         return Client(self.nginx, address)
 
-    def start_task_worker(self):
-        """The task worker, beside gunicorn as in production, until the deployment ends."""
-        return self.stack.enter_context(
-            servers.task_worker(log=self.directory / "worker.log", **self.environment)
-        )
+    def task_worker(self):
+        """The task worker, beside gunicorn as in production (a context manager)."""
+        return servers.task_worker(log=self.directory / "worker.log", **self.environment)
 
 
 @contextlib.contextmanager
@@ -297,5 +295,4 @@ def deployment(directory: Path, *, static_root: Path, **env: str):
         deployed = Deployment(
             directory, proxy, app_port, redis, redis_url, smtp, environment, stack
         )
-        deployed.start_task_worker()
         yield deployed

@@ -20,7 +20,7 @@ from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIRespo
 from openapi_core.exceptions import OpenAPIError
 from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
 
-from partners import openapi
+from partners.public import openapi
 
 API = "/api/v1/"
 

@@ -84,9 +84,8 @@ def gunicorn(*, static_root: Path, access_log: Path, error_log: Path | None = No
     variables = production_environment(
         STATIC_ROOT=str(static_root),
         BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="2",
         ACCESS_LOG=str(access_log),
-        **env,
+        **{"WEB_CONCURRENCY": "2", **env},
     )
     with _process(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], variables, error_log

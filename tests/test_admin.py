@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from partners import services
 from partners.models import OpeningInterval, Partner, PartnerEvent, Status
+from partners.services import decisions, reports
 from tests import staff
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 
@@ -550,12 +550,12 @@ def test_limited_reviewer_sees_only_their_history_and_reports(client, make_revie
     lyon = PartnerFactory(department="69", postcode="69001", approved=True)
     paris = PartnerFactory(approved=True)
     for partner in (lyon, paris):
-        services.report_problem(partner=partner, reason="closed")
-        services.suspend_partner(partner=partner, by=None, reason="Fermé")
+        reports.report_problem(partner=partner, reason="closed")
+        decisions.suspend_partner(partner=partner, by=None, reason="Fermé")
     events = client.get(reverse("admin:partners_partnerevent_changelist"))
     assert {e.partner for e in events.context["cl"].result_list} == {lyon}
-    reports = client.get(reverse("admin:partners_report_changelist"))
-    assert {r.partner for r in reports.context["cl"].result_list} == {lyon}
+    listed = client.get(reverse("admin:partners_report_changelist"))
+    assert {r.partner for r in listed.context["cl"].result_list} == {lyon}
 
 
 def test_anonymous_and_non_staff_users_are_sent_to_the_login_page(client, django_user_model):
@@ -610,7 +610,7 @@ def test_figures_page_counts_partners_and_the_median_review_time(admin_client):
         with time_machine.travel(
             partner.confirmed_at + datetime.timedelta(hours=hours), tick=False
         ):
-            services.approve_partner(partner=partner)
+            decisions.approve_partner(partner=partner)
     PartnerFactory(department="971", postcode="97110", confirmed_at=ago(days=1))
 
     response = admin_client.get(reverse("admin:partners_partner_figures"))
@@ -655,7 +655,7 @@ def test_no_sticker_for_a_partner_that_is_not_approved(admin_client):
 def test_lists_run_the_same_number_of_queries_for_5_or_50_partners(admin_client, url):
     def queries_with(count):
         for partner in PartnerFactory.create_batch(count - Partner.objects.count()):
-            services.reject_partner(partner=partner, by=None, reason="Doublon")
+            decisions.reject_partner(partner=partner, by=None, reason="Doublon")
         with CaptureQueriesContext(connection) as captured:
             assert admin_client.get(url).status_code == 200
         return len(captured)

@@ -15,9 +15,9 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 from django.urls.resolvers import RoutePattern
 
-from partners import services
 from partners.admin import DECISIONS
 from partners.models import Partner
+from partners.services import decisions, reports
 from tests import staff
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 
@@ -76,8 +76,8 @@ def world(make_reviewer):
     ]
     for partner in [own, *others]:
         OpeningIntervalFactory(partner=partner)
-        services.report_problem(partner=partner, reason="closed", message="Porte close")
-        services.mark_sticker_sent(partner=partner, by=None)
+        reports.report_problem(partner=partner, reason="closed", message="Porte close")
+        decisions.mark_sticker_sent(partner=partner, by=None)
     reviewer = make_reviewer(departments=["75"])
     secrets = [
         text

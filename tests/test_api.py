@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import openapi, public, services
 from partners.models import Kind, Partner, Status
+from partners.public import openapi, search
+from partners.services import decisions
 from tests import servers
 from tests.factories import (
     PRIVATE_MARKERS,
@@ -150,7 +151,7 @@ def test_nearest_filters_by_kind_group_step_free_and_open_now(client):
 
 
 def test_nearest_sql_filters_keep_what_the_orm_filters_keep():
-    """The search's SQL and ``public.matching`` (the list page's count, the ORM's view of
+    """The search's SQL and ``search.matching`` (the list page's count, the ORM's view of
     the filters) must keep the same partners, for every combination of filters."""
     rng = random.Random(3)
     now = datetime.datetime(2026, 6, 3, 11, 0, tzinfo=datetime.UTC)
@@ -168,8 +169,8 @@ def test_nearest_sql_filters_keep_what_the_orm_filters_keep():
         for open_now in (False, True):
             for step_free in (False, True):
                 filters = {"kind": kind, "open_now": open_now, "step_free": step_free, "now": now}
-                rows = public.nearest(2.3, 48.8, **filters, limit=public.MAX_LIMIT)
-                expected = set(public.matching(**filters).values_list("pk", flat=True))
+                rows = search.nearest(2.3, 48.8, **filters, limit=search.MAX_LIMIT)
+                expected = set(search.matching(**filters).values_list("pk", flat=True))
                 assert {row["id"] for row in rows} == expected, filters
 
 
@@ -350,7 +351,7 @@ def test_geojson_changes_when_a_partner_is_approved_or_renamed(client):
     assert renamed.status_code == 200
     assert "Nouveau nom" in renamed.content.decode()
 
-    services.approve_partner(partner=PartnerFactory(name="Nouvelle venue"), actor="test")
+    decisions.approve_partner(partner=PartnerFactory(name="Nouvelle venue"), actor="test")
     approved = client.get("/api/v1/partners.geojson", headers={"if-none-match": renamed["ETag"]})
     assert "Nouvelle venue" in approved.content.decode()
 
@@ -546,7 +547,7 @@ def test_nearest_orders_by_the_spatial_index(client):
 
 def _state_at(partner, iso):
     partner = Partner.objects.prefetch_related("opening_intervals").get(pk=partner.pk)
-    is_open, change = public.opening_state(partner, datetime.datetime.fromisoformat(iso))
+    is_open, change = search.opening_state(partner, datetime.datetime.fromisoformat(iso))
     return is_open, change.isoformat() if change else None
 
 
@@ -580,8 +581,8 @@ def test_opening_state_is_read_in_the_venues_zone():
 def test_public_version_is_remembered_for_its_ttl_then_read_again(settings):
     settings.PUBLIC_VERSION_TTL = 60
     PartnerFactory(approved=True)
-    before = public.public_version()
+    before = search.public_version()
     PartnerFactory(approved=True)
-    assert public.public_version() == before
+    assert search.public_version() == before
     cache.clear()
-    assert public.public_version() != before
+    assert search.public_version() != before

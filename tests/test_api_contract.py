@@ -16,8 +16,8 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from partners import openapi
 from partners.models import Kind, KindGroup
+from partners.public import openapi
 from tests.factories import PartnerFactory, every_day
 from tests.openapi_check import ApiClient, ContractError, check
 

@@ -8,8 +8,8 @@ import psycopg
 import pytest
 from django.db import connection
 
-from partners import services
 from partners.models import Status
+from partners.services import decisions
 from tests import servers
 from tests.factories import PartnerFactory, every_day
 
@@ -80,7 +80,7 @@ def test_restore_without_a_file_explains_itself(tmp_path):
 def test_a_restore_never_issues_a_sticker_number_or_a_reference_twice(tmp_path, fresh_database):
     """Numbers issued after the dump exist only in the database the restore overwrites:
     the restore reads them first, and leaves the sequences past them."""
-    services.approve_partner(partner=PartnerFactory(status=Status.PENDING))
+    decisions.approve_partner(partner=PartnerFactory(status=Status.PENDING))
     later = PartnerFactory(status=Status.PENDING)
     dumped = make("backup", database_url=servers.database_url(), backup_dir=tmp_path)
     backup = tmp_path / os.path.basename(dumped.stdout.strip())
@@ -117,7 +117,7 @@ def test_a_restore_never_issues_a_sticker_number_or_a_reference_twice(tmp_path, 
 
 def test_a_restore_leaves_the_sequence_past_every_restored_number(tmp_path, fresh_database):
     """A number in the dump beyond its sequence (set by hand, say) is not issued again."""
-    services.approve_partner(partner=PartnerFactory(status=Status.PENDING))
+    decisions.approve_partner(partner=PartnerFactory(status=Status.PENDING))
     with connection.cursor() as cursor:
         cursor.execute("SELECT last_value FROM partners_sticker_serial")
         (last,) = cursor.fetchone()

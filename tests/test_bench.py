@@ -20,7 +20,8 @@ from bench.measures import (
     sample_points,
 )
 from enlieusur import localdb
-from partners import api, territories
+from partners.domain import territories
+from partners.public import api
 from tests import servers
 from tests.factories import PartnerFactory, hidden_partners
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from partners import services
 from partners.admin import DECISIONS
 from partners.models import Partner, Status
+from partners.services import common
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _accepts(decision, partner) -> bool:
             after = Partner.objects.get(pk=partner.pk)
             done = after.status != partner.status or after.events.exists()
             raise _Undo
-    except services.DecisionRefused:
+    except common.DecisionRefused:
         return False
     except _Undo:
         return done

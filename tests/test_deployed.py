@@ -13,7 +13,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from partners import emails
+from partners.services import emails
 from tests import deployed, join_helpers, servers
 from tests.test_security_headers import assert_security_headers
 
@@ -46,6 +46,14 @@ def partner(transactional_db):
     partner = PartnerFactory(approved=True, contact_email=CONTACT)
     every_day(partner, "00:00", "23:59")
     return partner
+
+
+@pytest.fixture
+def worker(site, transactional_db):
+    """The task worker for one test: it stops before the test's data is flushed, since a
+    task deleted under a running worker stops it (django-tasks-db)."""
+    with site.task_worker():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -137,7 +145,7 @@ def test_static_files_are_served_hashed_compressed_and_cached_by_their_name(site
 
 
 @pytest.fixture
-def private_visit(site, partner):
+def private_visit(site, partner, worker):
     """A venue asks for its link, follows it, and someone searches nearby, from their own
     address; returns what no log may hold."""
     browser = site.client("127.0.0.7")
@@ -298,7 +306,9 @@ def test_each_client_behind_nginx_has_its_own_budget(site, partner, send, limit)
     assert send(clients[1], 1)
 
 
-def test_an_application_sent_during_an_smtp_outage_is_accepted_and_mailed_later(site, partner):
+def test_an_application_sent_during_an_smtp_outage_is_accepted_and_mailed_later(
+    site, partner, worker
+):
     browser = site.client("127.0.0.20")
     contact = "pendant-la-panne@example.org"
     data = join_helpers.application(browser, name="Librairie de la Panne", contact_email=contact)

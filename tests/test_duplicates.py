@@ -5,7 +5,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.urls import reverse
 
-from partners import services
+from partners.services import applications
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_the_admin_warning_and_the_application_flag_agree(
     )
     page = admin_client.get(reverse("admin:partners_partner_change", args=[application.pk]))
     warned = other in page.context["likely_duplicates"]
-    assert warned == services.looks_like_existing_partner(application) == duplicate
+    assert warned == applications.looks_like_existing_partner(application) == duplicate
 
 
 def test_a_similar_name_further_than_50_m_is_another_venue(admin_client):
@@ -45,4 +45,4 @@ def test_a_similar_name_further_than_50_m_is_another_venue(admin_client):
     )
     page = admin_client.get(reverse("admin:partners_partner_change", args=[application.pk]))
     assert page.context["likely_duplicates"] == []
-    assert not services.looks_like_existing_partner(application)
+    assert not applications.looks_like_existing_partner(application)

@@ -25,8 +25,8 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
-from partners import emails, services
 from partners.models import Partner, Status
+from partners.services import applications, decisions, emails, selfservice
 from tests import staff
 from tests.factories import PartnerFactory
 from tests.join_helpers import application, quick_forms  # noqa: F401 (a fixture)
@@ -155,12 +155,12 @@ def test_emails_are_queued_only_once_the_change_is_committed(
     settings.TASKS = DATABASE_QUEUE
     partner = PartnerFactory()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.reject_partner(partner=partner, by=None, reason="Hors du territoire")
+        decisions.reject_partner(partner=partner, by=None, reason="Hors du territoire")
     assert not DBTaskResult.objects.exists()
     for callback in callbacks:
         callback()
     (queued,) = DBTaskResult.objects.all()
-    assert queued.task_path == "partners.emails.deliver"
+    assert queued.task_path == "partners.services.emails.deliver"
     # Rendered when the decision was taken: the message is what it said then.
     assert "Hors du territoire" in queued.args_kwargs["kwargs"]["text"]
 
@@ -203,7 +203,7 @@ def test_administrators_see_failed_emails_in_the_admin_and_reviewers_do_not(
     settings.MAILERS = smtp_at(free_port())
     partner = PartnerFactory(contact_email="lieu@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject_partner(partner=partner, by=None, reason="Hors du territoire")
+        decisions.reject_partner(partner=partner, by=None, reason="Hors du territoire")
     run_queue_here()
     failed = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
 
@@ -264,7 +264,7 @@ def test_no_partner_value_can_break_an_email_subject(separator, django_capture_o
     # Stored before the forms cleaned names, or typed elsewhere: the subject still holds.
     partner = PartnerFactory(name=f"Café{separator}du Port")
     with django_capture_on_commit_callbacks(execute=True):
-        services.reject_partner(partner=partner, by=None, reason="Hors du territoire")
+        decisions.reject_partner(partner=partner, by=None, reason="Hors du territoire")
     (email,) = mail.outbox
     assert email.subject.isprintable()
     email.message().as_bytes()  # what sending does: raises on a broken header
@@ -308,8 +308,8 @@ def test_staff_emails_link_to_the_admin_where_admin_url_puts_it(
     member = PartnerFactory(approved=True)
     with admin_at("gestion-7f3a/"):
         with django_capture_on_commit_callbacks(execute=True):
-            services.confirm_email(partner=unconfirmed)
-            services.update_partner(partner=member, changes={"name": "Nouveau nom"})
+            applications.confirm_email(partner=unconfirmed)
+            selfservice.update_partner(partner=member, changes={"name": "Nouveau nom"})
         to_staff = [m for m in mail.outbox if m.to == ["equipe@flag.example"]]
         assert len(to_staff) == 2
         for email, partner in zip(to_staff, (unconfirmed, member), strict=True):

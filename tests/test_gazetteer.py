@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 from gazetteer import build, communes
-from partners import territories
-from partners.forms import territory_containing
+from partners.domain import territories
+from partners.venue.forms import territory_containing
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -9,9 +9,10 @@ import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from partners import links, services
+from partners.domain import links
 from partners.models import OpeningInterval, Partner, PartnerEvent, Status
-from partners.privacy import CONTACT_FIELDS, purge_personal_data
+from partners.services import decisions
+from partners.services.privacy import CONTACT_FIELDS, purge_personal_data
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 from tests.test_admin import _form_data, change_url
 
@@ -71,7 +72,7 @@ def test_history_shows_rows_written_by_earlier_versions(admin_client, client):
 
 
 def test_the_venue_page_shows_hours_edited_by_staff(admin_client, client):
-    partner = services.approve_partner(partner=PartnerFactory(name="Piscine des Amiraux"))
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Piscine des Amiraux"))
     OpeningIntervalFactory(partner=partner, weekday=1)
     data = _form_data(admin_client.get(change_url(partner)))
     data["opening_intervals-0-closes"] = "19:00"

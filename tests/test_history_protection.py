@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from partners import services
 from partners.models import Charter, Partner, PartnerEvent, Status
+from partners.services import decisions
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def sql(statement: str, params=()) -> int:
 @pytest.fixture
 def decided(admin_user):
     """An approved partner with its history: who approved it, when, why."""
-    partner = services.approve_partner(
+    partner = decisions.approve_partner(
         partner=PartnerFactory(status=Status.PENDING), by=admin_user, reason="Dossier complet."
     )
     return partner
@@ -48,7 +48,7 @@ def test_raw_sql_cannot_change_or_delete_a_history_entry(decided):
 
 def test_raw_sql_cannot_delete_a_partner_that_was_ever_public(decided):
     refused("DELETE FROM partners_partner WHERE id = %s", [decided.pk])
-    services.revoke_partner(partner=decided, by=None, reason="Charte non respectée.")
+    decisions.revoke_partner(partner=decided, by=None, reason="Charte non respectée.")
     refused("DELETE FROM partners_partner WHERE id = %s", [decided.pk])
     assert Partner.objects.filter(pk=decided.pk).exists()
 
@@ -66,7 +66,7 @@ def test_raw_sql_cannot_erase_what_made_a_partner_public(decided):
 
 def test_a_never_public_application_is_deleted_with_its_history():
     application = PartnerFactory(status=Status.PENDING)
-    services.reject_partner(partner=application, by=None, reason="Hors réseau.")
+    decisions.reject_partner(partner=application, by=None, reason="Hors réseau.")
     assert sql("DELETE FROM partners_partner WHERE id = %s", [application.pk]) == 1
     assert not PartnerEvent.objects.filter(partner_id=application.pk).exists()
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from partners.forms import JoinForm
 from partners.models import Partner, Report
-from partners.vetting_forms import ReportForm
+from partners.public.forms import ReportForm
+from partners.venue.forms import JoinForm
 from tests.factories import PartnerFactory
 from tests.join_helpers import application, quick_forms  # noqa: F401
 
@@ -54,7 +54,7 @@ def test_both_forms_render_the_same_hidden_trap(client):
 
 
 def test_both_forms_take_the_honeypot_from_one_declaration():
-    from partners.honeypot import HoneypotForm
+    from partners.domain.honeypot import HoneypotForm
 
     assert issubclass(JoinForm, HoneypotForm)
     assert issubclass(ReportForm, HoneypotForm)

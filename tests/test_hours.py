@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners.hours import Week
+from partners.domain.hours import Week
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

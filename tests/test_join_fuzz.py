@@ -9,9 +9,9 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from partners import links
-from partners.forms import JoinForm
+from partners.domain import links
 from partners.models import Charter, Partner
+from partners.venue.forms import JoinForm
 from tests.factories import PartnerFactory
 from tests.join_helpers import quick_forms  # noqa: F401 (a fixture)
 

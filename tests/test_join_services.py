@@ -9,8 +9,8 @@ from django.apps import apps
 from django.contrib.gis.geos import Point
 from django.db import connection
 
-from partners import services
 from partners.models import Charter, Partner, Status
+from partners.services import applications, decisions, selfservice
 from tests.factories import PartnerFactory
 
 first_charter = importlib.import_module("partners.migrations.0003_first_charter")
@@ -44,7 +44,7 @@ def test_the_same_submission_posted_twice_at_once_creates_one_application():
     def submit():
         barrier.wait()
         try:
-            partner, created = services.submit_application(
+            partner, created = applications.submit_application(
                 data=application_data(), hours=[], charter=charter, submission_key=key
             )
             results.append((partner.pk, created))
@@ -63,11 +63,11 @@ def test_the_same_submission_posted_twice_at_once_creates_one_application():
 
 @pytest.mark.django_db
 def test_a_change_reverted_before_review_leaves_nothing_to_review():
-    partner = services.approve_partner(partner=PartnerFactory(name="Bar Alpha"))
-    services.update_partner(partner=partner, changes={"name": "Bar Beta"})
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Bar Alpha"))
+    selfservice.update_partner(partner=partner, changes={"name": "Bar Beta"})
     partner.refresh_from_db()
     assert partner.pending_changes == {"name": "Bar Beta"}
-    services.update_partner(partner=partner, changes={"name": "Bar Alpha"})
+    selfservice.update_partner(partner=partner, changes={"name": "Bar Alpha"})
     partner.refresh_from_db()
     assert partner.pending_changes == {}
     assert partner.name == "Bar Alpha"
@@ -77,7 +77,7 @@ def test_a_change_reverted_before_review_leaves_nothing_to_review():
 def test_staff_edits_are_recorded_with_the_user(django_user_model):
     user = django_user_model.objects.create_user("relecteur")
     partner = PartnerFactory()
-    services.update_partner(partner=partner, changes={"website": "https://a.example"}, by=user)
+    selfservice.update_partner(partner=partner, changes={"website": "https://a.example"}, by=user)
     event = partner.events.get()
     assert event.by == user
     assert event.changes == {"website": ["", "https://a.example"]}
@@ -88,17 +88,17 @@ def test_staff_edits_are_recorded_with_the_user(django_user_model):
 def test_a_closed_partner_can_neither_edit_nor_leave(status):
     partner = PartnerFactory(status=status)
     with pytest.raises(ValueError, match="cannot"):
-        services.update_partner(partner=partner, changes={"name": "X"})
+        selfservice.update_partner(partner=partner, changes={"name": "X"})
     with pytest.raises(ValueError, match="cannot"):
-        services.withdraw_partner(partner=partner, reason="")
+        selfservice.withdraw_partner(partner=partner, reason="")
 
 
 @pytest.mark.django_db
 def test_a_withdrawn_sticker_number_is_never_issued_again():
-    partner = services.approve_partner(partner=PartnerFactory())
+    partner = decisions.approve_partner(partner=PartnerFactory())
     sticker = partner.sticker_number
-    services.withdraw_partner(partner=partner, reason="Déménagement")
-    newcomer = services.approve_partner(partner=PartnerFactory())
+    selfservice.withdraw_partner(partner=partner, reason="Déménagement")
+    newcomer = decisions.approve_partner(partner=PartnerFactory())
     partner.refresh_from_db()
     assert partner.sticker_number == sticker
     assert newcomer.sticker_number != sticker

@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from partners import links, services
+from partners.domain import links
 from partners.models import Partner, Status
+from partners.services import decisions
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,7 @@ def test_a_confirmation_link_cannot_be_used_twice(client):
 def test_a_self_service_link_dies_when_the_venue_is_revoked(client):
     partner = partner_for(links.SELFSERVICE)
     link = url(links.SELFSERVICE, partner)
-    services.revoke_partner(partner=partner, by=None, reason="Manquement")
+    decisions.revoke_partner(partner=partner, by=None, reason="Manquement")
     assert client.get(link).status_code == 400
     assert client.get(link + "modifier/").status_code == 400
 
@@ -80,7 +81,7 @@ def test_a_self_service_link_dies_when_the_venue_is_revoked(client):
 def test_a_self_service_link_survives_the_review_of_the_application(client):
     partner = PartnerFactory(status=Status.PENDING)
     link = url(links.SELFSERVICE, partner)
-    services.approve_partner(partner=partner)
+    decisions.approve_partner(partner=partner)
     assert client.get(link).status_code == 200
 
 

@@ -80,7 +80,7 @@ CLIENT = "203.0.113.77"
 def test_tokens_emails_and_forged_lines_never_reach_gunicorns_logs(
     collected_static, tmp_path, settings
 ):
-    from partners import links
+    from partners.domain import links
 
     partner = PartnerFactory(contact_email=EMAIL)
     settings.SECRET_KEY = servers.PRODUCTION_ENV["SECRET_KEY"]  # a link gunicorn honours

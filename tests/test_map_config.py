@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from partners import territories
+from partners.domain import territories
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import IntegrityError, connection, transaction
 
-from partners import services
 from partners.models import Charter, Partner, Status
+from partners.services import common, decisions
 from tests.factories import PartnerFactory, every_day
 
 pytestmark = pytest.mark.django_db
@@ -59,8 +59,8 @@ def test_postgres_refuses_an_empty_opening_interval():
 
 
 def test_approval_issues_distinct_sticker_numbers_with_the_departement():
-    first = services.approve_partner(partner=PartnerFactory(department="971", postcode="97110"))
-    second = services.approve_partner(partner=PartnerFactory())
+    first = decisions.approve_partner(partner=PartnerFactory(department="971", postcode="97110"))
+    second = decisions.approve_partner(partner=PartnerFactory())
     assert first.sticker_number.startswith("971-")
     assert second.sticker_number.startswith("75-")
     assert first.sticker_number.split("-")[1] != second.sticker_number.split("-")[1]
@@ -69,12 +69,12 @@ def test_approval_issues_distinct_sticker_numbers_with_the_departement():
 
 def test_reinstatement_keeps_the_sticker_number():
     # A suspended partner comes back through reinstatement (partners/decisions.py).
-    partner = services.approve_partner(partner=PartnerFactory())
+    partner = decisions.approve_partner(partner=PartnerFactory())
     number = partner.sticker_number
     Partner.objects.filter(pk=partner.pk).update(status=Status.SUSPENDED)
-    with pytest.raises(services.DecisionRefused):
-        services.approve_partner(partner=partner)
-    assert services.reinstate_partner(partner=partner, by=None).sticker_number == number
+    with pytest.raises(common.DecisionRefused):
+        decisions.approve_partner(partner=partner)
+    assert decisions.reinstate_partner(partner=partner, by=None).sticker_number == number
 
 
 @pytest.mark.parametrize(

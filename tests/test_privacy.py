@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from partners.models import Partner, PartnerEvent, Status
-from partners.privacy import CONTACT_FIELDS
+from partners.services.privacy import CONTACT_FIELDS
 from tests.factories import PartnerFactory
 
 NOW = datetime.datetime(2026, 6, 15, 3, 0, tzinfo=datetime.UTC)

@@ -9,8 +9,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from gazetteer import communes
-from partners import views
 from partners.models import Kind, Status
+from partners.public import views
 from tests.factories import (
     PRIVATE_MARKERS,
     PartnerFactory,

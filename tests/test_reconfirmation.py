@@ -8,8 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from partners import services
 from partners.models import Charter, PartnerEvent, Status
+from partners.services import decisions
 from tests import staff
 from tests.factories import PartnerFactory
 
@@ -151,7 +151,7 @@ def test_a_suspended_partner_cannot_reconfirm(client, partner, django_capture_on
     asked = APPROVED_AT + datetime.timedelta(days=366)
     with time_machine.travel(asked, tick=False):
         send(django_capture_on_commit_callbacks)
-        services.suspend_partner(partner=partner, by=None, reason="Fermé")
+        decisions.suspend_partner(partner=partner, by=None, reason="Fermé")
         assert client.post(link_in(mail.outbox[0]), {"confirm": "on"}).status_code == 400
     partner.refresh_from_db()
     assert partner.reconfirmed_at is None

@@ -3,8 +3,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.cache import cache
 from django.urls import reverse
 
-from partners import services
 from partners.models import Report, ReportReason, Status
+from partners.services import reports
 from tests import staff
 from tests.factories import PartnerFactory
 
@@ -77,7 +77,7 @@ def test_reports_are_rate_limited_per_address(client, settings):
 
 def test_staff_resolve_reports_from_the_admin(admin_client, admin_user):
     partner = PartnerFactory(approved=True)
-    report = services.report_problem(partner=partner, reason="closed")
+    report = reports.report_problem(partner=partner, reason="closed")
     changelist = reverse("admin:partners_report_changelist")
     assert partner.name in admin_client.get(changelist).text
 
@@ -105,7 +105,7 @@ def test_staff_resolve_reports_from_the_admin(admin_client, admin_user):
 
 def test_reviewers_resolve_but_cannot_add_or_delete_reports(client, make_reviewer):
     staff.verified_login(client, make_reviewer())
-    report = services.report_problem(partner=PartnerFactory(approved=True), reason="moved")
+    report = reports.report_problem(partner=PartnerFactory(approved=True), reason="moved")
     assert client.get(reverse("admin:partners_report_add")).status_code == 403
     delete = reverse("admin:partners_report_delete", args=[report.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from partners import links
+from partners.domain import links
 from partners.models import Charter, Report
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory

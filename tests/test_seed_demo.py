@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from partners import territories
+from partners.domain import territories
 from partners.models import OpeningInterval, Partner, Status
 
 pytestmark = pytest.mark.django_db

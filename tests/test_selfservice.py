@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.contrib.gis.geos import Point
 
-from partners import links, services
+from partners.domain import links
 from partners.models import Partner, Status
+from partners.services import decisions, selfservice
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 from tests.join_helpers import quick_forms  # noqa: F401 (a fixture)
 
@@ -27,7 +28,7 @@ def on_commit(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def approved():
-    partner = services.approve_partner(partner=PartnerFactory(name="Piscine des Amiraux"))
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Piscine des Amiraux"))
     OpeningIntervalFactory(partner=partner, weekday=1)
     return partner
 
@@ -123,7 +124,7 @@ def test_a_new_name_and_address_wait_for_review_while_the_old_stay_public(
     # The pin follows the new address (the town without a geocoder), also pending review.
     assert approved.pending_changes["location"].startswith("SRID=4326;POINT")
     assert approved.location.equals(Point(2.3522, 48.8566, srid=4326))
-    event = approved.events.get(reason=services.AWAITING_REVIEW)
+    event = approved.events.get(reason=selfservice.AWAITING_REVIEW)
     assert event.changes["name"] == ["Piscine des Amiraux", "Piscine Rénovée"]
     assert any(m.to == ["equipe@flag.example"] for m in mailoutbox)
     html = client.get(page_url(approved)).content.decode()
@@ -178,7 +179,7 @@ def test_leaving_asks_for_confirmation_then_takes_the_venue_off_the_map(
 
 def test_after_withdrawal_a_new_link_shows_the_status_but_no_longer_edits(client, approved):
     old_url = page_url(approved)
-    services.withdraw_partner(partner=approved, reason="")
+    selfservice.withdraw_partner(partner=approved, reason="")
     # Leaving ends the links sent before (partners.links); a link asked for since reads.
     assert client.get(old_url).status_code == 400
     assert client.post(old_url + "quitter/", {"confirm": "on"}).status_code == 400
@@ -257,5 +258,5 @@ def test_saving_again_keeps_the_changes_awaiting_review(client, approved):
     client.post(url, update_data(approved, name="Piscine Rénovée", opens_1_0="07:00"))
     approved.refresh_from_db()
     assert approved.pending_changes == {"name": "Piscine Rénovée"}
-    assert approved.events.filter(reason=services.AWAITING_REVIEW).count() == 1
+    assert approved.events.filter(reason=selfservice.AWAITING_REVIEW).count() == 1
     assert approved.opening_intervals.get().opens == datetime.time(7)

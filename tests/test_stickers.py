@@ -7,7 +7,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from partners import stickers
+from partners.staff import stickers
 
 
 def decoded_qr_codes(pdf: bytes) -> list[list[str]]:

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from partners import services
 from partners.models import Partner, PartnerEvent, Status
+from partners.services import decisions
 from tests.factories import PartnerFactory
 
 THREADS = 12
@@ -43,7 +43,7 @@ def test_staff_approving_at_the_same_instant_never_get_the_same_sticker_number(a
     partners = PartnerFactory.create_batch(THREADS - 2)
     twice = partners[0]
     calls = [
-        (lambda p=p: services.approve_partner(partner=p, by=admin_user))
+        (lambda p=p: decisions.approve_partner(partner=p, by=admin_user))
         for p in [*partners, twice, twice]
     ]
 

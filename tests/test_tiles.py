@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from partners import public, services, tiles
 from partners.models import Partner, Status
+from partners.public import search, tiles
+from partners.services import decisions
 from tests.factories import PRIVATE_MARKERS, PartnerFactory, hidden_partners, private_contact
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_a_new_approval_changes_the_etag_and_the_tile(client):
     first = get_tile(client, 0, 0, 0)
     newcomer = PartnerFactory(location=Point(2.30, 48.80, srid=4326))
 
-    services.approve_partner(partner=newcomer, actor="test")
+    decisions.approve_partner(partner=newcomer, actor="test")
     second = get_tile(client, 0, 0, 0, if_none_match=first["ETag"])
 
     assert second.status_code == 200
@@ -184,11 +185,11 @@ def test_a_new_approval_changes_the_etag_and_the_tile(client):
 def test_a_partner_leaving_changes_the_public_version():
     PartnerFactory(approved=True)
     leaving = PartnerFactory(approved=True)
-    before = public.public_version()
+    before = search.public_version()
 
     Partner.objects.filter(pk=leaving.pk).update(status=Status.WITHDRAWN)
 
-    assert public.public_version() != before
+    assert search.public_version() != before
 
 
 def test_clusters_are_counted_from_the_coordinates_index():

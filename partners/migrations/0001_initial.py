@@ -5,7 +5,7 @@ import django.contrib.postgres.fields
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import partners.validators
+import partners.domain.validators
 import phonenumber_field.modelfields
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='public name')),
                 ('kind', models.CharField(choices=[('library', 'Library'), ('swimming_pool', 'Swimming pool'), ('town_hall', 'Town hall'), ('community_centre', 'Community centre'), ('public_other', 'Other public service'), ('shop', 'Shop'), ('bar_restaurant', 'Bar or restaurant'), ('pharmacy', 'Pharmacy'), ('bank', 'Bank'), ('company', 'Company'), ('medical_office', 'Medical office'), ('business_other', 'Other business'), ('association', 'Association premises'), ('school', 'School or university'), ('other', 'Other')], max_length=32, verbose_name='kind')),
-                ('siret', models.CharField(blank=True, max_length=14, validators=[partners.validators.validate_siret], verbose_name='SIRET')),
+                ('siret', models.CharField(blank=True, max_length=14, validators=[partners.domain.validators.validate_siret], verbose_name='SIRET')),
                 ('address', models.CharField(max_length=250, verbose_name='street address')),
                 ('postcode', models.CharField(max_length=5, validators=[django.core.validators.RegexValidator('^\\d{5}$', 'A postcode has five digits.')], verbose_name='postcode')),
                 ('city', models.CharField(max_length=120, verbose_name='town')),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from partners.privacy import purge_personal_data
+from partners.services.privacy import purge_personal_data
 
 
 class Command(BaseCommand):

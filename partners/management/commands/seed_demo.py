@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gazetteer.communes import Commune, all_communes
-from partners import territories
+from partners.domain import territories
 from partners.models import Charter, Kind, Partner, Status
 
 NAME_PATTERNS = {

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from partners import reconfirmation, services
+from partners.domain import reconfirmation
+from partners.services.reconfirmation import request_reconfirmation
 
 
 class Command(BaseCommand):
@@ -14,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         sent = 0
         for partner in reconfirmation.due().order_by("pk").iterator(chunk_size=500):
-            services.request_reconfirmation(partner=partner, actor="send_reconfirmations")
+            request_reconfirmation(partner=partner, actor="send_reconfirmations")
             sent += 1
         self.stdout.write(f"{sent} re-confirmation request(s) sent.")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partners import territories
+from partners.domain import territories
 from partners.models import Kind
 
 

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from partners.validators import single_line
+from partners.domain.validators import single_line
 
 MAX_ATTEMPTS = 30
 MAX_RETRY_DELAY = datetime.timedelta(hours=1)

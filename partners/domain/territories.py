@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from partners import geography
+from partners.domain import geography
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gazetteer import communes as gazetteer
 from gazetteer import places
-from partners import territories
-from partners.honeypot import HoneypotForm
+from partners.domain import territories
+from partners.domain.honeypot import HoneypotForm
+from partners.domain.validators import single_line, validate_siret
 from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
-from partners.validators import single_line, validate_siret
 
 KIND_CHOICES = [
     ("", _("Choose…")),
@@ -658,3 +658,22 @@ class WithdrawForm(forms.Form):
         label=_("Yes, remove our venue from the network and its map."),
         error_messages={"required": _("Tick this box to confirm that the venue leaves.")},
     )
+
+
+class ReconfirmForm(forms.Form):
+    confirm = forms.BooleanField(required=True)
+
+    def __init__(self, *args, charter, charter_changed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if charter_changed:
+            label = _(
+                "We have read the charter, version %(version)s, accept it and will honour it."
+            ) % {"version": charter.version}
+        else:
+            label = _("We still honour the charter, version %(version)s.") % {
+                "version": charter.version
+            }
+        self.fields["confirm"].label = label
+        self.fields["confirm"].error_messages["required"] = _(
+            "Please tick the box to confirm your commitment."
+        )

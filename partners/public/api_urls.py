@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from partners import api, tiles
+from partners.public import api, tiles
 
 app_name = "api"
 

@@ -1,4 +1,5 @@
-"""The venue's journey: joining, confirming the email, and self-service through signed links."""
+"""The venue's journey: joining, confirming the email, self-service and the yearly
+re-confirmation, through signed links."""
 
 import re
 import uuid
@@ -13,17 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gazetteer import communes as gazetteer
-from partners import history, links, maps, services
-from partners.forms import (
+from partners.domain import history, links
+from partners.domain.ratelimit import over_limit
+from partners.models import ACTIVE_STATUSES, Charter, Partner, Status
+from partners.public import maps
+from partners.services import applications, reconfirmation
+from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
+from partners.venue.forms import (
     MAX_INTERVALS,
     JoinForm,
     LinkRequestForm,
+    ReconfirmForm,
     UpdateForm,
     WithdrawForm,
     geocode,
 )
-from partners.models import Charter, Partner
-from partners.ratelimit import over_limit
 
 
 def _map_config() -> dict:
@@ -78,7 +83,7 @@ def join_form(request):
             ),
         )
         return _render_form(request, form, status=429)
-    partner, _created = services.submit_application(
+    partner, _created = applications.submit_application(
         data={**form.venue_data(), **form.contact_data()},
         hours=form.cleaned_data["hours"],
         charter=form.charter,
@@ -124,7 +129,7 @@ def join_confirm(request, token):
     except signing.BadSignature as error:
         return _link_problem(request, error)
     if request.method == "POST":
-        partner = services.confirm_email(partner=partner)
+        partner = applications.confirm_email(partner=partner)
         messages.success(request, _("Thank you: your email address is confirmed."))
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
     return render(request, "partners/join/confirm.html", {"reference": partner.reference})
@@ -143,7 +148,7 @@ def selfservice_request(request):
             return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
         # The same answer whether or not the address is known, and as fast: the lookup and
         # the links are the worker's task, queued for every valid request.
-        services.send_links_to_contact(email=form.cleaned_data["email"])
+        send_links_to_contact(email=form.cleaned_data["email"])
         return render(
             request,
             "partners/selfservice/request_sent.html",
@@ -175,7 +180,7 @@ def selfservice(request, token):
         {
             "partner": partner,
             "token": token,
-            "can_edit": partner.status in services.ACTIVE_STATUSES,
+            "can_edit": partner.status in ACTIVE_STATUSES,
             "history": [
                 {"event": event, "fields": _field_labels(event.changes)}
                 for event in partner.events.all()
@@ -190,11 +195,11 @@ def selfservice_update(request, token):
     partner, problem = _partner_or_problem(request, token)
     if problem:
         return problem
-    if partner.status not in services.ACTIVE_STATUSES:
+    if partner.status not in ACTIVE_STATUSES:
         return redirect("partners:selfservice", token=token)
     form = UpdateForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
-        partner = services.update_partner(partner=partner, changes=form.changes(), by="venue")
+        partner = update_partner(partner=partner, changes=form.changes(), by="venue")
         if partner.pending_changes:
             messages.success(
                 request,
@@ -217,11 +222,11 @@ def selfservice_withdraw(request, token):
     partner, problem = _partner_or_problem(request, token)
     if problem:
         return problem
-    if partner.status not in services.ACTIVE_STATUSES:
+    if partner.status not in ACTIVE_STATUSES:
         return redirect("partners:selfservice", token=token)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        partner = services.withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
+        partner = withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
         messages.success(request, _("Your venue has left the network."))
         # Leaving ends this link (partners.links): the page now opens with one made since.
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
@@ -230,3 +235,49 @@ def selfservice_withdraw(request, token):
         "partners/selfservice/withdraw.html",
         {"form": form, "partner": partner, "token": token},
     )
+
+
+def _invalid_link(request, partner=None):
+    return render(
+        request,
+        "partners/reconfirm_invalid.html",
+        {"partner": partner, "contact": settings.STAFF_CONTACT_EMAIL},
+        status=400,
+    )
+
+
+def reconfirm(request, token):
+    try:
+        partner = links.read_token(token, links.RECONFIRM)
+    except signing.BadSignature:
+        return _invalid_link(request)
+    if partner.status != Status.APPROVED:
+        return _invalid_link(request, partner)
+    # Without a published charter (never in production), the one the venue signed.
+    charter = Charter.current() or partner.charter
+    if charter is None:
+        return _invalid_link(request, partner)
+    charter_changed = partner.charter_id != charter.pk
+    form = ReconfirmForm(
+        request.POST if request.method == "POST" else None,
+        charter=charter,
+        charter_changed=charter_changed,
+    )
+    if request.method == "POST" and form.is_valid():
+        reconfirmation.reconfirm_partner(partner=partner, charter=charter)
+        return redirect("partners:reconfirm_done")
+    return render(
+        request,
+        "partners/reconfirm.html",
+        {
+            "partner": partner,
+            "charter": charter,
+            "charter_changed": charter_changed,
+            "form": form,
+            "contact": settings.STAFF_CONTACT_EMAIL,
+        },
+    )
+
+
+def reconfirm_done(request):
+    return render(request, "partners/reconfirm_done.html")

@@ -1,15 +1,20 @@
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from gazetteer import places
-from partners import public, territories
-from partners.maps import home_map_config
+from partners.domain import territories
+from partners.domain.ratelimit import over_limit
 from partners.models import KindGroup, OpeningInterval, Partner, Status
+from partners.public import search
+from partners.public.forms import ReportForm
+from partners.public.maps import home_map_config
+from partners.services import reports
 
 PER_PAGE = 20
 # Ten pages: enough to find a place nearby, and counting further would cost every visitor.
@@ -30,7 +35,7 @@ def home(request):
 
 def _with_opening_state(partners, now):
     for partner in partners:
-        partner.open_now, partner.next_change = public.opening_state(partner, now)
+        partner.open_now, partner.next_change = search.opening_state(partner, now)
         partner.changes_today = bool(
             partner.next_change and partner.next_change.date() == partner.local_time(now).date()
         )
@@ -40,7 +45,7 @@ def _with_opening_state(partners, now):
 def partner_list(request):
     """The map's results as a page that works without JavaScript: the same search and
     order as the nearest API, 20 per page."""
-    form = public.ListSearchForm(request.GET)
+    form = search.ListSearchForm(request.GET)
     context = {"form": form, "place": None, "other_places": []}
     if not form.is_valid():
         return render(request, "partners/partner_list.html", context, status=400)
@@ -66,10 +71,10 @@ def partner_list(request):
     if context.get("place_not_found"):
         results = Partner.objects.none()
     elif point:
-        results = public.ByDistance(*point, cap=MAX_RESULTS, **filters)
+        results = search.ByDistance(*point, cap=MAX_RESULTS, **filters)
     else:
         results = (
-            public.matching(**filters)
+            search.matching(**filters)
             .prefetch_related("opening_intervals")
             .order_by("department", "city", "name", "id")[:MAX_RESULTS]
         )
@@ -139,3 +144,34 @@ def sticker_check_form(request):
     else:
         error = None
     return render(request, "partners/sticker_check.html", {"number": number, "error": error})
+
+
+def report(request, pk):
+    partner = get_object_or_404(Partner.objects.public(), pk=pk)
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "report", settings.REPORT_RATE_LIMIT):
+            form.add_error(
+                None,
+                _(
+                    "Too many reports were sent from your connection in the last hour. "
+                    "Please try again later."
+                ),
+            )
+            status = 429
+        else:
+            reports.report_problem(
+                partner=partner,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+            return redirect("partners:report_thanks", pk=partner.pk)
+    return render(
+        request, "partners/report_form.html", {"partner": partner, "form": form}, status=status
+    )
+
+
+def report_thanks(request, pk):
+    partner = get_object_or_404(Partner.objects.public(), pk=pk)
+    return render(request, "partners/report_thanks.html", {"partner": partner})

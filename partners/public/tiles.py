@@ -25,7 +25,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
 from partners.models import Status
-from partners.public import public_version
+from partners.public.search import public_version
 
 MAX_ZOOM = 18
 GRID = 16

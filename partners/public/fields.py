@@ -24,7 +24,7 @@ from typing import Any
 
 from django.utils import translation
 
-from partners.hours import Week
+from partners.domain.hours import Week
 from partners.models import KIND_GROUPS, Kind, KindGroup
 
 GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}

@@ -19,9 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
-from partners import openapi, public
 from partners.models import Partner
-from partners.public_fields import MAP_FIELDS, MAP_PROPERTIES, Shown
+from partners.public import openapi, search
+from partners.public.fields import MAP_FIELDS, MAP_PROPERTIES, Shown
 
 MAX_QUERY_LENGTH = 200
 CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
@@ -96,8 +96,8 @@ def _geojson_gzipped() -> bytes:
 @api_view
 def partners_geojson(request):
     # The version names one exact body: strong ETags, and a cache that never goes stale.
-    tag = public.public_version()
-    last_modified = public.public_state()[1]
+    tag = search.public_version()
+    last_modified = search.public_state()[1]
     use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     etag = f'"{tag}-gz"' if use_gzip else f'"{tag}"'
     last_modified_ts = int(last_modified.timestamp())
@@ -122,32 +122,32 @@ def partners_geojson(request):
 
 @api_view
 def partners_nearest(request):
-    params, problem = public.NearestForm.parse(request.GET)
+    params, problem = search.NearestForm.parse(request.GET)
     if problem:
         return error(problem)
     now = timezone.now()
-    rows = public.nearest(
+    rows = search.nearest(
         params["lon"],
         params["lat"],
         kind=params["kind"],
         open_now=params["open_now"],
         step_free=params["step_free"],
         now=now,
-        limit=params["limit"] or public.DEFAULT_LIMIT,
+        limit=params["limit"] or search.DEFAULT_LIMIT,
     )
-    urls = public.DetailUrls(request)
-    results = [public.public_data(row, now=now, urls=urls) for row in rows]
+    urls = search.DetailUrls(request)
+    results = [search.public_data(row, now=now, urls=urls) for row in rows]
     return json_response({"count": len(results), "results": results})
 
 
 @api_view
 def partner_detail(request, pk):
-    row = public.detail_row(pk)
+    row = search.detail_row(pk)
     if row is None:
         return error(_("No approved partner has this id."), status=404)
     return json_response(
-        public.public_data(
-            row, now=timezone.now(), urls=public.DetailUrls(request), shown=Shown.DETAIL
+        search.public_data(
+            row, now=timezone.now(), urls=search.DetailUrls(request), shown=Shown.DETAIL
         )
     )
 

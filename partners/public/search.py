@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
 from partners.models import KIND_GROUPS, OPEN_AT_SQL, Kind, KindGroup, Partner, Status
-from partners.public_fields import Reading, Shown, shown_in, sql_columns
+from partners.public.fields import Reading, Shown, shown_in, sql_columns
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50

@@ -1,5 +1,6 @@
-"""The contact person's data under the RGPD: retention (purge_personal_data, run daily),
-and a person's requests for export or erasure (admin actions on partners).
+"""The contact person's data under the RGPD: retention (``purge_personal_data``, run
+daily), and a person's requests for export or erasure (the admin's actions in
+``partners.staff.privacy`` call these).
 
 Only the contact person's fields are personal data; a venue's public details are not.
 History entries keep every decision, but lose the contact person's values.
@@ -7,26 +8,21 @@ History entries keep every decision, but lose the contact person's values.
 
 import dataclasses
 import datetime
-import json
 
 import pgtrigger
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.http import HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from partners import history
+from partners.domain import history
 from partners.models import Partner, PartnerEvent, Status
 
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
+
+
 FORMER_PARTNER_STATUSES = (Status.WITHDRAWN, Status.REVOKED)
 
 
@@ -104,68 +100,6 @@ def same_contact(queryset, *, among):
         .select_related("charter")
         .prefetch_related("events")
         .order_by("pk")
-    )
-
-
-def _partners_of_the_request(modeladmin, request, queryset) -> list[Partner]:
-    """``same_contact`` within the staff user's scope; says so when the same contact has
-    venues outside it, which an administrator must then cover."""
-    partners = list(same_contact(queryset, among=modeladmin.get_queryset(request)))
-    if same_contact(queryset, among=Partner.objects.all()).count() > len(partners):
-        modeladmin.message_user(
-            request,
-            _(
-                "This contact person also looks after venues outside your départements: "
-                "ask an administrator to complete the request for those."
-            ),
-            messages.WARNING,
-        )
-    return partners
-
-
-@admin.action(description=_("Export the contact person's data"), permissions=["change"])
-def export_contact_data(modeladmin, request, queryset):
-    partners = _partners_of_the_request(modeladmin, request, queryset)
-    with transaction.atomic():
-        for partner in partners:
-            PartnerEvent.objects.create(
-                partner=partner, by=request.user, reason="Données du contact exportées."
-            )
-    body = json.dumps(contact_data(partners), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="donnees-contact.json"'
-    return response
-
-
-@admin.action(description=_("Erase the contact person's data"), permissions=["change"])
-def erase_contact_data(modeladmin, request, queryset):
-    partners = _partners_of_the_request(modeladmin, request, queryset)
-    if request.POST.get("confirm") == "yes":
-        for partner in partners:
-            erase_contact(partner=partner, by=request.user)
-        count = len(partners)
-        modeladmin.message_user(
-            request,
-            ngettext(
-                "The contact person's data of %(count)d partner was erased.",
-                "The contact person's data of %(count)d partners was erased.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-        return None
-    return TemplateResponse(
-        request,
-        "admin/partners/partner/erase_contact_confirmation.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": _("Erase the contact person's data?"),
-            "opts": modeladmin.model._meta,
-            "partners": partners,
-            "selected": queryset.values_list("pk", flat=True),
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        },
     )
 
 

@@ -7,8 +7,8 @@ Every API response the tests receive is checked against this document
 (``tests/openapi_check.py``), and Schemathesis runs it against a live server
 (``tests/test_api_contract.py``)."""
 
-from partners.public import DEFAULT_LIMIT, KIND_FILTERS, MAX_LIMIT
-from partners.public_fields import MAP_PROPERTIES, Shown, shown_in
+from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
+from partners.public.search import DEFAULT_LIMIT, KIND_FILTERS, MAX_LIMIT
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
