@@ -15,9 +15,9 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 from django.urls.resolvers import RoutePattern
 
-from partners.admin import DECISIONS
 from partners.models import Partner
 from partners.services import decisions, reports
+from partners.staff.decisions import DECISIONS
 from tests import staff
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 

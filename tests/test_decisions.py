@@ -7,9 +7,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from partners.admin import DECISIONS
 from partners.models import Partner, Status
 from partners.services import common
+from partners.staff.decisions import DECISIONS
 from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db

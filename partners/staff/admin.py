@@ -1,0 +1,237 @@
+"""The staff product in the admin: the review queue, decisions with their history,
+stickers, exports and figures.
+
+``PartnerAdmin`` is assembled from one mixin per job (``partners/staff/``); every decision
+calls ``partners.services``, and everything starts from the reviewer's scope
+(``ScopedAdmin``). Registered by ``PartnersConfig.ready``.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from leaflet.admin import LeafletGeoAdmin
+
+import partners.staff.reports
+import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
+from partners.domain import territories
+from partners.models import (
+    Charter,
+    OpeningInterval,
+    Partner,
+    ReviewerScope,
+    Status,
+)
+from partners.staff import privacy
+from partners.staff.decisions import DecisionsMixin
+from partners.staff.exports import ExportMixin
+from partners.staff.figures import FiguresMixin
+from partners.staff.filters import (
+    ReconfirmationOverdueFilter,
+    RegionFilter,
+    StatusFilter,
+    StickerToSendFilter,
+    TerritoryFilter,
+)
+from partners.staff.history import EditHistoryMixin, OncePublicPartnersKept, PartnerEventInline
+from partners.staff.nearby import NearbyMixin
+from partners.staff.printing import PrintingMixin
+from partners.staff.scope import ScopedAdmin, allowed_departments
+
+admin.site.site_header = _("En lieu sûr – staff")
+admin.site.site_title = _("En lieu sûr – staff")
+
+
+class OpeningIntervalInline(admin.TabularInline):
+    model = OpeningInterval
+    extra = 0
+
+
+class PartnerForm(forms.ModelForm):
+    edit_reason = forms.CharField(
+        label=_("Why this change"),
+        help_text=_("Kept in the partner's history with what changed."),
+        required=False,
+        max_length=500,
+    )
+
+
+@admin.register(Partner)
+class PartnerAdmin(
+    ScopedAdmin,
+    OncePublicPartnersKept,
+    DecisionsMixin,
+    EditHistoryMixin,
+    NearbyMixin,
+    PrintingMixin,
+    ExportMixin,
+    FiguresMixin,
+    LeafletGeoAdmin,
+):
+    form = PartnerForm
+    list_display = [
+        "name",
+        "kind",
+        "city",
+        "department",
+        "status",
+        "age",
+        "possible_duplicate",
+        "sticker_number",
+    ]
+    list_filter = [
+        StatusFilter,
+        "kind",
+        RegionFilter,
+        "department",
+        TerritoryFilter,
+        "possible_duplicate",
+        ("confirmed_at", admin.DateFieldListFilter),
+        StickerToSendFilter,
+        ReconfirmationOverdueFilter,
+    ]
+    search_fields = [
+        "name",
+        "city",
+        "postcode",
+        "siret",
+        "=sticker_number",
+        "contact_email",
+    ]
+    readonly_fields = [
+        "status",
+        "status_changed_at",
+        "confirmed_at",
+        "approved_at",
+        "sticker_number",
+        "sticker_sent_on",
+        "charter",
+        "charter_accepted_at",
+        "reconfirmed_at",
+        "reconfirmation_requested_at",
+        "time_zone",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            _("Venue"),
+            {
+                "fields": [
+                    "name",
+                    "kind",
+                    "siret",
+                    "possible_duplicate",
+                    "welcome_note",
+                    "languages",
+                ]
+            },
+        ),
+        (
+            _("Address and location"),
+            {
+                "description": _(
+                    "Drag the pin to correct the location. The circles are the partners "
+                    "within 1 km, listed below the form."
+                ),
+                "fields": [
+                    "address",
+                    "postcode",
+                    "city",
+                    "insee_code",
+                    "department",
+                    "time_zone",
+                    "location",
+                ],
+            },
+        ),
+        (_("Public contact"), {"fields": ["phone", "website", "email"]}),
+        (_("Accessibility"), {"fields": ["step_free", "accessibility_note"]}),
+        (
+            _("Contact person (private)"),
+            {"fields": ["contact_name", "contact_role", "contact_email", "contact_phone"]},
+        ),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "status_changed_at",
+                    "confirmed_at",
+                    "approved_at",
+                    "sticker_number",
+                    "sticker_sent_on",
+                    "charter",
+                    "charter_accepted_at",
+                    "reconfirmed_at",
+                    "reconfirmation_requested_at",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+        (_("This edit"), {"fields": ["edit_reason"]}),
+    ]
+    inlines = [OpeningIntervalInline, PartnerEventInline]
+    actions = [
+        *DecisionsMixin.actions,
+        *PrintingMixin.actions,
+        *ExportMixin.actions,
+        privacy.export_contact_data,
+        privacy.erase_contact_data,
+    ]
+
+    class Media:
+        js = ["partners/admin_nearby.js"]
+
+    def get_ordering(self, request):
+        # The queue, oldest confirmation first; other lists by name.
+        if request.GET.get(StatusFilter.parameter_name, Status.PENDING) == Status.PENDING:
+            return ["confirmed_at", "pk"]
+        return ["name", "pk"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        departments = allowed_departments(request.user)
+        if db_field.name == "department" and departments is not None:
+            kwargs["choices"] = [c for c in territories.DEPARTMENT_CHOICES if c[0] in departments]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("waiting for"), ordering="confirmed_at")
+    def age(self, partner):
+        if partner.status != Status.PENDING or not partner.confirmed_at:
+            return "–"
+        waited = timezone.now() - partner.confirmed_at
+        if waited.days:
+            return ngettext("%(count)d day", "%(count)d days", waited.days) % {"count": waited.days}
+        hours = waited.seconds // 3600
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+
+
+class ReviewerScopeForm(forms.ModelForm):
+    departments = forms.MultipleChoiceField(
+        label=_("départements"),
+        choices=territories.DEPARTMENT_CHOICES,
+        widget=forms.SelectMultiple(attrs={"size": 15}),
+    )
+
+    class Meta:
+        model = ReviewerScope
+        fields = ["user", "departments"]
+
+
+@admin.register(ReviewerScope)
+class ReviewerScopeAdmin(admin.ModelAdmin):
+    form = ReviewerScopeForm
+    list_display = ["user", "departments"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Charter)
+class CharterAdmin(admin.ModelAdmin):
+    list_display = ["version", "published_on"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Partners keep the version they signed.
+        return False

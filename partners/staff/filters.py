@@ -1,0 +1,99 @@
+"""The partner list's filters: the review queue first."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from partners.domain import reconfirmation, territories
+from partners.models import (
+    Status,
+)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """The queue first: without a choice, applications awaiting review; a search without
+    a choice looks at every status (a contact asking for their data may be a partner)."""
+
+    title = _("status")
+    parameter_name = "status"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.searching = bool(request.GET.get("q"))
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, (self.ALL, _("All"))]
+
+    def value(self):
+        return super().value() or (self.ALL if self.searching else Status.PENDING)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == self.ALL:
+            return queryset
+        return queryset.filter(status=self.value())
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = _("région")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(region, region) for region in territories.REGIONS]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            codes = [c for c, (_n, r) in territories.DEPARTMENTS.items() if r == self.value()]
+            return queryset.filter(department__in=codes)
+        return queryset
+
+
+class TerritoryFilter(admin.SimpleListFilter):
+    title = _("territory")
+    parameter_name = "territory"
+
+    def lookups(self, request, model_admin):
+        return [(code, t.name) for code, t in territories.TERRITORIES.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() == territories.MAINLAND:
+            overseas = [c for c in territories.TERRITORIES if c != territories.MAINLAND]
+            return queryset.exclude(department__in=overseas)
+        if self.value():
+            return queryset.filter(department=self.value())
+        return queryset
+
+
+class ReconfirmationOverdueFilter(admin.SimpleListFilter):
+    title = _("re-confirmation")
+    parameter_name = "reconfirmation"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Re-confirmation overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            return queryset.filter(reconfirmation.overdue_q())
+        return queryset
+
+
+class StickerToSendFilter(admin.SimpleListFilter):
+    title = _("sticker")
+    parameter_name = "sticker"
+
+    def lookups(self, request, model_admin):
+        return [("to_send", _("To send")), ("sent", _("Sent"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_send":
+            return queryset.filter(status=Status.APPROVED, sticker_sent_on__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(sticker_sent_on__isnull=False)
+        return queryset
