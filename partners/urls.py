@@ -29,12 +29,14 @@ urlpatterns = [
     path(
         "aide/",
         TemplateView.as_view(
-            template_name="partners/help.html",
+            template_name="partners/public/help.html",
             extra_context={"check_url": reverse_lazy("partners:sticker_check_form")},
         ),
         name="help",
     ),
-    path("a-propos/", TemplateView.as_view(template_name="partners/about.html"), name="about"),
+    path(
+        "a-propos/", TemplateView.as_view(template_name="partners/public/about.html"), name="about"
+    ),
     # Staff vetting: reports from the public, the venue's yearly re-confirmation.
     path("lieux/<int:pk>/signaler/", public.report, name="report"),
     path("lieux/<int:pk>/signaler/merci/", public.report_thanks, name="report_thanks"),

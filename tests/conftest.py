@@ -62,15 +62,15 @@ def collected_static(tmp_path_factory):
 
 @pytest.fixture
 def verified_staff(db, settings):
-    """A superuser who signs in with a password and a TOTP device (tests/staff.py)."""
+    """A superuser who signs in with a password and a TOTP device (tests/signin.py)."""
     from django.contrib.auth import get_user_model
 
-    from tests import staff
+    from tests import signin
 
     # A fast hasher: tests sign in dozens of times; the hashing is not under test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return get_user_model().objects.create_user(
-        username=staff.USERNAME, password=staff.PASSWORD, is_staff=True, is_superuser=True
+        username=signin.USERNAME, password=signin.PASSWORD, is_staff=True, is_superuser=True
     )
 
 
@@ -86,10 +86,10 @@ def staff_client(totp_device):
     """A client signed in to the admin with password and TOTP code."""
     from django.test import Client
 
-    from tests import staff
+    from tests import signin
 
     client = Client()
-    response = staff.log_in(client, device=totp_device, token=staff.current_token(totp_device))
+    response = signin.log_in(client, device=totp_device, token=signin.current_token(totp_device))
     assert response.status_code == 302
     return client
 
@@ -97,11 +97,11 @@ def staff_client(totp_device):
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's ``admin_client``, also verified by a TOTP device: the admin site
-    refuses staff without one (django-otp). For other staff users: tests/staff.py,
+    refuses staff without one (django-otp). For other staff users: tests/signin.py,
     ``verified_login(client, user)``."""
-    from tests import staff
+    from tests import signin
 
-    staff.verified_login(client, admin_user)
+    signin.verified_login(client, admin_user)
     return client
 
 
@@ -111,7 +111,7 @@ def admin_client(client, admin_user):
 @pytest.fixture
 def make_reviewer(django_user_model):
     """A staff user in the "Reviewer" group, limited to ``departments`` when given, with
-    a confirmed TOTP device as the admin requires (sign in: tests/staff.py,
+    a confirmed TOTP device as the admin requires (sign in: tests/signin.py,
     ``verified_login(client, user)``)."""
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -146,7 +146,7 @@ def _fresh_cache(settings):
 @pytest.fixture(autouse=True)
 def _emails_sent_at_once(settings):
     """Queued emails are sent at once, in the on-commit callback that queues them (Django's
-    immediate task backend): tests read them in ``mail.outbox``. tests/test_emails.py runs
+    immediate task backend): tests read them in ``mail.outbox``. tests/services/test_emails.py runs
     the real queue (django-tasks-db) and its worker."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 

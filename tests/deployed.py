@@ -1,7 +1,7 @@
 """The app as the README deploys it ("Deployment"): nginx with deploy/nginx/enlieusur.conf
 in front of gunicorn (two workers), Redis, an SMTP sink and, where the app hands its emails
 to a task queue, the task worker. Everything listens on 127.0.0.1, lives in one temporary
-folder and stops when the ``deployment`` block ends. Used by tests/test_deployed.py."""
+folder and stops when the ``deployment`` block ends. Used by tests/site/test_deployed.py."""
 
 import contextlib
 import dataclasses

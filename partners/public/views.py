@@ -24,7 +24,7 @@ MAX_RESULTS = 200
 def home(request):
     return render(
         request,
-        "partners/home.html",
+        "partners/public/home.html",
         {
             "map_config": home_map_config(),
             "territories": territories.TERRITORIES.values(),
@@ -48,7 +48,7 @@ def partner_list(request):
     form = search.ListSearchForm(request.GET)
     context = {"form": form, "place": None, "other_places": []}
     if not form.is_valid():
-        return render(request, "partners/partner_list.html", context, status=400)
+        return render(request, "partners/public/partner_list.html", context, status=400)
     params = form.cleaned_data
     now = timezone.now()
     filters = {
@@ -84,11 +84,11 @@ def partner_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     context |= {"page": page, "query": query.urlencode(), "by_distance": point is not None}
-    return render(request, "partners/partner_list.html", context)
+    return render(request, "partners/public/partner_list.html", context)
 
 
 class PartnerDetailView(DetailView):
-    template_name = "partners/partner_detail.html"
+    template_name = "partners/public/partner_detail.html"
     context_object_name = "partner"
 
     def get_queryset(self):
@@ -131,7 +131,7 @@ def sticker_check(request, number):
         "partner": partner if verdict == "valid" else None,
     }
     status = 404 if verdict == "unknown" else 200
-    return render(request, "partners/sticker_check.html", context, status=status)
+    return render(request, "partners/public/sticker_check.html", context, status=status)
 
 
 def sticker_check_form(request):
@@ -143,7 +143,7 @@ def sticker_check_form(request):
         error = _("A sticker number looks like 75-00042 or 971-00043.")
     else:
         error = None
-    return render(request, "partners/sticker_check.html", {"number": number, "error": error})
+    return render(request, "partners/public/sticker_check.html", {"number": number, "error": error})
 
 
 def report(request, pk):
@@ -168,10 +168,13 @@ def report(request, pk):
             )
             return redirect("partners:report_thanks", pk=partner.pk)
     return render(
-        request, "partners/report_form.html", {"partner": partner, "form": form}, status=status
+        request,
+        "partners/public/report_form.html",
+        {"partner": partner, "form": form},
+        status=status,
     )
 
 
 def report_thanks(request, pk):
     partner = get_object_or_404(Partner.objects.public(), pk=pk)
-    return render(request, "partners/report_thanks.html", {"partner": partner})
+    return render(request, "partners/public/report_thanks.html", {"partner": partner})

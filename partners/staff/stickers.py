@@ -61,7 +61,7 @@ def sticker_svg(sticker_number: str) -> str:
     qr_path, module = _qr_path(url)
     qr_x, qr_y, qr_size = QR_BOX
     return render_to_string(
-        "partners/stickers/sticker.svg",
+        "partners/staff/sticker.svg",
         {
             "number": sticker_number,
             "url": url,

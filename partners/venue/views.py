@@ -40,13 +40,13 @@ def _map_config() -> dict:
 
 
 def join(request):
-    return render(request, "partners/join/index.html", {"charter": Charter.current()})
+    return render(request, "partners/venue/join/index.html", {"charter": Charter.current()})
 
 
 def _render_form(request, form, status=200):
     return render(
         request,
-        "partners/join/form.html",
+        "partners/venue/join/form.html",
         {
             "form": form,
             "hidden": form.fresh_hidden_values(),
@@ -97,7 +97,7 @@ def join_thanks(request, ref):
     if not match:
         raise Http404
     partner = get_object_or_404(Partner, pk=int(match[1]))
-    return render(request, "partners/join/thanks.html", {"reference": partner.reference})
+    return render(request, "partners/venue/join/thanks.html", {"reference": partner.reference})
 
 
 @require_GET
@@ -119,8 +119,8 @@ def join_locate(request):
 
 def _link_problem(request, error):
     if isinstance(error, signing.SignatureExpired):
-        return render(request, "partners/selfservice/link_expired.html", status=410)
-    return render(request, "partners/selfservice/link_invalid.html", status=400)
+        return render(request, "partners/venue/selfservice/link_expired.html", status=410)
+    return render(request, "partners/venue/selfservice/link_invalid.html", status=400)
 
 
 def join_confirm(request, token):
@@ -132,7 +132,7 @@ def join_confirm(request, token):
         partner = applications.confirm_email(partner=partner)
         messages.success(request, _("Thank you: your email address is confirmed."))
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
-    return render(request, "partners/join/confirm.html", {"reference": partner.reference})
+    return render(request, "partners/venue/join/confirm.html", {"reference": partner.reference})
 
 
 def selfservice_request(request):
@@ -145,16 +145,18 @@ def selfservice_request(request):
                 None,
                 _("Too many requests from your connection: please try again in an hour."),
             )
-            return render(request, "partners/selfservice/request.html", {"form": form}, status=429)
+            return render(
+                request, "partners/venue/selfservice/request.html", {"form": form}, status=429
+            )
         # The same answer whether or not the address is known, and as fast: the lookup and
         # the links are the worker's task, queued for every valid request.
         send_links_to_contact(email=form.cleaned_data["email"])
         return render(
             request,
-            "partners/selfservice/request_sent.html",
+            "partners/venue/selfservice/request_sent.html",
             {"email": form.cleaned_data["email"]},
         )
-    return render(request, "partners/selfservice/request.html", {"form": form})
+    return render(request, "partners/venue/selfservice/request.html", {"form": form})
 
 
 def _partner_or_problem(request, token):
@@ -176,7 +178,7 @@ def selfservice(request, token):
         return problem
     return render(
         request,
-        "partners/selfservice/detail.html",
+        "partners/venue/selfservice/detail.html",
         {
             "partner": partner,
             "token": token,
@@ -213,7 +215,7 @@ def selfservice_update(request, token):
         return redirect("partners:selfservice", token=token)
     return render(
         request,
-        "partners/selfservice/update.html",
+        "partners/venue/selfservice/update.html",
         {"form": form, "partner": partner, "token": token, "map_config": _map_config()},
     )
 
@@ -232,7 +234,7 @@ def selfservice_withdraw(request, token):
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
     return render(
         request,
-        "partners/selfservice/withdraw.html",
+        "partners/venue/selfservice/withdraw.html",
         {"form": form, "partner": partner, "token": token},
     )
 
@@ -240,7 +242,7 @@ def selfservice_withdraw(request, token):
 def _invalid_link(request, partner=None):
     return render(
         request,
-        "partners/reconfirm_invalid.html",
+        "partners/venue/reconfirm_invalid.html",
         {"partner": partner, "contact": settings.STAFF_CONTACT_EMAIL},
         status=400,
     )
@@ -268,7 +270,7 @@ def reconfirm(request, token):
         return redirect("partners:reconfirm_done")
     return render(
         request,
-        "partners/reconfirm.html",
+        "partners/venue/reconfirm.html",
         {
             "partner": partner,
             "charter": charter,
@@ -280,4 +282,4 @@ def reconfirm(request, token):
 
 
 def reconfirm_done(request):
-    return render(request, "partners/reconfirm_done.html")
+    return render(request, "partners/venue/reconfirm_done.html")
