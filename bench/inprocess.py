@@ -161,4 +161,4 @@ def approve_a_new_partner() -> str:
     )
     with contextlib.redirect_stdout(io.StringIO()):
         decisions.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
-    return "a new partner approved through partners.services.approve_partner"
+    return "a new partner approved through partners.services.decisions.approve_partner"

@@ -44,7 +44,7 @@ def dump() -> Path:
     return target
 
 
-# Sticker serials are issued from this sequence (partners.services.next_sticker_number);
+# Sticker serials are issued from this sequence (partners.services.decisions.next_sticker_number);
 # demo numbers ("75-D00001") are not.
 STICKER_SEQUENCE = "public.partners_sticker_serial"
 _STICKER_SERIALS_SQL = r"""

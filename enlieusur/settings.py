@@ -96,7 +96,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    # The task queue, in PostgreSQL: emails leave through it (partners/emails.py).
+    # The task queue, in PostgreSQL: emails leave through it (partners/services/emails.py).
     "django_tasks_db",
     # PostgreSQL triggers keeping the history immutable (partners/models.py).
     "pgtrigger",
@@ -245,7 +245,7 @@ MAILERS = {
     if _EMAIL_HOST
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
-# Emails are tasks (partners/emails.py): queued in the database once a change commits, sent
+# Emails are tasks (partners/services/emails.py): queued in the database once a change commits, sent
 # by `manage.py db_worker` (README, "Deployment"), retried with back-off while SMTP is down.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "En lieu sûr <ne-pas-repondre@enlieusur.fr>")
@@ -263,7 +263,7 @@ TILE_ATTRIBUTION = env_str(
 TILE_MAX_ZOOM = env_int("TILE_MAX_ZOOM", 19)
 
 # The admin's map (django-leaflet) with the tiles and the mainland view of the public maps,
-# which get the same settings through partners/maps.py.
+# which get the same settings through partners/public/maps.py.
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": geography.PLACES[geography.MAINLAND].centre,
     "DEFAULT_ZOOM": geography.PLACES[geography.MAINLAND].zoom,
@@ -404,7 +404,7 @@ JOIN_CONFIRM_LINK_MAX_AGE = env_int("JOIN_CONFIRM_LINK_MAX_AGE", 7 * 24 * 3600)
 SELFSERVICE_LINK_MAX_AGE = env_int("SELFSERVICE_LINK_MAX_AGE", 7 * 24 * 3600)
 JOIN_FORM_MIN_SECONDS = env_int("JOIN_FORM_MIN_SECONDS", 3)
 JOIN_FORM_MAX_AGE = env_int("JOIN_FORM_MAX_AGE", 24 * 3600)
-# Rate limits (partners/ratelimit.py): accepted actions per client address (behind the
+# Rate limits (partners/domain/ratelimit.py): accepted actions per client address (behind the
 # proxy too) and per RATE_LIMIT_WINDOW seconds. They count in Django's cache: the default
 # per-process memory cache is fine for one process only; production with several workers
 # needs a shared cache (Redis) so the limits hold.

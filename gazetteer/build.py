@@ -60,7 +60,7 @@ Overseas collectivities: COM_GEONAMES (source "geonames"), else COM_MANUAL
 
 The build fails if any commune ends up without a point, if a point falls
 outside the bounding box of its territory (the application's own, from
-``partners/geography.py``: a commune outside it could not hold a venue), or
+``partners/domain/geography.py``: a commune outside it could not hold a venue), or
 if a postcode does not lead to at least one commune with a point.
 """
 

@@ -309,7 +309,7 @@ class Partner(models.Model):
             models.Index(fields=["status", "status_changed_at"]),
             # The public GeoJSON's version: the latest change to any partner, at once.
             models.Index(fields=["updated_at"], name="partner_updated_at_idx"),
-            # The map's tiles (partners/tiles.py) count approved partners in planar
+            # The map's tiles (partners/public/tiles.py) count approved partners in planar
             # lon/lat boxes, which the geography index cannot answer exactly. All the
             # clusters need is in this index: a tile of 78,000 partners takes 30 ms, not 200.
             models.Index(
@@ -485,7 +485,7 @@ class PartnerEvent(models.Model):
         # a never-public application's deletion takes its history (DB_CASCADE: the partner
         # row is gone when its entries are deleted), and a deleted staff account leaves
         # its decisions unsigned (DB_SET_NULL), nothing else changed. Erasure of a contact
-        # person's data (partners/privacy.py, the RGPD) is the one deliberate exception.
+        # person's data (partners/services/privacy.py, the RGPD) is the one deliberate exception.
         triggers = [
             pgtrigger.Trigger(
                 name="history_is_append_only",

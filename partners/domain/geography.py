@@ -1,6 +1,6 @@
 """Where each territory of the network is: its map view and its bounding box.
 
-Plain data, without Django: the application (``partners/territories.py``), the settings (the
+Plain data, without Django: the application (``partners/domain/territories.py``), the settings (the
 admin map's default view) and the gazetteer's build (``python -m gazetteer.build``, standard
 library only) all read it from here.
 

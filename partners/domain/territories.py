@@ -4,7 +4,7 @@ The network covers mainland France, Corsica and every overseas territory. A
 venue's time zone follows from its département; Polynésie française spans three
 zones (Marquesas and Gambier differ from Tahiti): the network's venues there are
 on Tahiti and the Leeward Islands, so Pacific/Tahiti it is. Where each territory is (map
-view, bounding box) is plain data in ``partners/geography.py``, which the gazetteer's build
+view, bounding box) is plain data in ``partners/domain/geography.py``, which the gazetteer's build
 reads without Django.
 """
 

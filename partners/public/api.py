@@ -1,6 +1,6 @@
 """The public, read-only API: approved partners and public fields only.
 
-Documented in ``partners/openapi.py`` (served at /api/v1/openapi.json). Searched
+Documented in ``partners/public/openapi.py`` (served at /api/v1/openapi.json). Searched
 positions and queries are never logged or stored.
 """
 

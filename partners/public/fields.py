@@ -4,9 +4,9 @@
 sends it. Each field says where it is shown (the nearest search, the partner detail,
 the GeoJSON map), its JSON Schema (type, format, nullability, description), the
 columns it is read from, and how its value is read from a row. From it come the
-column lists of the hand-written SQL (``partners/public.py``), the API's JSON and
+column lists of the hand-written SQL (``partners/public/search.py``), the API's JSON and
 GeoJSON (``public_data``, ``map_properties``) and the OpenAPI schemas
-(``partners/openapi.py``). A column no field names never leaves the database, which
+(``partners/public/openapi.py``). A column no field names never leaves the database, which
 is how the contact person's data stays in.
 
 Changing a field's name, type or order changes the ``/api/v1/`` contract that the

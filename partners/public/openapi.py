@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the public API, served at /api/v1/openapi.json.
 
 The operations are written by hand, next to the views; the partners' schemas come from
-the one declaration of public fields (``partners/public_fields.py``) and the kind
+the one declaration of public fields (``partners/public/fields.py``) and the kind
 filter's values from ``public.KIND_FILTERS``, which the server validates against.
 Every API response the tests receive is checked against this document
 (``tests/openapi_check.py``), and Schemathesis runs it against a live server

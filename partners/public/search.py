@@ -26,7 +26,7 @@ EVERYWHERE = 20_100_000.0  # metres
 
 # What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
 # own). The API's `kind` parameter accepts these values and no other, the OpenAPI
-# document lists them (``partners/openapi.py``), the list page offers them.
+# document lists them (``partners/public/openapi.py``), the list page offers them.
 KIND_FILTER_CHOICES = [
     (_("Kinds of place"), KindGroup.choices),
     (_("Precise kind"), [(k, label) for k, label in Kind.choices if k not in KindGroup.values]),
@@ -140,7 +140,7 @@ def opening_state(partner: Partner, now: datetime.datetime):
 # The nearest search and the API's partner detail are written in SQL, not built with the
 # ORM: building and compiling the queries cost Django more than PostgreSQL spends running
 # them (make bench, BENCHMARKS.md). What they may read, their SELECT lists, comes from
-# the one declaration of public fields (``partners/public_fields.py``): the contact
+# the one declaration of public fields (``partners/public/fields.py``): the contact
 # person's columns never leave the database.
 _DETAIL_SQL = (
     sql.SQL("""

@@ -1,4 +1,4 @@
-"""The decisions allowed in each status are declared once (partners/decisions.py): the
+"""The decisions allowed in each status are declared once (partners/domain/transitions.py): the
 admin offers exactly the decisions that the services accept, in every status."""
 
 import datetime

@@ -1,4 +1,5 @@
-"""The links emailed to a venue's contact: one scheme for every purpose (partners/links.py)."""
+"""The links emailed to a venue's contact: one scheme for every purpose
+(partners/domain/links.py)."""
 
 import base64
 import contextlib

@@ -68,7 +68,7 @@ def test_approval_issues_distinct_sticker_numbers_with_the_departement():
 
 
 def test_reinstatement_keeps_the_sticker_number():
-    # A suspended partner comes back through reinstatement (partners/decisions.py).
+    # A suspended partner comes back through reinstatement (partners/domain/transitions.py).
     partner = decisions.approve_partner(partner=PartnerFactory())
     number = partner.sticker_number
     Partner.objects.filter(pk=partner.pk).update(status=Status.SUSPENDED)
