@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from gazetteer import communes as gazetteer
-from partners.domain import history, links
+from partners.domain import history, links, transitions
 from partners.domain.ratelimit import over_limit
-from partners.models import ACTIVE_STATUSES, Charter, Partner, Status
+from partners.models import ACTIVE_STATUSES, Charter, Partner
 from partners.public import maps
 from partners.services import applications, reconfirmation
 from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
@@ -253,7 +253,7 @@ def reconfirm(request, token):
         partner = links.read_token(token, links.RECONFIRM)
     except signing.BadSignature:
         return _invalid_link(request)
-    if partner.status != Status.APPROVED:
+    if not transitions.applies("reconfirm", partner.status):
         return _invalid_link(request, partner)
     # Without a published charter (never in production), the one the venue signed.
     charter = Charter.current() or partner.charter

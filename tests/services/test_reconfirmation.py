@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from partners.domain import transitions
 from partners.models import Charter, PartnerEvent, Status
 from partners.services import decisions
 from tests import signin
@@ -155,3 +156,18 @@ def test_a_suspended_partner_cannot_reconfirm(client, partner, django_capture_on
         assert client.post(link_in(mail.outbox[0]), {"confirm": "on"}).status_code == 400
     partner.refresh_from_db()
     assert partner.reconfirmed_at is None
+
+
+def test_the_link_follows_the_one_rule_of_who_may_reconfirm(
+    client, partner, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The statuses are declared once (partners/domain/transitions.py): the page and the
+    # service read the same declaration, so widening it reaches both.
+    monkeypatch.setitem(transitions.APPLIES_IN, "reconfirm", (Status.APPROVED, Status.SUSPENDED))
+    asked = APPROVED_AT + datetime.timedelta(days=366)
+    with time_machine.travel(asked, tick=False):
+        send(django_capture_on_commit_callbacks)
+        decisions.suspend_partner(partner=partner, by=None, reason="Fermé")
+        assert client.post(link_in(mail.outbox[0]), {"confirm": "on"}).status_code == 302
+    partner.refresh_from_db()
+    assert partner.reconfirmed_at is not None
