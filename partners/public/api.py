@@ -7,6 +7,7 @@ positions and queries are never logged or stored.
 import functools
 import gzip
 import json
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +24,6 @@ from partners.models import Partner
 from partners.public import openapi, search
 from partners.public.fields import MAP_FIELDS, MAP_PROPERTIES, Shown
 
-MAX_QUERY_LENGTH = 200
 CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
 
 
@@ -156,12 +156,11 @@ def partner_detail(request, pk):
 def places_search(request):
     # As the document says: at most 200 characters as sent, and not only spaces.
     query = request.GET.get("q", "")
-    if len(query) > MAX_QUERY_LENGTH:
+    if len(query) > search.PLACE_QUERY_MAX_LENGTH:
         return error(_("q: at most 200 characters."))
-    query = query.strip()
-    if not query:
+    if not re.search(search.PLACE_QUERY_PATTERN, query):
         return error(_("q: give a town, a postcode or an address."))
-    return json_response([place.as_dict() for place in places.search(query)])
+    return json_response([place.as_dict() for place in places.search(query.strip())])
 
 
 @api_view

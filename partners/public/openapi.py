@@ -8,7 +8,13 @@ Every API response the tests receive is checked against this document
 (``tests/test_api_contract.py``)."""
 
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
-from partners.public.search import DEFAULT_LIMIT, KIND_FILTERS, MAX_LIMIT
+from partners.public.search import (
+    DEFAULT_LIMIT,
+    KIND_FILTERS,
+    MAX_LIMIT,
+    PLACE_QUERY_MAX_LENGTH,
+    PLACE_QUERY_PATTERN,
+)
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -178,8 +184,8 @@ def document(request) -> dict:
                             "schema": {
                                 "type": "string",
                                 "minLength": 1,
-                                "maxLength": 200,
-                                "pattern": "\\S",
+                                "maxLength": PLACE_QUERY_MAX_LENGTH,
+                                "pattern": PLACE_QUERY_PATTERN,
                             },
                         }
                     ],
