@@ -1,6 +1,6 @@
 """The docs and comments name modules that exist: after a move (the partners app split by
-audience), a reader sent to ``partners/links.py`` or ``partners.emails.DeliveryDeferred``
-finds nothing, and an operator greps the wrong name in the task results."""
+audience), a reader sent to a module that moved finds nothing, and an operator greps the
+task results for an exception's old dotted name."""
 
 import importlib
 import re
