@@ -393,7 +393,7 @@ def test_the_worker_runs_beside_the_server_and_stops_with_it(stop):
             script.send_signal(signal.SIGTERM)  # a supervisor stopping `make serve`
         elif stop == "ctrl-c":
             os.killpg(script.pid, signal.SIGINT)  # the terminal's Ctrl-C, to the whole group
-        script.wait(timeout=30)
+        script.wait(timeout=60)
         deadline = time.monotonic() + 10
         while any(alive(pid) for pid in seen) and time.monotonic() < deadline:
             time.sleep(0.1)
