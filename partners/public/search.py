@@ -41,11 +41,13 @@ def _kind_choices():
 # The places look-up's `q`, for the API's view and its OpenAPI document alike: at most
 # this many characters as sent, and a character other than the ones Python's strip() takes
 # as spaces. The class names them rather than saying `\S`: Python, JavaScript and
-# Hypothesis each read `\s` differently (U+001F, U+0085, U+FEFF).
+# Hypothesis each read `\s` differently (U+001F, U+0085, U+FEFF). No NUL anywhere: the
+# site refuses one in any query string (enlieusur/guards.py).
 PLACE_QUERY_MAX_LENGTH = 200
-PLACE_QUERY_PATTERN = (
-    "[^\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+_NOT_A_SPACE = (
+    "[^\\x00\\t-\\r\\x1c- \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
 )
+PLACE_QUERY_PATTERN = f"^[^\\x00]*{_NOT_A_SPACE}[^\\x00]*$"
 
 
 _BOOLEAN_CHOICES = [("1", "1"), ("0", "0"), ("true", "true"), ("false", "false")]
