@@ -205,3 +205,11 @@ def department_of_postcode(postcode: str) -> str | None:
         return code if code in DEPARTMENTS else None
     code = postcode[:2]
     return code if code in DEPARTMENTS and code != "00" else None
+
+
+def containing(lat: float, lon: float) -> Territory | None:
+    """The territory whose bounding box holds the point, if any."""
+    for territory in TERRITORIES.values():
+        if territory.bounds.contains(lat, lon):
+            return territory
+    return None

@@ -15,7 +15,7 @@ from partners.models import (
     PartnerEvent,
     Status,
 )
-from partners.services import emails
+from partners.services import emails, geocoding
 from partners.services.common import (
     record_status,
     set_hours,
@@ -74,6 +74,9 @@ def submit_application(*, data: dict, hours, charter, submission_key) -> tuple[P
     existing = Partner.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
+    if data["location"] is None:
+        where = {key: data.get(key, "") for key in geocoding.LOCATED_BY}
+        data = {**data, "location": geocoding.locate(**where)}
     now = timezone.now()
     try:
         with transaction.atomic():

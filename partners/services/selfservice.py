@@ -12,7 +12,7 @@ from partners.models import (
     PartnerEvent,
     Status,
 )
-from partners.services import applications, emails
+from partners.services import applications, emails, geocoding
 from partners.services.common import (
     record_status,
     set_hours,
@@ -61,13 +61,21 @@ def _json_value(field: str, value):
     return str(value)
 
 
-@transaction.atomic
 def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
     """Change a partner's details; ``changes`` maps field names (and "hours") to new values.
 
     For a partner that is or was on the map, changes of name, address or location wait
-    in ``pending_changes`` for staff review, the old details staying public.
+    in ``pending_changes`` for staff review, the old details staying public. A new address
+    without a pin (``location`` None) is placed first, outside the transaction.
     """
+    if "location" in changes and changes["location"] is None:
+        where = {key: changes.get(key, getattr(partner, key)) for key in geocoding.LOCATED_BY}
+        changes = {**changes, "location": geocoding.locate(**where)}
+    return _update_partner(partner=partner, changes=changes, by=by)
+
+
+@transaction.atomic
+def _update_partner(*, partner: Partner, changes: dict, by) -> Partner:
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     if partner.status not in ACTIVE_STATUSES:
         raise ValueError(f"A {partner.status} partner cannot be edited.")

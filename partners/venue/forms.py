@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gazetteer import communes as gazetteer
-from gazetteer import places
 from partners.domain import territories
 from partners.domain.honeypot import HoneypotForm
 from partners.domain.validators import single_line, validate_siret
@@ -78,32 +77,6 @@ def _parse_phone(value: str, department: str | None):
         _("Enter a valid phone number, such as 01 23 45 67 89 or +590 590 12 34 56."),
         code="phone",
     )
-
-
-def territory_containing(lat: float, lon: float) -> territories.Territory | None:
-    for territory in territories.TERRITORIES.values():
-        if territory.bounds.contains(lat, lon):
-            return territory
-    return None
-
-
-def geocode(address: str, postcode: str, commune: gazetteer.Commune) -> Point:
-    """The venue's point: the online geocoder's when configured and sure, else the town's."""
-    town = Point(commune.lon, commune.lat, srid=4326)
-    if not address:
-        return town
-    features = places.geocoder_features({"q": address, "postcode": postcode, "limit": 1})
-    try:
-        properties = features[0]["properties"]
-        lon, lat = (float(c) for c in features[0]["geometry"]["coordinates"][:2])
-        sure = (
-            properties.get("postcode") == postcode
-            and float(properties.get("score", 0)) >= 0.5
-            and territory_containing(lat, lon) == territories.territory_of(commune.department)
-        )
-    except (IndexError, KeyError, TypeError, ValueError):
-        sure = False
-    return Point(lon, lat, srid=4326) if sure else town
 
 
 class VenueForm(forms.Form):
@@ -313,6 +286,9 @@ class VenueForm(forms.Form):
         return candidates[0].department
 
     def _check_location(self, cleaned):
+        # Without a pin, the service places the venue from its address (services.geocoding):
+        # a form checks what was typed, it never asks the network.
+        cleaned["location"] = None
         lat, lon = cleaned.get("lat"), cleaned.get("lon")
         if "lat" in self.errors or "lon" in self.errors:
             return
@@ -330,7 +306,7 @@ class VenueForm(forms.Form):
             )
             return
         if lat is not None:
-            territory = territory_containing(lat, lon)
+            territory = territories.containing(lat, lon)
             if territory is None:
                 self.add_error(
                     "lat",
@@ -354,10 +330,6 @@ class VenueForm(forms.Form):
                 )
                 return
             cleaned["location"] = Point(lon, lat, srid=4326)
-        elif self.commune and not self.errors:
-            cleaned["location"] = geocode(
-                cleaned.get("address", ""), cleaned["postcode"], self.commune
-            )
 
     def _check_hours(self):
         hours = []
@@ -514,7 +486,7 @@ class JoinForm(HoneypotForm, VenueForm):
         }
 
     def clean(self):
-        # Robots and stale forms first: with an error here the geocoder is not asked either.
+        # Robots and stale forms first.
         if not self.caught_robot():
             try:
                 self._check_timing(self.cleaned_data.get("rendered", ""))

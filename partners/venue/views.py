@@ -19,6 +19,7 @@ from partners.domain.ratelimit import over_limit
 from partners.models import ACTIVE_STATUSES, Charter, Partner
 from partners.public import maps
 from partners.services import applications, reconfirmation
+from partners.services.geocoding import geocode
 from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
 from partners.venue.forms import (
     MAX_INTERVALS,
@@ -27,7 +28,6 @@ from partners.venue.forms import (
     ReconfirmForm,
     UpdateForm,
     WithdrawForm,
-    geocode,
 )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gazetteer import build, communes
 from partners.domain import territories
-from partners.venue.forms import territory_containing
+from partners.domain.territories import containing
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,8 +20,7 @@ def test_every_commune_lies_in_its_own_territory_and_no_other():
     misplaced = [
         (commune.insee, commune.name, commune.lat, commune.lon)
         for commune in communes.all_communes()
-        if territory_containing(commune.lat, commune.lon)
-        is not territories.territory_of(commune.department)
+        if containing(commune.lat, commune.lon) is not territories.territory_of(commune.department)
     ]
     assert misplaced == []
 
@@ -35,7 +34,7 @@ def test_no_two_territories_share_a_point():
 
 
 def test_saint_martins_box_stops_short_of_anguilla():
-    assert territory_containing(18.171, -63.092) is None  # Blowing Point, Anguilla
+    assert containing(18.171, -63.092) is None  # Blowing Point, Anguilla
 
 
 def test_the_build_runs_without_django():

@@ -11,6 +11,7 @@ from django.contrib.gis.geos import Point
 from django.utils.html import escape
 
 from partners.models import Partner
+from partners.venue.forms import JoinForm
 from tests import servers
 from tests.factories import PartnerFactory
 from tests.join_helpers import VALID_SIRET, application, hidden_values, quick_forms  # noqa: F401
@@ -172,6 +173,15 @@ def test_without_coordinates_the_online_geocoder_places_the_pin(client, geocoder
     assert (partner.location.x, partner.location.y) == pytest.approx((2.37421, 48.85512))
     assert geocoder.queries[0]["q"] == ["12 rue de la Roquette"]
     assert geocoder.queries[0]["postcode"] == ["75011"]
+
+
+def test_the_form_checks_what_was_typed_without_asking_the_geocoder(client, geocoder):
+    # Validation never waits on the network: the application service places the pin.
+    geocoder.answer = ban_answer(2.37421, 48.85512)
+    form = JoinForm(application(client, lat="", lon=""))
+    assert form.is_valid(), form.errors
+    assert form.venue_data()["location"] is None
+    assert geocoder.queries == []
 
 
 @pytest.mark.parametrize(
