@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from partners.public import api, tiles
@@ -17,6 +17,7 @@ urlpatterns = [
         csrf_exempt(tiles.partner_tile),
         name="tile",
     ),
-    # Last: any other /api/v1/ address is a JSON 404, not an HTML page.
-    path("api/v1/<path:unknown>", api.not_found, name="not_found"),
+    # Last: any other /api/v1/ address is a JSON 404, not an HTML page; a line feed in the
+    # path too (`<path:…>` stops at one).
+    re_path(r"^api/v1/(?P<unknown>(?s:.+))$", api.not_found, name="not_found"),
 ]

@@ -289,7 +289,10 @@ def test_partner_detail_adds_hours_and_charter_version(client):
     assert set(data) == set(openapi.PARTNER_PROPERTIES) | set(openapi.DETAIL_PROPERTIES)
 
 
-@pytest.mark.parametrize("url", ["/api/v1/partners/abc", "/api/v1/nothing", "/api/v1/partners/1/x"])
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/partners/abc", "/api/v1/nothing", "/api/v1/partners/1/x", "/api/v1/partners/a%0Ab"],
+)
 def test_unknown_api_addresses_answer_404_json(client, url):
     response = client.get(url)
     assert response.status_code == 404
