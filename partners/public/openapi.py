@@ -9,6 +9,7 @@ Every API response the tests receive is checked against this document
 
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (
+    BOOLEAN_VALUES,
     DEFAULT_LIMIT,
     KIND_FILTERS,
     MAX_LIMIT,
@@ -44,7 +45,7 @@ def _boolean_parameter(name: str, description: str) -> dict:
         "in": "query",
         "required": False,
         "description": description,
-        "schema": {"type": "string", "enum": ["1", "0", "true", "false"], "default": "0"},
+        "schema": {"type": "string", "enum": list(BOOLEAN_VALUES), "default": "0"},
     }
 
 

@@ -50,7 +50,19 @@ _NOT_A_SPACE = (
 PLACE_QUERY_PATTERN = f"^[^\\x00]*{_NOT_A_SPACE}[^\\x00]*$"
 
 
-_BOOLEAN_CHOICES = [("1", "1"), ("0", "0"), ("true", "true"), ("false", "false")]
+# A yes-or-no filter's values, for the form and the OpenAPI document alike.
+BOOLEAN_VALUES = ("1", "0", "true", "false")
+_TRUE_VALUES = {"1", "true"}
+
+
+def _yes_no_filter(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[(value, value) for value in BOOLEAN_VALUES],
+        coerce=lambda value: value in _TRUE_VALUES,
+        required=False,
+        empty_value=False,
+    )
 
 
 # The latest-change time when there are no partners at all.
@@ -88,20 +100,8 @@ class NearestForm(forms.Form):
         label=_("Number of results"), min_value=1, max_value=MAX_LIMIT, required=False
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_FILTER_CHOICES, required=False)
-    open_now = forms.TypedChoiceField(
-        label=_("Open now"),
-        choices=_BOOLEAN_CHOICES,
-        coerce=lambda v: v in {"1", "true"},
-        required=False,
-        empty_value=False,
-    )
-    step_free = forms.TypedChoiceField(
-        label=_("Step-free access"),
-        choices=_BOOLEAN_CHOICES,
-        coerce=lambda v: v in {"1", "true"},
-        required=False,
-        empty_value=False,
-    )
+    open_now = _yes_no_filter(_("Open now"))
+    step_free = _yes_no_filter(_("Step-free access"))
 
     @classmethod
     def parse(cls, data) -> tuple[dict, str | None]:
