@@ -19,6 +19,10 @@ APPLIES_IN = {
     "reconfirm": (Status.APPROVED,),
 }
 
+# The decisions that need a reason (sent to the venue and kept in the history); the others
+# take an optional note.
+NEEDS_REASON = frozenset({"request_information", "reject", "suspend", "revoke"})
+
 
 def applies(decision: str, status: str) -> bool:
     return status in APPLIES_IN[decision]

@@ -49,9 +49,11 @@ def allow(partner: Partner, decision: str, label) -> None:
         )
 
 
-def required_reason(reason: str) -> str:
+def reason_for(decision: str, reason: str) -> str:
+    """The decision's reason, stripped; refused when empty for a decision that needs one
+    (``transitions.NEEDS_REASON``)."""
     reason = (reason or "").strip()
-    if not reason:
+    if not reason and decision in transitions.NEEDS_REASON:
         raise ValueError("This decision needs a reason.")
     return reason
 

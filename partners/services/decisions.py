@@ -19,8 +19,8 @@ from partners.services.common import (
     email_venue,
     locked,
     log_event,
+    reason_for,
     record_status,
-    required_reason,
 )
 
 
@@ -60,7 +60,7 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
 
 @transaction.atomic
 def reject_partner(*, partner: Partner, by, reason: str) -> Partner:
-    reason = required_reason(reason)
+    reason = reason_for("reject", reason)
     partner = locked(partner)
     allow(partner, "reject", _("Rejection"))
     record_status(partner=partner, to_status=Status.REJECTED, by=by, reason=reason)
@@ -72,7 +72,7 @@ def reject_partner(*, partner: Partner, by, reason: str) -> Partner:
 @transaction.atomic
 def request_information(*, partner: Partner, by, reason: str) -> Partner:
     """Ask the venue a question; the application stays in the queue."""
-    reason = required_reason(reason)
+    reason = reason_for("request_information", reason)
     partner = locked(partner)
     allow(partner, "request_information", _("A request for information"))
     PartnerEvent.objects.create(
@@ -89,7 +89,7 @@ def request_information(*, partner: Partner, by, reason: str) -> Partner:
 @transaction.atomic
 def suspend_partner(*, partner: Partner, by, reason: str) -> Partner:
     """Off the public map for now; the sticker number is kept for reinstatement."""
-    reason = required_reason(reason)
+    reason = reason_for("suspend", reason)
     partner = locked(partner)
     allow(partner, "suspend", _("Suspension"))
     record_status(partner=partner, to_status=Status.SUSPENDED, by=by, reason=reason)
@@ -112,7 +112,7 @@ def reinstate_partner(*, partner: Partner, by, reason: str = "") -> Partner:
 def revoke_partner(*, partner: Partner, by, reason: str) -> Partner:
     """For good: the sticker number stays on record, so /verif says it is revoked and
     it is never issued again."""
-    reason = required_reason(reason)
+    reason = reason_for("revoke", reason)
     partner = locked(partner)
     allow(partner, "revoke", _("Revocation"))
     record_status(partner=partner, to_status=Status.REVOKED, by=by, reason=reason)

@@ -28,9 +28,12 @@ class Decision:
     slug: str
     label: str
     service: object
-    reason_required: bool
     reason_label: str = _("Reason (sent to the venue and kept in the history)")
     asks_date: bool = False
+
+    @property
+    def reason_required(self) -> bool:
+        return self.slug in transitions.NEEDS_REASON
 
 
 DECISIONS = {
@@ -40,36 +43,31 @@ DECISIONS = {
             "approve",
             _("Approve"),
             decisions.approve_partner,
-            reason_required=False,
             reason_label=_("Note to the venue (optional, kept in the history)"),
         ),
         Decision(
             "request_information",
             _("Ask for more information"),
             decisions.request_information,
-            reason_required=True,
             reason_label=_("Your question (sent to the venue and kept in the history)"),
         ),
-        Decision("reject", _("Reject"), decisions.reject_partner, True),
-        Decision("suspend", _("Suspend"), decisions.suspend_partner, True),
+        Decision("reject", _("Reject"), decisions.reject_partner),
+        Decision("suspend", _("Suspend"), decisions.suspend_partner),
         Decision(
             "reinstate",
             _("Reinstate"),
             decisions.reinstate_partner,
-            reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
         ),
         Decision(
             "revoke",
             _("Revoke for good"),
             decisions.revoke_partner,
-            True,
         ),
         Decision(
             "mark_sticker_sent",
             _("Mark the sticker as sent"),
             decisions.mark_sticker_sent,
-            reason_required=False,
             reason_label=_("Note (optional, kept in the history)"),
             asks_date=True,
         ),

@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from partners.domain import transitions
 from partners.models import Partner, Status
 from partners.services import common
 from partners.staff.decisions import DECISIONS
@@ -46,3 +47,22 @@ def test_the_admin_offers_exactly_the_decisions_the_services_accept(admin_client
     offered = {d.slug for d in page.context["decisions"]}
     accepted = {slug for slug, decision in DECISIONS.items() if _accepts(decision, partner)}
     assert offered == accepted
+
+
+@pytest.mark.parametrize("slug", DECISIONS)
+def test_the_admin_asks_for_a_reason_exactly_where_the_service_needs_one(slug):
+    decision = DECISIONS[slug]
+    status = transitions.APPLIES_IN[slug][0]
+    extra = {"sticker_number": "75-00422"} if status in WAS_APPROVED else {}
+    partner = PartnerFactory(
+        status=status, status_changed_at=datetime.datetime.now(datetime.UTC), **extra
+    )
+    try:
+        with transaction.atomic():
+            decision.service(partner=partner, by=None, reason="  ")
+            raise _Undo
+    except ValueError:
+        refused = True
+    except _Undo:
+        refused = False
+    assert refused is decision.reason_required
