@@ -159,11 +159,16 @@ def selfservice_request(request):
     return render(request, "partners/venue/selfservice/request.html", {"form": form})
 
 
-def _partner_or_problem(request, token):
+def _partner_or_problem(request, token, *, to_change: bool = False):
+    """The partner the link names, or the answer to give instead: the link's problem, or,
+    for a change, the read-only page of a venue that is no longer active."""
     try:
-        return links.read_token(token, links.SELFSERVICE), None
+        partner = links.read_token(token, links.SELFSERVICE)
     except signing.BadSignature as error:
         return None, _link_problem(request, error)
+    if to_change and partner.status not in ACTIVE_STATUSES:
+        return None, redirect("partners:selfservice", token=token)
+    return partner, None
 
 
 def _field_labels(fields) -> str:
@@ -194,11 +199,9 @@ def selfservice(request, token):
 
 
 def selfservice_update(request, token):
-    partner, problem = _partner_or_problem(request, token)
+    partner, problem = _partner_or_problem(request, token, to_change=True)
     if problem:
         return problem
-    if partner.status not in ACTIVE_STATUSES:
-        return redirect("partners:selfservice", token=token)
     form = UpdateForm(request.POST or None, partner=partner)
     if request.method == "POST" and form.is_valid():
         partner = update_partner(partner=partner, changes=form.changes(), by="venue")
@@ -221,11 +224,9 @@ def selfservice_update(request, token):
 
 
 def selfservice_withdraw(request, token):
-    partner, problem = _partner_or_problem(request, token)
+    partner, problem = _partner_or_problem(request, token, to_change=True)
     if problem:
         return problem
-    if partner.status not in ACTIVE_STATUSES:
-        return redirect("partners:selfservice", token=token)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         partner = withdraw_partner(partner=partner, reason=form.cleaned_data["reason"])
