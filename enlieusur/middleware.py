@@ -9,7 +9,9 @@ from django.utils.cache import add_never_cache_headers
 
 class SecurityHeadersMiddleware:
     """Adds Permissions-Policy to every response, and ``Cache-Control: no-store`` to pages
-    holding personal data (settings.NO_STORE_PATH_PREFIXES, in every language).
+    holding personal data: those under settings.NO_STORE_PATH_PREFIXES (in every language)
+    and every page reached through an emailed link's token (a route with a ``token``
+    parameter, the same routes whose tokens the logs redact).
 
     Also hands Django's CSP nonce to libraries that look for it as ``request.csp_nonce``
     (django-leaflet's admin widget, after the django-csp package); it must therefore come
@@ -27,7 +29,10 @@ class SecurityHeadersMiddleware:
         request.csp_nonce = get_nonce(request)
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path_info.startswith(self.no_store_prefixes):
+        match = request.resolver_match
+        if request.path_info.startswith(self.no_store_prefixes) or (
+            match and "token" in match.kwargs
+        ):
             add_never_cache_headers(response)
         return response
 

@@ -346,11 +346,12 @@ PERMISSIONS_POLICY = (
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 # Pages holding personal data, never stored by a browser or proxy cache (with /en/ variants);
 # every page an emailed link opens is among them (/mon-lieu/…, /rejoindre/confirmer/…).
+# Pages holding personal data, never stored by a browser or a proxy; every page reached
+# through a token is too, whatever its path (enlieusur/middleware.py).
 NO_STORE_PATH_PREFIXES = [
     f"/{ADMIN_URL}",
     "/mon-lieu/",
     "/rejoindre/formulaire/",
-    "/rejoindre/confirmer/",
 ]
 
 

@@ -6,6 +6,8 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from tests import servers
 from tests.factories import PartnerFactory
@@ -183,4 +185,26 @@ def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_clien
         if response["Content-Type"].startswith("text/html"):
             csp = response["Content-Security-Policy"]
             assert blocked_inline_code(response.content, csp) == [], path
+        assert "no-store" in response["Cache-Control"], path
+
+
+def _token_routes(patterns=None, namespace=""):
+    """The names of the URLconf's routes that take a ``token``, with their namespace."""
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _token_routes(entry.url_patterns, inner)
+        elif "token" in entry.pattern.converters:
+            yield namespace + entry.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_page_reached_through_a_token_is_never_stored(client, language):
+    names = sorted(set(_token_routes()))
+    assert len(names) >= 5  # confirm, self-service and its pages, re-confirmation
+    for name in names:
+        with translation.override(language):
+            path = reverse(name, kwargs={"token": "not-a-valid-token"})
+        response = client.get(path)
         assert "no-store" in response["Cache-Control"], path
