@@ -158,3 +158,16 @@ def client():
     from tests.openapi_check import ApiClient
 
     return ApiClient()
+
+
+@pytest.fixture(autouse=True)
+def _french_first():
+    """Each test starts in the site's default language, as a new request does: a request
+    to an /en/ page leaves English active in the thread, and the admin's and the emails'
+    French addresses would not resolve in the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
