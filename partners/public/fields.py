@@ -10,7 +10,7 @@ GeoJSON (``public_data``, ``map_properties``) and the OpenAPI schemas
 is how the contact person's data stays in.
 
 Changing a field's name, type or order changes the ``/api/v1/`` contract that the
-FLAG! app and open-data users rely on: ``tests/test_api_contract.py`` pins it.
+FLAG! app and open-data users rely on: ``tests/public/test_api_contract.py`` pins it.
 """
 
 import dataclasses

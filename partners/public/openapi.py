@@ -5,7 +5,7 @@ the one declaration of public fields (``partners/public/fields.py``) and the kin
 filter's values from ``public.KIND_FILTERS``, which the server validates against.
 Every API response the tests receive is checked against this document
 (``tests/openapi_check.py``), and Schemathesis runs it against a live server
-(``tests/test_api_contract.py``)."""
+(``tests/public/test_api_contract.py``)."""
 
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (

@@ -1,6 +1,7 @@
 """The API and its OpenAPI document agree: one declaration of the public fields feeds
 both, undeclared methods get 405, and Schemathesis finds nothing against a live server."""
 
+import os
 import re
 
 import hypothesis
@@ -151,6 +152,9 @@ live_schema = schemathesis.openapi.from_dict(
 @live_schema.parametrize()
 @hypothesis.settings(
     max_examples=25,
+    # The same requests at every run, so that CI's verdict is the code's; the disagreements
+    # found so far have their own tests. SCHEMATHESIS_EXPLORE=1 draws new ones.
+    derandomize=not os.environ.get("SCHEMATHESIS_EXPLORE"),
     deadline=None,
     suppress_health_check=list(hypothesis.HealthCheck),
 )

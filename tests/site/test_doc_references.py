@@ -10,7 +10,7 @@ from django.conf import settings
 
 ROOT = settings.BASE_DIR
 SOURCES = (".py", ".md", ".html", ".txt", ".conf", ".sh", ".yaml", ".toml", ".js", "Makefile")
-PACKAGES = r"(?:partners|enlieusur|gazetteer|scripts|bench)"
+PACKAGES = r"(?:partners|enlieusur|gazetteer|scripts|bench|tests)"
 # A file path ("partners/domain/links.py") or a dotted name of two dots or more
 # ("partners.services.emails.deliver"; one dot is as often a variable's attribute), not in
 # quotes (signing salts are names of their own) nor followed by a hyphen.
