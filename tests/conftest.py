@@ -1,5 +1,7 @@
+import json
 import os
-from urllib.parse import urlsplit
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -171,3 +173,33 @@ def _french_first():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+class Geocoder(BaseHTTPRequestHandler):
+    """A Base Adresse Nationale look-alike: answers every search with ``answer`` and
+    keeps the queries it was sent."""
+
+    answer = {}
+    queries = []
+
+    def do_GET(self):
+        Geocoder.queries.append(parse_qs(urlsplit(self.path).query))
+        body = json.dumps(self.answer).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def geocoder(settings):
+    """The app's geocoder (GEOCODER_URL) is a ``Geocoder`` on the loopback."""
+    from tests import servers
+
+    Geocoder.answer, Geocoder.queries = {}, []
+    with servers.stand_in(Geocoder) as port:
+        settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search/"
+        yield Geocoder

@@ -57,6 +57,22 @@ class PartnerForm(forms.ModelForm):
     )
 
 
+STATUS_FIELDS = [
+    "status",
+    "status_changed_at",
+    "confirmed_at",
+    "approved_at",
+    "sticker_number",
+    "sticker_sent_on",
+    "charter",
+    "charter_accepted_at",
+    "reconfirmed_at",
+    "reconfirmation_requested_at",
+    "created_at",
+    "updated_at",
+]
+
+
 @admin.register(Partner)
 class PartnerAdmin(
     ScopedAdmin,
@@ -99,21 +115,9 @@ class PartnerAdmin(
         "=sticker_number",
         "contact_email",
     ]
-    readonly_fields = [
-        "status",
-        "status_changed_at",
-        "confirmed_at",
-        "approved_at",
-        "sticker_number",
-        "sticker_sent_on",
-        "charter",
-        "charter_accepted_at",
-        "reconfirmed_at",
-        "reconfirmation_requested_at",
-        "time_zone",
-        "created_at",
-        "updated_at",
-    ]
+    # Status and dates change through the services only; the time zone follows the
+    # département.
+    readonly_fields = [*STATUS_FIELDS, "time_zone"]
     fieldsets = [
         (
             _("Venue"),
@@ -154,22 +158,7 @@ class PartnerAdmin(
         ),
         (
             _("Status"),
-            {
-                "fields": [
-                    "status",
-                    "status_changed_at",
-                    "confirmed_at",
-                    "approved_at",
-                    "sticker_number",
-                    "sticker_sent_on",
-                    "charter",
-                    "charter_accepted_at",
-                    "reconfirmed_at",
-                    "reconfirmation_requested_at",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
+            {"fields": STATUS_FIELDS},
         ),
         (_("This edit"), {"fields": ["edit_reason"]}),
     ]

@@ -3,7 +3,6 @@ import gzip
 import json
 import random
 import re
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 import time_machine
@@ -458,40 +457,15 @@ def test_places_refuses_an_empty_or_huge_query(client, q):
     assert response.json()["error"]
 
 
-class _FakeBan(BaseHTTPRequestHandler):
-    """A local stand-in for the Base Adresse Nationale, speaking its JSON."""
-
-    def do_GET(self):
-        body = json.dumps(
-            {
-                "features": [
-                    {
-                        "geometry": {"type": "Point", "coordinates": [2.331, 48.8687]},
-                        "properties": {
-                            "label": "8 Rue de la Paix 75002 Paris",
-                            "postcode": "75002",
-                        },
-                    }
-                ]
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def geocoder(settings):
-    with servers.stand_in(_FakeBan) as port:
-        settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search/"
-        yield
-
-
 def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder, caplog):
+    geocoder.answer = {
+        "features": [
+            {
+                "geometry": {"type": "Point", "coordinates": [2.331, 48.8687]},
+                "properties": {"label": "8 Rue de la Paix 75002 Paris", "postcode": "75002"},
+            }
+        ]
+    }
     places = client.get("/api/v1/places", {"q": "8 rue de la paix paris"}).json()
     assert places[0] == {
         "name": "8 Rue de la Paix 75002 Paris",

@@ -1,9 +1,6 @@
 """Spam defences, duplicates and the geocoder behind the map pin."""
 
 import datetime
-import json
-from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -12,7 +9,6 @@ from django.utils.html import escape
 
 from partners.models import Partner
 from partners.venue.forms import JoinForm
-from tests import servers
 from tests.factories import PartnerFactory
 from tests.join_helpers import VALID_SIRET, application, hidden_values, quick_forms  # noqa: F401
 
@@ -121,32 +117,6 @@ def test_other_venues_are_not_flagged(client, name, where):
         application(client, siret="", kind="association", name="Librairie Les Mots Libres"),
     )
     assert not Partner.objects.filter(possible_duplicate=True).exists()
-
-
-class Geocoder(BaseHTTPRequestHandler):
-    """A Base Adresse Nationale look-alike: answers every search with one address."""
-
-    answer = {}
-    queries = []
-
-    def do_GET(self):
-        Geocoder.queries.append(parse_qs(urlsplit(self.path).query))
-        body = json.dumps(self.answer).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def geocoder(settings):
-    Geocoder.queries = []
-    with servers.stand_in(Geocoder) as port:
-        settings.GEOCODER_URL = f"http://127.0.0.1:{port}/search/"
-        yield Geocoder
 
 
 def ban_answer(lon, lat, postcode="75011", score=0.93):
