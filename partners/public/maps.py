@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from partners.domain import territories
+from partners.domain import helplines, territories
 from partners.models import Kind
 
 
@@ -47,6 +47,7 @@ def home_map_config() -> dict:
             for code, t in territories.TERRITORIES.items()
         },
         "kinds": {kind.value: str(kind.label) for kind in Kind},
+        "numbers": helplines.as_config(),
         "messages": {
             "locating": _("Finding your position…"),
             "searching": _("Searching…"),

@@ -4,6 +4,9 @@ from django.urls import translate_url
 from django.utils import formats
 from django.utils.translation import get_language, get_language_info, gettext
 
+from partners.domain import helplines as helpline_table
+from partners.domain.territories import MAINLAND
+
 register = template.Library()
 
 
@@ -28,3 +31,10 @@ def distance(metres: float) -> str:
     if metres < 1000:
         return gettext("%(metres)s m") % {"metres": int(round(metres, -1))}
     return gettext("%(km)s km") % {"km": formats.number_format(metres / 1000, 1)}
+
+
+@register.simple_tag
+def helplines(territory: str = ""):
+    """The numbers to show for a territory code; the mainland's when there is none (error
+    pages, pages about no place in particular)."""
+    return helpline_table.for_territory(territory or MAINLAND)
