@@ -85,7 +85,7 @@ def test_the_config_carries_every_field_with_labels_in_the_active_language():
     victims = next(line for line in mainland if line["number"] == "116 006")
     assert (victims["label"], victims["hours"]) == (
         "Aide aux victimes",
-        "9 h – 19 h, tous les jours",
+        "9\u00a0h – 19\u00a0h, tous les jours",
     )
     with translation.override("en"):
         english = helplines.as_config()[territories.MAINLAND]
