@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
 from partners.domain import territories
@@ -414,14 +415,16 @@ class Partner(models.Model):
 
 
 class OpeningInterval(models.Model):
+    # A weekday as a label ("Lundi" in French); in a sentence it is written as Django's
+    # own catalog has it ("jusqu'à lundi", partners/public/wording.py).
     class Weekday(models.IntegerChoices):
-        MONDAY = 1, _("Monday")
-        TUESDAY = 2, _("Tuesday")
-        WEDNESDAY = 3, _("Wednesday")
-        THURSDAY = 4, _("Thursday")
-        FRIDAY = 5, _("Friday")
-        SATURDAY = 6, _("Saturday")
-        SUNDAY = 7, _("Sunday")
+        MONDAY = 1, pgettext_lazy("weekday, as a label", "Monday")
+        TUESDAY = 2, pgettext_lazy("weekday, as a label", "Tuesday")
+        WEDNESDAY = 3, pgettext_lazy("weekday, as a label", "Wednesday")
+        THURSDAY = 4, pgettext_lazy("weekday, as a label", "Thursday")
+        FRIDAY = 5, pgettext_lazy("weekday, as a label", "Friday")
+        SATURDAY = 6, pgettext_lazy("weekday, as a label", "Saturday")
+        SUNDAY = 7, pgettext_lazy("weekday, as a label", "Sunday")
 
     # Deleted by PostgreSQL with the partner: purging thousands of rows stays one query.
     partner = models.ForeignKey(

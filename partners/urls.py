@@ -34,6 +34,8 @@ urlpatterns = [
         ),
         name="help",
     ),
+    path("montrer/", public.show_card, name="show_card"),
+    path("apres/", public.after, name="after"),
     path(
         "a-propos/", TemplateView.as_view(template_name="partners/public/about.html"), name="about"
     ),

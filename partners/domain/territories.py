@@ -213,3 +213,27 @@ def containing(lat: float, lon: float) -> Territory | None:
         if territory.bounds.contains(lat, lon):
             return territory
     return None
+
+
+# A territory's time said in words ("heure de La Réunion"), never its zone's id.
+TIME_NAMES = {
+    MAINLAND: _("Paris time"),
+    "971": _("Guadeloupe time"),
+    "972": _("Martinique time"),
+    "973": _("French Guiana time"),
+    "974": _("Réunion time"),
+    "975": _("Saint-Pierre-et-Miquelon time"),
+    "976": _("Mayotte time"),
+    "977": _("Saint-Barthélemy time"),
+    "978": _("Saint-Martin time"),
+    "986": _("Wallis and Futuna time"),
+    "987": _("Tahiti time"),
+    "988": _("Nouméa time"),
+}
+MAINLAND_ZONE = TERRITORIES[MAINLAND].timezone
+
+
+def time_name(zone: str) -> str:
+    """The time of the territory whose zone is ``zone``, in words."""
+    (code,) = [code for code, t in TERRITORIES.items() if t.timezone == zone]
+    return TIME_NAMES[code]

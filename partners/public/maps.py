@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 
 from partners.domain import helplines, territories
 from partners.models import Kind
+from partners.public import wording
 
 
 def _plural(message) -> dict:
@@ -48,6 +49,12 @@ def home_map_config() -> dict:
         },
         "kinds": {kind.value: str(kind.label) for kind in Kind},
         "numbers": helplines.as_config(),
+        "nearRules": wording.near_rules(),
+        "mainlandZone": territories.MAINLAND_ZONE,
+        "timeNames": {
+            t.timezone: str(territories.time_name(t.timezone))
+            for t in territories.TERRITORIES.values()
+        },
         "messages": {
             "locating": _("Finding your position…"),
             "searching": _("Searching…"),
@@ -56,14 +63,13 @@ def home_map_config() -> dict:
             ),
             "placeNotFound": _("No town or postcode matches “%(query)s”."),
             "failed": _("The search failed. Check your connection and try again."),
+            # Translators: %(near)s is "near Lyon", "near your position".
             "results": _plural(
                 lambda n: ngettext(
-                    "%(count)s safe place near %(place)s.",
-                    "%(count)s safe places near %(place)s.",
-                    n,
+                    "%(count)s safe place %(near)s.", "%(count)s safe places %(near)s.", n
                 )
             ),
-            "noResults": _("No safe place near %(place)s matches these filters."),
+            "noResults": _("No safe place %(near)s matches these filters."),
             "yourPosition": _("your position"),
             "yourPositionMarker": _("Your approximate position"),
             "cluster": _plural(
@@ -71,10 +77,7 @@ def home_map_config() -> dict:
                     "%(count)s safe place here, zoom in", "%(count)s safe places here, zoom in", n
                 )
             ),
-            "openUntil": _("Open until %(time)s"),
-            "openNow": _("Open now"),
-            "closedUntil": _("Closed, opens %(time)s"),
-            "closed": _("Closed now"),
+            **wording.opening_messages(),
             "stepFree": _("Step-free access"),
             "call": _("Call %(phone)s"),
             "directions": _("Directions (OpenStreetMap)"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
@@ -11,8 +12,8 @@ from gazetteer import places
 from partners.domain import territories
 from partners.domain.ratelimit import over_limit
 from partners.models import KindGroup, OpeningInterval, Partner, Status
-from partners.public import search
-from partners.public.forms import ReportForm
+from partners.public import aftercare, card, search
+from partners.public.forms import CardForm, ReportForm, TerritoryForm
 from partners.public.maps import home_map_config
 from partners.services import reports
 
@@ -103,6 +104,8 @@ class PartnerDetailView(DetailView):
         _with_opening_state([partner], now)
         today = partner.local_time(now).isoweekday()
         intervals = list(partner.opening_intervals.all())
+        # The territory's numbers in the header (_emergency.html), its links (_after_links.html).
+        context["territory"] = territories.territory_of(partner.department).code
         context["week"] = [
             {
                 "day": day,
@@ -178,3 +181,38 @@ def report(request, pk):
 def report_thanks(request, pk):
     partner = get_object_or_404(Partner.objects.public(), pk=pk)
     return render(request, "partners/public/report_thanks.html", {"partner": partner})
+
+
+def show_card(request):
+    """ "Show this screen": the sentence for the venue's staff in French, and in the
+    person's language (chosen by plain links, or the page's own language if not French)."""
+    form = CardForm(request.GET)
+    valid = form.is_valid()
+    territory = form.territory()
+    code = form.cleaned_data.get("langue") or get_language()
+    language = card.LANGUAGES.get(code)
+    number = card.number_to_call(territory.code)
+    context = {
+        "form": form,
+        "territory": territory.code,
+        "french": card.FRENCH.format(number=number),
+        "language": language,
+        "sentence": language.sentence(number) if language else "",
+        "card_languages": card.LANGUAGES.values(),
+        "contact": settings.STAFF_CONTACT_EMAIL,
+    }
+    return render(request, "partners/public/show.html", context, status=200 if valid else 400)
+
+
+def after(request):
+    """ "Once you are safe": complaints, helplines and reports for one territory."""
+    form = TerritoryForm(request.GET)
+    valid = form.is_valid()
+    territory = form.territory()
+    context = {
+        "form": form,
+        "territory": territory.code,
+        "territories": territories.TERRITORIES.values(),
+        **aftercare.for_territory(territory.code),
+    }
+    return render(request, "partners/public/after.html", context, status=200 if valid else 400)

@@ -5,7 +5,9 @@ from django.utils import formats
 from django.utils.translation import get_language, get_language_info, gettext
 
 from partners.domain import helplines as helpline_table
+from partners.domain import territories
 from partners.domain.territories import MAINLAND
+from partners.public import wording
 
 register = template.Library()
 
@@ -38,3 +40,28 @@ def helplines(territory: str = ""):
     """The numbers to show for a territory code; the mainland's when there is none (error
     pages, pages about no place in particular)."""
     return helpline_table.for_territory(territory or MAINLAND)
+
+
+@register.filter
+def opening(partner) -> str:
+    """Its opening state in words; the view set ``open_now``, ``next_change`` and
+    ``changes_today`` (``views._with_opening_state``)."""
+    return wording.opening(
+        open_now=partner.open_now, next_change=partner.next_change, same_day=partner.changes_today
+    )
+
+
+@register.filter
+def time_name(zone: str) -> str:
+    return territories.time_name(zone)
+
+
+@register.filter
+def overseas_time(zone: str) -> str:
+    """The time of an overseas place in words; empty for mainland's, which needs no note."""
+    return "" if zone == territories.MAINLAND_ZONE else territories.time_name(zone)
+
+
+@register.filter
+def near(place: str) -> str:
+    return wording.near(place)

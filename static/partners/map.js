@@ -208,18 +208,33 @@
     return metres < 1000 ? distanceFormat.m.format(Math.round(metres / 10) * 10) : distanceFormat.km.format(metres / 1000);
   }
 
-  // "Open until 18:00", "Closed, opens Monday 09:00", in the venue's own time zone.
+  // "Open until 18:00", "Closed, opens Monday at 09:00", in the venue's own time zone, in
+  // the server's words (partners/public/wording.py); the weekday as the language writes it
+  // mid-sentence ("lundi").
   function opening(partner) {
-    let time = "";
-    if (partner.next_change) {
-      const at = new Date(partner.next_change);
-      const options = { hour: "2-digit", minute: "2-digit", timeZone: partner.time_zone };
-      const day = (d) => d.toLocaleDateString(lang, { timeZone: partner.time_zone });
-      if (day(at) !== day(new Date())) options.weekday = "long";
-      time = at.toLocaleString(lang, options);
+    if (!partner.next_change) return partner.open_now ? messages.openNow : messages.closed;
+    const at = new Date(partner.next_change);
+    const zone = { timeZone: partner.time_zone };
+    const time = at.toLocaleTimeString(lang, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    const date = (d) => d.toLocaleDateString(lang, zone);
+    if (date(at) === date(new Date())) return format(partner.open_now ? messages.openUntil : messages.opensAt, { time: time });
+    const day = at.toLocaleDateString(lang, { ...zone, weekday: "long" });
+    return format(partner.open_now ? messages.openUntilDay : messages.opensDay, { day: day, time: time });
+  }
+
+  // An overseas place's hours carry their time in words, as on the server's pages.
+  function openingWithZone(partner) {
+    const text = opening(partner);
+    return partner.time_zone === config.mainlandZone ? text : text + " (" + config.timeNames[partner.time_zone] + ")";
+  }
+
+  // "near Lyon", "près d'Aubusson", "près du Havre": the server's rules, first match wins.
+  function near(place) {
+    for (const [pattern, message] of config.nearRules) {
+      const found = new RegExp(pattern, "i").exec(place);
+      if (found) return format(message, { place: found[1] });
     }
-    if (partner.open_now) return time ? format(messages.openUntil, { time: time }) : messages.openNow;
-    return time ? format(messages.closedUntil, { time: time }) : messages.closed;
+    return place;
   }
 
   function directions(partner) {
@@ -238,7 +253,7 @@
     if (partner.step_free) facts.push(messages.stepFree);
     item.append(title, make("p", "", facts.join(" · ")));
     item.append(make("p", "", [partner.address, [partner.postcode, partner.city].join(" ")].join(", ")));
-    item.append(make("p", partner.open_now ? "open" : "closed", opening(partner)));
+    item.append(make("p", partner.open_now ? "open" : "closed", openingWithZone(partner)));
     const actions = make("p", "actions");
     if (partner.phone) actions.append(link("tel:" + partner.phone, format(messages.call, { phone: partner.phone })));
     actions.append(link(directions(partner), messages.directions));
@@ -262,8 +277,8 @@
     const bounds = L.latLngBounds([where].concat(ordered.map((p) => [p.lat, p.lon])));
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
     status.textContent = ordered.length
-      ? plural(messages.results, ordered.length, { count: ordered.length, place: origin.label })
-      : format(messages.noResults, { place: origin.label });
+      ? plural(messages.results, ordered.length, { count: ordered.length, near: near(origin.label) })
+      : format(messages.noResults, { near: near(origin.label) });
   }
 
   async function fetchJson(url) {

@@ -265,7 +265,7 @@ def test_locate_me_lists_the_nearest_open_first_from_a_rounded_position(page, ly
         .startswith("geo:45.773086,4.83537?q=")
     )
     closed = page.locator("#results > li").last
-    assert re.search(r"Fermé, ouvre (\w+ )?\d\d:\d\d", closed.inner_text())
+    assert re.search(r"Fermé, ouvre (\w+ )?à \d\d:\d\d", closed.inner_text())
     assert page.locator(".result-marker").count() == 5
     assert page.locator("#results img").count() == 0
     assert page.dialogs == []

@@ -123,7 +123,7 @@ def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(cli
 def test_list_near_a_town_with_no_partner_says_so(client):
     response = client.get("/en/lieux/", {"q": "Brest", "open_now": "on"})
     assert response.status_code == 200
-    assert "Nearest to Brest (29)" in response.text
+    assert "Safe places near Brest (29)" in response.text
     assert "No place matches this search." in response.text
 
 
@@ -173,7 +173,9 @@ def test_partner_page_shows_hours_in_the_venues_zone_and_the_charter(client):
 
     assert response.status_code == 200
     assert "Closed, opens at 08:00" in response.text
-    assert "Pacific/Noumea" in response.text
+    assert "(Nouméa time)" in response.text
+    assert "Hours in Nouméa time." in response.text
+    assert "Pacific/Noumea" not in response.text
     assert '<tr class="today">' in response.text
     assert partner.sticker_number in response.text
     assert f"version {partner.charter.version}" in response.text
