@@ -108,3 +108,15 @@ def as_config() -> dict[str, list[dict]]:
         ]
         for code, lines in TABLE.items()
     }
+
+
+# National LGBT+ listening lines, for the "Once you are safe" page: mainland numbers,
+# dialled as written wherever the French numbering plan runs (mainland, the overseas
+# départements, Saint-Barthélemy and Saint-Martin); elsewhere they are international
+# calls, so they are not offered there.
+SOS_HOMOPHOBIE = Helpline(
+    "01 48 06 42 41",
+    _("SOS homophobie: anonymous listening line for LGBTphobia"),
+    hours=_("evenings; times on sos-homophobie.org"),
+)
+LGBT_LINES = {code: (SOS_HOMOPHOBIE,) for code in (MAINLAND, *OVERSEAS_DEPARTMENTS, "977", "978")}
