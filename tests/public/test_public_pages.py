@@ -101,7 +101,7 @@ def test_list_from_a_position_without_javascript(client):
 
 def test_list_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):
     for partner in _lyon_partners(45):
-        every_day(partner, "09:00", "18:00")
+        every_day(partner, "00:00", "23:59")
     for params in ({"q": "Lyon", "page": 2}, {"open_now": "on"}, {"lat": 45.7, "lon": 4.8}):
         with django_assert_max_num_queries(4):
             response = client.get("/lieux/", params)
@@ -272,7 +272,7 @@ def test_quick_exit_target_is_a_setting_and_no_page_has_inline_script(client, se
 
 def test_public_pages_hide_other_statuses_private_data_and_escape_names(client):
     shown = PartnerFactory(approved=True, name=XSS, **private_contact())
-    every_day(shown, "09:00", "18:00")
+    every_day(shown, "00:00", "23:59")
     hidden = hidden_partners(shown.location)
 
     urls = [
