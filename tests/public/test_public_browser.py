@@ -27,7 +27,7 @@ def partners():
         location=Point(4.8339, 45.7675, srid=4326),
     )
     for partner in (near, far, lyon):
-        every_day(partner, "09:00", "18:00")
+        every_day(partner, "00:00", "23:59")
     return near, far, lyon
 
 
