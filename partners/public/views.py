@@ -14,7 +14,7 @@ from partners.domain.ratelimit import over_limit
 from partners.models import KindGroup, OpeningInterval, Partner, Status
 from partners.public import aftercare, card, search
 from partners.public.forms import CardForm, ReportForm, TerritoryForm
-from partners.public.maps import home_map_config
+from partners.public.maps import choose_place_message, home_map_config, place_search_config
 from partners.services import reports
 
 PER_PAGE = 20
@@ -28,6 +28,7 @@ def home(request):
         "partners/public/home.html",
         {
             "map_config": home_map_config(),
+            "place_search": place_search_config(),
             "territories": territories.TERRITORIES.values(),
             "kind_groups": KindGroup.choices,
         },
@@ -47,7 +48,12 @@ def partner_list(request):
     """The map's results as a page that works without JavaScript: the same search and
     order as the nearest API, 20 per page."""
     form = search.ListSearchForm(request.GET)
-    context = {"form": form, "place": None, "other_places": []}
+    context = {
+        "form": form,
+        "place": None,
+        "other_places": [],
+        "place_search": place_search_config(),
+    }
     if not form.is_valid():
         return render(request, "partners/public/partner_list.html", context, status=400)
     params = form.cleaned_data
@@ -60,10 +66,15 @@ def partner_list(request):
     }
     point = None
     if params["q"]:
-        found = places.search(params["q"])
-        if found:
-            context["place"], context["other_places"] = found[0], found[1:5]
-            point = (found[0].lon, found[0].lat)
+        found = places.pick(params["q"], params["place"])
+        if found.clear:
+            context["place"], context["other_places"] = found.places[0], found.places[1:5]
+            point = (found.places[0].lon, found.places[0].lat)
+        elif found.places:
+            # Homonyms, or names read through typos: the person chooses, then the results.
+            context["choices"] = found.places
+            context["choose"] = choose_place_message(len(found.places)) % {"query": params["q"]}
+            return render(request, "partners/public/partner_list.html", context)
         else:
             context["place_not_found"] = True
     elif params["lat"] is not None:

@@ -336,6 +336,12 @@
       listNearest();
       return;
     }
+    const chosen = window.placeSearch && placeSearch.chosen(form.elements.q);
+    if (chosen) {
+      origin = { lat: chosen.lat, lon: chosen.lon, label: chosen.label, own: false };
+      listNearest();
+      return;
+    }
     status.textContent = messages.searching;
     let places = [];
     try {
@@ -351,8 +357,15 @@
       status.textContent = format(messages.placeNotFound, { query: query });
       return;
     }
+    // Several places and none clearly meant (homonyms, typos): the person chooses.
+    if (!places[0].clear_match && window.placeSearch) {
+      resultLayer.clearLayers();
+      list.replaceChildren(...placeSearch.choices(form.elements.q, places));
+      status.textContent = placeSearch.choiceHeading(query, places.length);
+      return;
+    }
     const place = places[0];
-    origin = { lat: place.lat, lon: place.lon, label: place.name, own: false };
+    origin = { lat: place.lat, lon: place.lon, label: place.label || place.name, own: false };
     listNearest();
   });
 

@@ -446,7 +446,7 @@ def test_an_unknown_postcode_still_leads_somewhere(client):
 
 
 def test_places_reads_a_town_out_of_a_longer_query(client):
-    assert _names(client, "Lyon 3e")[0] == "Lyon"
+    assert _names(client, "Lyon centre")[0] == "Lyon"
     assert _names(client, "3 rue Sainte-Catherine 33000")[0] == "Bordeaux"
 
 
@@ -468,6 +468,10 @@ def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder,
     }
     places = client.get("/api/v1/places", {"q": "8 rue de la paix paris"}).json()
     assert places[0] == {
+        "id": None,
+        "label": "8 Rue de la Paix 75002 Paris",
+        "territory": "metropole",
+        "clear_match": True,
         "name": "8 Rue de la Paix 75002 Paris",
         "postcodes": ["75002"],
         "department": "75",
@@ -480,7 +484,7 @@ def test_places_geocodes_full_addresses_when_a_geocoder_is_set(client, geocoder,
 def test_places_fall_back_to_the_gazetteer_when_the_geocoder_fails(client, settings, caplog):
     settings.GEOCODER_URL = f"http://127.0.0.1:{servers.free_port()}/search/"  # nothing listens
 
-    assert _names(client, "Lyon 3e")[0] == "Lyon"
+    assert _names(client, "Lyon 3e")[0] == "Lyon 3e Arrondissement"
     assert "The geocoder failed" in caplog.text
     assert "lyon" not in caplog.text.lower()
 

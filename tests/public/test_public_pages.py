@@ -54,7 +54,7 @@ def test_list_is_sorted_by_distance_from_a_town_like_the_api(client):
     ).json()
 
     assert page_one.status_code == 200
-    assert "Lyon (69)" in page_one.text
+    assert "Lyon (Rhône, 69)" in page_one.text
     listed = _listed_ids(page_one) + _listed_ids(page_two)
     assert sorted(listed) == sorted(p.pk for p in partners)
     assert len(_listed_ids(page_one)) == 20
@@ -123,7 +123,7 @@ def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(cli
 def test_list_near_a_town_with_no_partner_says_so(client):
     response = client.get("/en/lieux/", {"q": "Brest", "open_now": "on"})
     assert response.status_code == 200
-    assert "Safe places near Brest (29)" in response.text
+    assert "Safe places near Brest (Finistère, 29)" in response.text
     assert "No place matches this search." in response.text
 
 
