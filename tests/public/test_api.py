@@ -450,6 +450,50 @@ def test_places_reads_a_town_out_of_a_longer_query(client):
     assert _names(client, "3 rue Sainte-Catherine 33000")[0] == "Bordeaux"
 
 
+def test_places_offers_every_homonym_with_its_id_label_and_territory(client):
+    places = client.get("/api/v1/places", {"q": "Saint-Pierre"}).json()
+    by_id = {p["id"]: p for p in places}
+    assert {"97416", "97502", "97225"} <= set(by_id)
+    assert by_id["97502"]["label"] == "Saint-Pierre (Saint-Pierre-et-Miquelon)"
+    assert by_id["97502"]["territory"] == "975"
+    assert by_id["97502"]["postcodes"] == ["97500"]
+    assert by_id["97225"]["label"] == "Saint-Pierre (Martinique)"
+    assert not any(p["clear_match"] for p in places)
+
+
+def test_places_labels_follow_the_clients_language(client):
+    french = client.get("/api/v1/places", {"q": "Cayenne"}).json()[0]
+    english = client.get("/api/v1/places", {"q": "Cayenne"}, headers={"accept-language": "en"})
+    assert french["label"] == "Cayenne (Guyane)"
+    assert english.json()[0]["label"] == "Cayenne (French Guiana)"
+    assert french["clear_match"] is True
+
+
+def test_places_place_parameter_returns_the_chosen_homonym_alone(client):
+    chosen = client.get("/api/v1/places", {"q": "Saint-Pierre", "place": "97225"}).json()
+    assert [(p["id"], p["clear_match"]) for p in chosen] == [("97225", True)]
+    # Not one of the query's places: ignored.
+    stale = client.get("/api/v1/places", {"q": "Lyon", "place": "97225"}).json()
+    assert stale[0]["id"] == "69123"
+    bad = client.get("/api/v1/places", {"q": "Lyon", "place": "Lyon"})
+    assert bad.status_code == 400
+    assert bad.json()["error"].startswith("place :")
+
+
+def test_places_finds_arrondissements_typos_and_english_names(client):
+    twentieth = client.get("/api/v1/places", {"q": "75020"}).json()
+    assert [(p["id"], p["name"], p["clear_match"]) for p in twentieth] == [
+        ("75120", "Paris 20e Arrondissement", True)
+    ]
+    assert _names(client, "Marseile")[0] == "Marseille"
+    english = client.get("/api/v1/places", {"q": "Marseilles"}, headers={"accept-language": "en"})
+    marseille = english.json()[0]
+    assert (marseille["label"], marseille["clear_match"]) == (
+        "Marseille (Bouches-du-Rhône, 13)",
+        True,
+    )
+
+
 @pytest.mark.parametrize("q", ["", "   ", "x" * 201])
 def test_places_refuses_an_empty_or_huge_query(client, q):
     response = client.get("/api/v1/places", {"q": q})

@@ -1,4 +1,5 @@
 import datetime
+import html
 import re
 
 import pytest
@@ -118,6 +119,59 @@ def test_list_explains_a_bad_position_or_an_unknown_town_and_keeps_the_query(cli
     assert unknown.status_code == 200
     assert "Aucune ville ni aucun code postal ne correspond à « Zzyzxville »" in unknown.text
     assert 'value="Zzyzxville"' in unknown.text
+
+
+def test_list_offers_the_homonyms_to_choose_from_and_no_results(client):
+    PartnerFactory(approved=True)  # in Paris: nothing must be listed before a choice
+
+    response = client.get("/lieux/", {"q": "Saint-Pierre", "kind": "public", "open_now": "on"})
+
+    assert response.status_code == 200
+    assert "Plusieurs lieux correspondent à « Saint-Pierre » : choisissez" in response.text
+    assert _listed_ids(response) == []
+    links = dict(
+        (html.unescape(label), html.unescape(href))
+        for href, label in re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', response.text)
+    )
+    assert links["Saint-Pierre (Martinique)"] == (
+        "?q=Saint-Pierre&kind=public&open_now=on&place=97225"
+    )
+    assert "Saint-Pierre (Saint-Pierre-et-Miquelon)" in links
+    assert "Saint-Pierre (La Réunion)" in links
+    assert "Saint-Pierre (Bas-Rhin, 67)" in links
+
+
+def test_list_shows_the_results_of_the_chosen_homonym_and_keeps_the_choice(client):
+    martinique = PartnerFactory(
+        approved=True, department="972", location=Point(-61.178, 14.743, srid=4326)
+    )
+    PartnerFactory(approved=True, department="974", location=Point(55.478, -21.339, srid=4326))
+
+    response = client.get("/lieux/", {"q": "Saint-Pierre", "place": "97225"})
+
+    assert "Les plus proches de Saint-Pierre (Martinique)" in response.text
+    assert _listed_ids(response)[0] == martinique.pk
+    # A filter changed from this page keeps the place chosen.
+    assert 'type="hidden" name="place" value="97225"' in response.text
+
+
+def test_list_goes_straight_to_one_clear_match(client):
+    for query, label in [
+        ("Lyon", "Lyon (Rhône, 69)"),
+        ("69003", "Lyon 3e Arrondissement (Rhône, 69)"),
+        ("Paris", "Paris (75)"),
+        ("Saint-Pierre 97500", "Saint-Pierre (Saint-Pierre-et-Miquelon)"),
+    ]:
+        response = client.get("/lieux/", {"q": query})
+        assert f"Les plus proches de {label}" in html.unescape(response.text), query
+        assert "place-choices" not in response.text
+
+
+def test_list_asks_before_taking_a_name_read_through_a_typo(client):
+    response = client.get("/en/lieux/", {"q": "Marseile"})
+    text = html.unescape(response.text)
+    assert "Is this the place you mean by “Marseile”?" in text
+    assert '<a href="?q=Marseile&place=13055">Marseille (Bouches-du-Rhône, 13)</a>' in text
 
 
 def test_list_near_a_town_with_no_partner_says_so(client):
