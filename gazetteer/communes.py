@@ -175,7 +175,10 @@ def _communes_by_key() -> dict[str, list[Commune]]:
     index: dict[str, list[Commune]] = {}
     for key, commune in _keys():
         index.setdefault(key, []).append(commune)
-    return {key: _most_populous(communes, len(communes)) for key, communes in index.items()}
+    for communes in index.values():
+        if len(communes) > 1:  # no commune twice: a key is one name of it
+            communes.sort(key=lambda c: (-c.population, c.name))
+    return index
 
 
 @cache
