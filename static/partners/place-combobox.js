@@ -173,6 +173,13 @@
       }
     });
 
+    // A search sent: no suggestion still on its way may reopen the list over the results.
+    form.addEventListener("submit", () => {
+      clearTimeout(timer);
+      if (controller) controller.abort();
+      close();
+    });
+
     // A press on an option must not blur the field first, or the list would close.
     listbox.addEventListener("mousedown", (event) => event.preventDefault());
     listbox.addEventListener("click", (event) => {

@@ -127,7 +127,8 @@ def test_list_offers_the_homonyms_to_choose_from_and_no_results(client):
     response = client.get("/lieux/", {"q": "Saint-Pierre", "kind": "public", "open_now": "on"})
 
     assert response.status_code == 200
-    assert "Plusieurs lieux correspondent à « Saint-Pierre » : choisissez" in response.text
+    text = response.text.replace("\xa0", " ")
+    assert "Plusieurs lieux correspondent à « Saint-Pierre » : choisissez" in text
     assert _listed_ids(response) == []
     links = dict(
         (html.unescape(label), html.unescape(href))
