@@ -43,3 +43,18 @@ def test_the_build_runs_without_django():
         "sys.exit(any(name.startswith('django') for name in sys.modules))"
     )
     subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True, timeout=60)  # noqa: S603
+
+
+def test_every_arrondissement_postcode_of_paris_lyon_and_marseille_has_its_arrondissement():
+    expected = {
+        **{f"750{n:02}": f"751{n:02}" for n in range(1, 21)},
+        "75116": "75116",
+        **{f"6900{n}": f"6938{n}" for n in range(1, 10)},
+        **{f"130{n:02}": f"132{n:02}" for n in range(1, 17)},
+    }
+    found = {postcode: communes.arrondissement_by_postcode(postcode) for postcode in expected}
+    assert {postcode: a.insee for postcode, a in found.items() if a} == expected
+    for arrondissement in communes.all_arrondissements():
+        city = communes.by_code(arrondissement.city)
+        assert set(arrondissement.postcodes) <= set(city.postcodes)
+        assert containing(arrondissement.lat, arrondissement.lon).code == territories.MAINLAND

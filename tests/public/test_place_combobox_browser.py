@@ -1,18 +1,19 @@
 """The town field's suggestions (static/partners/place-combobox.js) on a 360 px phone:
 the WAI-ARIA combobox by keyboard, and the choice among homonyms after a search."""
 
-import datetime
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from playwright.sync_api import expect
 
-from partners.models import Charter, Kind
+from partners.models import Kind
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
+
+# The home page's tests' own set-up (a charter, a clear cache), autouse here too.
+from tests.public.test_home_browser import fresh_state  # noqa: F401
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -20,16 +21,6 @@ PHONE = {"width": 360, "height": 740}
 # The server builds the gazetteer's indexes on its first search (a second or two, more
 # on a loaded test machine).
 FIRST_SEARCH = 30_000
-
-
-@pytest.fixture(autouse=True)
-def fresh_state():
-    Charter.objects.get_or_create(
-        version=1, defaults={"text": "Charte", "published_on": datetime.date(2024, 1, 1)}
-    )
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
