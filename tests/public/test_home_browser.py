@@ -273,7 +273,7 @@ def test_locate_me_lists_the_nearest_open_first_from_a_rounded_position(page, ly
 
 def test_open_now_toggle_and_filters_narrow_the_list(page, lyon_partners):
     open_home(page)
-    page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
+    page.get_by_role("combobox", name="Ville ou code postal").fill("Lyon")
     page.get_by_role("button", name="Rechercher", exact=True).click()
     wait_for_results(page, "5 lieux sûrs près de Lyon")
 
@@ -296,7 +296,7 @@ def test_open_now_toggle_and_filters_narrow_the_list(page, lyon_partners):
 
 def test_search_by_postcode_recentres_on_the_town(page, lyon_partners):
     open_home(page)
-    page.get_by_role("searchbox", name="Ville ou code postal").fill("13001")
+    page.get_by_role("combobox", name="Ville ou code postal").fill("13001")
     page.keyboard.press("Enter")
     wait_for_results(page, "près de Marseille")
 
@@ -307,12 +307,12 @@ def test_search_by_postcode_recentres_on_the_town(page, lyon_partners):
 
 def test_unknown_place_says_so_and_keeps_what_was_typed(page, lyon_partners):
     open_home(page)
-    page.get_by_role("searchbox", name="Ville ou code postal").fill("Zzyzx-sur-Mer")
+    page.get_by_role("combobox", name="Ville ou code postal").fill("Zzyzx-sur-Mer")
     page.keyboard.press("Enter")
 
     wait_for_results(page, "Aucune ville ni aucun code postal ne correspond à « Zzyzx-sur-Mer ».")
     assert (
-        page.get_by_role("searchbox", name="Ville ou code postal").input_value() == "Zzyzx-sur-Mer"
+        page.get_by_role("combobox", name="Ville ou code postal").input_value() == "Zzyzx-sur-Mer"
     )
 
 
@@ -326,7 +326,7 @@ def test_refused_geolocation_points_to_the_search(page, lyon_partners):
 
 def test_home_page_with_results_has_no_axe_violations(page, lyon_partners):
     open_home(page)
-    page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
+    page.get_by_role("combobox", name="Ville ou code postal").fill("Lyon")
     page.keyboard.press("Enter")
     wait_for_results(page, "près de Lyon")
 
@@ -335,7 +335,7 @@ def test_home_page_with_results_has_no_axe_violations(page, lyon_partners):
 
 def test_english_home_searches_and_links_in_english(page, lyon_partners):
     open_home(page, "/en/")
-    page.get_by_role("searchbox", name="Town or postcode").fill("Lyon")
+    page.get_by_role("combobox", name="Town or postcode").fill("Lyon")
     page.get_by_role("button", name="Search", exact=True).click()
     wait_for_results(page, "5 safe places near Lyon.")
 
