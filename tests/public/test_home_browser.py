@@ -290,7 +290,7 @@ def test_open_now_toggle_and_filters_narrow_the_list(page, lyon_partners):
     assert result_names(page) == ["Médiathèque ouverte"]
 
     page.get_by_label("Type de lieu").select_option(label="Établissement scolaire ou universitaire")
-    wait_for_results(page, "Aucun lieu sûr près de Lyon ne correspond à ces filtres.")
+    wait_for_results(page, "Aucun lieu sûr près de Lyon (Rhône, 69) ne correspond à ces filtres.")
     assert result_names(page) == []
 
 
@@ -337,7 +337,7 @@ def test_english_home_searches_and_links_in_english(page, lyon_partners):
     open_home(page, "/en/")
     page.get_by_role("combobox", name="Town or postcode").fill("Lyon")
     page.get_by_role("button", name="Search", exact=True).click()
-    wait_for_results(page, "5 safe places near Lyon.")
+    wait_for_results(page, "5 safe places near Lyon (Rhône, 69).")
 
     first = page.locator("#results > li").first
     assert (

@@ -158,5 +158,5 @@ def test_list_page_combobox_carries_the_chosen_place_in_the_url(page, homonyms):
     assert query["q"] == ["Saint-Pierre (Saint-Pierre-et-Miquelon)"]
     assert query["kind"] == ["public"]
     expect(page.locator("p.place")).to_have_text(
-        re.compile("Les plus proches de Saint-Pierre \\(Saint-Pierre-et-Miquelon\\)")
+        re.compile("Lieux sûrs près de Saint-Pierre \\(Saint-Pierre-et-Miquelon\\)")
     )

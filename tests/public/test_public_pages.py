@@ -150,7 +150,7 @@ def test_list_shows_the_results_of_the_chosen_homonym_and_keeps_the_choice(clien
 
     response = client.get("/lieux/", {"q": "Saint-Pierre", "place": "97225"})
 
-    assert "Les plus proches de Saint-Pierre (Martinique)" in response.text
+    assert "Lieux sûrs près de Saint-Pierre (Martinique)" in response.text
     assert _listed_ids(response)[0] == martinique.pk
     # A filter changed from this page keeps the place chosen.
     assert 'type="hidden" name="place" value="97225"' in response.text
@@ -164,7 +164,7 @@ def test_list_goes_straight_to_one_clear_match(client):
         ("Saint-Pierre 97500", "Saint-Pierre (Saint-Pierre-et-Miquelon)"),
     ]:
         response = client.get("/lieux/", {"q": query})
-        assert f"Les plus proches de {label}" in html.unescape(response.text), query
+        assert f"Lieux sûrs près de {label}" in html.unescape(response.text), query
         assert "place-choices" not in response.text
 
 
