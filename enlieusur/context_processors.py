@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_URL": settings.SITE_URL, "QUICK_EXIT_URL": settings.QUICK_EXIT_URL}
+    return {"SITE_URL": settings.SITE_URL}

@@ -28,6 +28,13 @@ def language_links(context):
     ]
 
 
+@register.simple_tag
+def quick_exit_url() -> str:
+    """The neutral site the quick exit opens. A tag rather than a context variable: the
+    error pages render without context processors (the 500 page without any context)."""
+    return settings.QUICK_EXIT_URL
+
+
 @register.filter
 def distance(metres: float) -> str:
     if metres < 1000:
