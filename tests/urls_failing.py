@@ -1,5 +1,6 @@
-"""The site's URLconf plus a view that fails: only for tests of the 500 page."""
+"""The site's URLconf plus views that fail: only for tests of the error pages (403, 500)."""
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 
 from enlieusur.urls import urlpatterns as site_patterns
@@ -9,4 +10,8 @@ def failing_view(request):
     raise RuntimeError("a failure the 500 page must cover")
 
 
-urlpatterns = [path("boom/", failing_view), *site_patterns]
+def forbidden_view(request):
+    raise PermissionDenied
+
+
+urlpatterns = [path("boom/", failing_view), path("interdit/", forbidden_view), *site_patterns]

@@ -12,8 +12,10 @@ _CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _REGEX_GROUP = re.compile(r"\(\?P<\w+>(?P<body>[^)]*)\)")
 
 
-def _fill_route(route: str, sample_id: int) -> str:
+def _fill_route(route: str, sample_id: int, samples: dict[str, str]) -> str:
     def value(match):
+        if match.group("name") in samples:
+            return samples[match.group("name")]
         converter = match.group("converter") or "str"
         if converter == "int":
             return str(sample_id)
@@ -34,7 +36,7 @@ def _fill_regex(regex: str) -> str:
     return _REGEX_GROUP.sub(value, regex).lstrip("^").rstrip("$").replace("\\", "")
 
 
-def _walk(patterns, prefixes, sample_id):
+def _walk(patterns, prefixes, sample_id, samples):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             if isinstance(pattern.pattern, LocalePrefixPattern):
@@ -43,24 +45,25 @@ def _walk(patterns, prefixes, sample_id):
                     f"{code}/" for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE
                 ]
             else:
-                inner = [_fill(pattern.pattern, sample_id)]
+                inner = [_fill(pattern.pattern, sample_id, samples)]
             yield from _walk(
-                pattern.url_patterns, [p + i for p in prefixes for i in inner], sample_id
+                pattern.url_patterns, [p + i for p in prefixes for i in inner], sample_id, samples
             )
         else:
             for prefix in prefixes:
-                yield "/" + prefix + _fill(pattern.pattern, sample_id)
+                yield "/" + prefix + _fill(pattern.pattern, sample_id, samples)
 
 
-def _fill(pattern, sample_id: int) -> str:
+def _fill(pattern, sample_id: int, samples: dict[str, str]) -> str:
     if isinstance(pattern, RegexPattern):
         return _fill_regex(str(pattern))
-    return _fill_route(str(pattern), sample_id)
+    return _fill_route(str(pattern), sample_id, samples)
 
 
-def every_path(sample_id: int = 1) -> list[str]:
-    """One concrete path per URL pattern (and per language), in URLconf order."""
-    return list(dict.fromkeys(_walk(get_resolver().url_patterns, [""], sample_id)))
+def every_path(sample_id: int = 1, samples: dict[str, str] | None = None) -> list[str]:
+    """One concrete path per URL pattern (and per language), in URLconf order. A route's
+    parameter named in ``samples`` takes that value ("number": a real sticker number)."""
+    return list(dict.fromkeys(_walk(get_resolver().url_patterns, [""], sample_id, samples or {})))
 
 
 def is_staff_path(path: str) -> bool:
