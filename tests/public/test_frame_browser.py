@@ -52,7 +52,9 @@ def frame_problems(page, width: int) -> list[str]:
     if scroll_width > page.evaluate("innerWidth"):
         problems.append(f"{scroll_width} px wide")
     if width == PHONE["width"]:
-        bottom = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().bottom")
+        bottom = page.evaluate(
+            "document.querySelector('.site-header').getBoundingClientRect().bottom"
+        )
         if bottom > FRAME_MAX_PX:
             problems.append(f"header {bottom} px high")
     page.evaluate("scrollTo(0, document.scrollingElement.scrollHeight)")
@@ -61,7 +63,8 @@ def frame_problems(page, width: int) -> list[str]:
         """() => {
             const box = document.querySelector('.quick-exit').getBoundingClientRect();
             const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-            return box.top >= 0 && box.bottom <= innerHeight && !!hit && !!hit.closest('.quick-exit');
+            const inView = box.top >= 0 && box.bottom <= innerHeight;
+            return inView && !!hit && !!hit.closest('.quick-exit');
         }"""
     )
     if not on_top:

@@ -61,20 +61,6 @@ def test_list_works_without_javascript(chromium, live_server, partners):
     context.close()
 
 
-@pytest.mark.parametrize("how", ["button", "escape"])
-def test_quick_exit_leaves_no_way_back(page, live_server, settings, how):
-    settings.QUICK_EXIT_URL = f"{live_server.url}/static/vendor/README.md"
-    page.goto("/aide/")
-    page.goto("/lieux/")
-    if how == "button":
-        page.click(".quick-exit")
-    else:
-        page.keyboard.press("Escape")
-    page.wait_for_url(settings.QUICK_EXIT_URL)
-    page.go_back()
-    assert page.url == f"{live_server.url}/aide/"  # /lieux/ is gone from the history
-
-
 def test_language_switch_keeps_the_page_and_the_search(page, partners):
     page.goto("/lieux/?q=Paris")
     assert page.get_attribute("html", "lang") == "fr"

@@ -325,6 +325,16 @@ def test_quick_exit_target_is_a_setting_and_no_page_has_inline_script(client, se
         assert " on" + "click=" not in body
 
 
+def test_a_rate_limited_page_has_the_quick_exit(client, settings):
+    settings.QUICK_EXIT_URL = "https://example.org/meteo"
+    settings.REPORT_RATE_LIMIT = 0
+    partner = PartnerFactory(approved=True)
+    response = client.post(f"/lieux/{partner.pk}/signaler/", {"reason": "closed", "message": ""})
+    assert response.status_code == 429
+    assert 'class="quick-exit" href="https://example.org/meteo"' in response.text
+    assert 'href="tel:17"' in response.text
+
+
 def test_public_pages_hide_other_statuses_private_data_and_escape_names(client):
     shown = PartnerFactory(approved=True, name=XSS, **private_contact())
     every_day(shown, "00:00", "23:59")
