@@ -191,14 +191,17 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-def _timezone_expression():
+def _territory_expression(attribute: str):
+    """A territory's ``attribute`` for the partner's département: overseas départements and
+    collectivities are their own territory, every other département is the mainland's."""
+    mainland = territories.TERRITORIES[territories.MAINLAND]
     return Case(
         *[
-            When(department=code, then=Value(t.timezone))
+            When(department=code, then=Value(getattr(t, attribute)))
             for code, t in territories.TERRITORIES.items()
             if code != territories.MAINLAND
         ],
-        default=Value("Europe/Paris"),
+        default=Value(getattr(mainland, attribute)),
     )
 
 
@@ -216,10 +219,17 @@ class Partner(models.Model):
         _("département"), max_length=3, choices=territories.DEPARTMENT_CHOICES
     )
     time_zone = models.GeneratedField(
-        expression=_timezone_expression(),
+        expression=_territory_expression("timezone"),
         output_field=models.CharField(max_length=40),
         db_persist=True,
         verbose_name=_("time zone"),
+    )
+    # A search answers only places in the searcher's own territory (partners/public/search.py).
+    territory_code = models.GeneratedField(
+        expression=_territory_expression("code"),
+        output_field=models.CharField(max_length=9),
+        db_persist=True,
+        verbose_name=_("territory"),
     )
     # Geography: distances and KNN ordering in metres on the spheroid, valid in
     # every territory from Saint-Pierre to Nouméa.

@@ -126,18 +126,35 @@ def partners_nearest(request):
     if problem:
         return error(problem)
     now = timezone.now()
+    reach = search.Reach(params["lon"], params["lat"], params["max_km"] or search.MAX_KM)
+    filters = {"kind": params["kind"], "step_free": params["step_free"], "now": now}
     rows = search.nearest(
-        params["lon"],
-        params["lat"],
-        kind=params["kind"],
+        reach,
         open_now=params["open_now"],
-        step_free=params["step_free"],
-        now=now,
+        **filters,
         limit=params["limit"] or search.DEFAULT_LIMIT,
     )
     urls = search.DetailUrls(request)
     results = [search.public_data(row, now=now, urls=urls) for row in rows]
-    return json_response({"count": len(results), "results": results})
+    territory = reach.territory
+    next_open = None
+    if params["open_now"] and not rows and (row := search.next_open(reach, **filters)):
+        partner = search.public_data(row, now=now, urls=urls)
+        next_open = {"opens_at": partner["next_change"], "partner": partner}
+    message = None
+    if not results:
+        filtered = bool(params["kind"] or params["step_free"])
+        message = search.nothing_within_reach(reach, open_now=params["open_now"], filtered=filtered)
+    return json_response(
+        {
+            "count": len(results),
+            "results": results,
+            "territory": territory and {"code": territory.code, "name": str(territory.name)},
+            "max_km": reach.km,
+            "message": message,
+            "next_open": next_open,
+        }
+    )
 
 
 @api_view

@@ -8,11 +8,13 @@ Every API response the tests receive is checked against this document
 (``tests/public/test_api_contract.py``)."""
 
 from gazetteer.places import PLACE_ID_PATTERN
+from partners.domain.territories import TERRITORIES
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (
     BOOLEAN_VALUES,
     DEFAULT_LIMIT,
     KIND_FILTERS,
+    MAX_KM,
     MAX_LIMIT,
     PLACE_QUERY_MAX_LENGTH,
     PLACE_QUERY_PATTERN,
@@ -96,7 +98,15 @@ def document(request) -> dict:
             "/api/v1/partners/nearest": {
                 "get": {
                     "operationId": "partnersNearest",
-                    "summary": "The approved partners nearest to a point, nearest first",
+                    "summary": "The approved partners within reach of a point, nearest first",
+                    "description": "Only partners within reach: at most `max_km` (at most "
+                    f"{MAX_KM} km) from the point, in the territory that holds it (mainland "
+                    "France and Corsica, or one overseas territory; a partner's territory "
+                    "follows from its département). A point in no territory (the open sea) "
+                    "reaches nothing. Ordered by geodesic distance, then id: the home page "
+                    "and the list page show the same order. When nothing is found, `message` "
+                    "says so plainly; when `open_now` found nothing, `next_open` gives the "
+                    "nearest partner within reach that opens later, and when.",
                     "parameters": [
                         {
                             "name": "lat",
@@ -131,17 +141,63 @@ def document(request) -> dict:
                         },
                         _boolean_parameter("open_now", "Only partners open now."),
                         _boolean_parameter("step_free", "Only partners with step-free access."),
+                        {
+                            "name": "max_km",
+                            "in": "query",
+                            "required": False,
+                            "description": "How far to look, in kilometres (geodesic).",
+                            "schema": {
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                                "maximum": MAX_KM,
+                                "default": MAX_KM,
+                            },
+                        },
                     ],
                     "responses": {
                         "200": _json(
                             {
                                 "type": "object",
-                                "required": ["count", "results"],
+                                "required": [
+                                    "count",
+                                    "results",
+                                    "territory",
+                                    "max_km",
+                                    "message",
+                                    "next_open",
+                                ],
                                 "properties": {
                                     "count": {"type": "integer"},
                                     "results": {
                                         "type": "array",
                                         "items": {"$ref": "#/components/schemas/NearPartner"},
+                                    },
+                                    "territory": {
+                                        "description": "The territory holding the point, "
+                                        "where the search looked; null at sea.",
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/Territory"},
+                                            {"type": "null"},
+                                        ],
+                                    },
+                                    "max_km": {
+                                        "type": "number",
+                                        "description": "How far the search looked, in km.",
+                                    },
+                                    "message": {
+                                        "type": ["string", "null"],
+                                        "description": "When nothing was found, why, in "
+                                        "one plain sentence (the request's language); "
+                                        "else null.",
+                                    },
+                                    "next_open": {
+                                        "description": "When `open_now` found nothing: the "
+                                        "nearest partner within reach that opens later (with "
+                                        "the other filters), and when; else null.",
+                                        "oneOf": [
+                                            {"$ref": "#/components/schemas/NextOpen"},
+                                            {"type": "null"},
+                                        ],
                                     },
                                 },
                             },
@@ -276,6 +332,31 @@ def document(request) -> dict:
                             "properties": NEAREST_PROPERTIES,
                         },
                     ]
+                },
+                "Territory": {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "properties": {
+                        "code": {
+                            "type": "string",
+                            "enum": list(TERRITORIES),
+                            "description": "`metropole` (mainland France and Corsica), or "
+                            "the overseas département or collectivity code (`971`…`988`).",
+                        },
+                        "name": {"type": "string", "description": "In the request's language."},
+                    },
+                },
+                "NextOpen": {
+                    "type": "object",
+                    "required": ["opens_at", "partner"],
+                    "properties": {
+                        "opens_at": {
+                            "type": "string",
+                            "format": "date-time",
+                            "description": "When it opens: venue-local time with its offset.",
+                        },
+                        "partner": {"$ref": "#/components/schemas/NearPartner"},
+                    },
                 },
                 "PartnerDetail": {
                     "allOf": [

@@ -3,26 +3,35 @@ search returns and in what order, and which of their fields anyone may see."""
 
 import datetime
 import functools
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.contrib.gis.measure import D
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Max
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
+from partners.domain import territories
 from partners.models import KIND_GROUPS, OPEN_AT_SQL, Kind, KindGroup, Partner, Status
 from partners.public.fields import Reading, Shown, shown_in, sql_columns
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
+# A search answers only places within reach: at most this far from the searched point
+# (``max_km`` may ask for less), and in the territory that holds the point. A person in
+# Paris at 03:00 is not helped by a place open in Papeete, nor one in Wallis by Nouméa.
+MAX_KM = 50
 # `<->` on geography measures on a sphere, up to about 0.6 % off the spheroid: the
 # index finds the candidates within this margin, the exact distance ranks them.
 SPHERE_MARGIN = 1.02
-EVERYWHERE = 20_100_000.0  # metres
 
 # What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
 # own). The API's `kind` parameter accepts these values and no other, the OpenAPI
@@ -91,6 +100,21 @@ def public_version() -> str:
     return f"{count}-{last.timestamp():.6f}"
 
 
+def _more_than_zero(value: float) -> None:
+    if value <= 0:
+        raise forms.ValidationError(_("Give a distance greater than 0 km."))
+
+
+def _max_km_field(**options) -> forms.FloatField:
+    return forms.FloatField(
+        label=_("Within (km)"),
+        max_value=MAX_KM,
+        validators=[_more_than_zero],
+        required=False,
+        **options,
+    )
+
+
 class NearestForm(forms.Form):
     """The parameters of a search, from the API's query string or the list page's form."""
 
@@ -102,6 +126,7 @@ class NearestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_FILTER_CHOICES, required=False)
     open_now = _yes_no_filter(_("Open now"))
     step_free = _yes_no_filter(_("Step-free access"))
+    max_km = _max_km_field()
 
     @classmethod
     def parse(cls, data) -> tuple[dict, str | None]:
@@ -131,9 +156,40 @@ def kinds_of(value: str) -> list[str]:
     return [value] if value else []
 
 
-def matching(*, kind: str = "", open_now: bool = False, step_free: bool = False, now=None):
-    """Approved partners matching the filters."""
+class Reach(NamedTuple):
+    """Where a search from a point (``lon``, ``lat``) may answer: within ``km`` of it, in
+    the territory that holds it. A point in no territory (the open sea) reaches nothing."""
+
+    lon: float
+    lat: float
+    km: float = MAX_KM
+
+    @property
+    def territory(self) -> territories.Territory | None:
+        return territories.containing(self.lat, self.lon)
+
+    @property
+    def point(self) -> Point:
+        return Point(self.lon, self.lat, srid=4326)
+
+
+def matching(
+    *,
+    kind: str = "",
+    open_now: bool = False,
+    step_free: bool = False,
+    now=None,
+    reach: Reach | None = None,
+):
+    """Approved partners matching the filters (within ``reach`` when given)."""
     partners = Partner.objects.public()
+    if reach is not None:
+        territory = reach.territory
+        if territory is None:
+            return partners.none()
+        partners = partners.filter(
+            territory_code=territory.code, location__dwithin=(reach.point, D(km=reach.km))
+        )
     if kinds := kinds_of(kind):
         partners = partners.filter(kind__in=kinds)
     if step_free:
@@ -163,16 +219,17 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
     .as_string()
 )
 
-# Two scans of the spatial index in one statement. The first walks it in `<->` order
-# (KNN) to find how far the ``last``-th match is on the sphere (fewer matches than
-# ``last``: half the Earth's circumference covers them all). The second takes every
-# partner within that radius, plus the sphere's margin of error, and ranks them by their
-# exact distance on the spheroid: ordering by `<->` alone would swap partners whose
-# distances differ by less than the sphere's error. The filters then run on that ranked
-# list, nearest first, until the page is full: in a city centre the radius holds
-# hundreds of partners, and "open now" (a subquery a partner) runs on a few dozen.
-# ``OFFSET 0`` keeps PostgreSQL from merging the ranked list into the outer query, which
-# would run the filters on every partner of the radius's bounding box first.
+# Two scans of the spatial index in one statement, both bounded by the reach (the
+# territory, and ``reach`` metres on the spheroid). The first walks the index in `<->`
+# order (KNN) to find how far the ``last``-th match is on the sphere (fewer matches than
+# ``last`` within reach: the reach covers them all). The second takes every partner
+# within that radius, plus the sphere's margin of error, and ranks them by their exact
+# distance on the spheroid: ordering by `<->` alone would swap partners whose distances
+# differ by less than the sphere's error. The filters then run on that ranked list,
+# nearest first, until the page is full: in a city centre the radius holds hundreds of
+# partners, and "open now" (a subquery a partner) runs on a few dozen. ``OFFSET 0`` keeps
+# PostgreSQL from merging the ranked list into the outer query, which would run the
+# filters on every partner of the radius's bounding box first.
 _NEAREST_SQL = """
 SELECT {public}, p.distance
 FROM (
@@ -180,39 +237,55 @@ FROM (
     FROM partners_partner
     WHERE ST_DWithin(location, %(here)s::geography, COALESCE(
         (SELECT q.location <-> %(here)s::geography FROM partners_partner q
-         WHERE {inner} ORDER BY q.location <-> %(here)s::geography
-         OFFSET %(last)s - 1 LIMIT 1) * %(margin)s, %(everywhere)s), false)
+         WHERE {inner} AND ST_DWithin(q.location, %(here)s::geography, %(reach)s)
+         ORDER BY q.location <-> %(here)s::geography
+         OFFSET %(last)s - 1 LIMIT 1), %(reach)s) * %(margin)s, false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
-WHERE {outer}
+WHERE {outer} AND p.distance <= %(reach)s
 ORDER BY p.distance, p.id
 OFFSET %(offset)s LIMIT %(limit)s"""
 
 
-def _conditions(alias: str, *, by_kind: bool, open_now: bool, step_free: bool):
-    """``matching``'s filters, in SQL, on the partner table named ``alias``."""
+def _conditions(alias: str, *, by_kind: bool, open_now: bool, step_free: bool, opens_later: bool):
+    """``matching``'s filters, in SQL, on the partner table named ``alias``; and, for
+    ``opens_later``, closed now but with opening hours (so opening within a week)."""
     table = sql.Identifier(alias)
-    conditions = [sql.SQL("{}.status = %(approved)s").format(table)]
+    conditions = [
+        sql.SQL("{}.status = %(approved)s").format(table),
+        sql.SQL("{}.territory_code = %(territory)s").format(table),
+    ]
     if by_kind:
         conditions.append(sql.SQL("{}.kind = ANY(%(kinds)s)").format(table))
     if step_free:
         conditions.append(sql.SQL("{}.step_free").format(table))
+    open_at = sql.SQL(OPEN_AT_SQL).format(
+        partner=sql.SQL("{}.id").format(table),
+        zone=sql.SQL("{}.time_zone").format(table),
+        when=sql.SQL("%(now)s"),
+    )
     if open_now:
+        conditions.append(open_at)
+    if opens_later:
+        conditions.append(sql.SQL("NOT {}").format(open_at))
         conditions.append(
-            sql.SQL(OPEN_AT_SQL).format(
-                partner=sql.SQL("{}.id").format(table),
-                zone=sql.SQL("{}.time_zone").format(table),
-                when=sql.SQL("%(now)s"),
-            )
+            sql.SQL(
+                "EXISTS (SELECT 1 FROM partners_openinginterval h WHERE h.partner_id = {}.id)"
+            ).format(table)
         )
     return sql.SQL(" AND ").join(conditions)
 
 
 @functools.cache
-def _nearest_sql(by_kind: bool, *, open_now: bool, step_free: bool) -> str:
+def _nearest_sql(by_kind: bool, *, open_now: bool, step_free: bool, opens_later: bool) -> str:
     """The nearest search's SQL for one combination of filters, composed once."""
-    filters = {"by_kind": by_kind, "open_now": open_now, "step_free": step_free}
+    filters = {
+        "by_kind": by_kind,
+        "open_now": open_now,
+        "step_free": step_free,
+        "opens_later": opens_later,
+    }
     return (
         sql.SQL(_NEAREST_SQL)
         .format(
@@ -232,33 +305,48 @@ def _rows(query: str, params: dict) -> list[dict]:
 
 
 def nearest(
-    lon: float,
-    lat: float,
+    reach: Reach,
     *,
     kind: str = "",
     open_now: bool = False,
     step_free: bool = False,
+    opens_later: bool = False,
     now: datetime.datetime,
     offset: int = 0,
     limit: int = DEFAULT_LIMIT,
 ) -> list[dict]:
-    """The partners ``matching`` the filters, ranked by true (geodesic) distance from
-    (``lon``, ``lat``): ``public_data`` rows ``offset`` to ``offset + limit``, each with its
-    ``distance`` in metres. One query, on the spatial index."""
+    """The partners ``matching`` the filters within ``reach``, ranked by true (geodesic)
+    distance from its point, then by id: ``public_data`` rows ``offset`` to
+    ``offset + limit``, each with its ``distance`` in metres. One query, on the spatial
+    index. ``opens_later``: only partners closed at ``now`` that have opening hours."""
+    territory = reach.territory
+    if territory is None:
+        return []
     kinds = kinds_of(kind)
-    query = _nearest_sql(bool(kinds), open_now=open_now, step_free=step_free)
+    query = _nearest_sql(
+        bool(kinds), open_now=open_now, step_free=step_free, opens_later=opens_later
+    )
     params = {
-        "here": f"SRID=4326;POINT({lon!r} {lat!r})",
+        "here": f"SRID=4326;POINT({reach.lon!r} {reach.lat!r})",
         "approved": Status.APPROVED,
+        "territory": territory.code,
+        "reach": reach.km * 1000,
         "kinds": kinds,
         "now": now,
         "last": offset + limit,
         "offset": offset,
         "limit": limit,
         "margin": SPHERE_MARGIN,
-        "everywhere": EVERYWHERE,
     }
     return _rows(query, params)
+
+
+def next_open(reach: Reach, *, kind: str = "", step_free: bool = False, now) -> dict | None:
+    """What to offer when nothing open is within reach: the nearest partner within reach
+    (with the other filters) that is closed at ``now`` and opens later. Every place with
+    opening hours opens within a week; its ``next_change`` is when."""
+    rows = nearest(reach, kind=kind, step_free=step_free, opens_later=True, now=now, limit=1)
+    return rows[0] if rows else None
 
 
 def detail_row(pk: int) -> dict | None:
@@ -312,8 +400,9 @@ class ListSearchForm(NearestForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices, required=False)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     step_free = forms.BooleanField(label=_("Step-free access"), required=False)
+    max_km = _max_km_field(widget=forms.HiddenInput)
 
-    field_order = ["q", "place", "kind", "open_now", "step_free", "lat", "lon"]
+    field_order = ["q", "place", "kind", "open_now", "step_free", "lat", "lon", "max_km"]
 
     def clean(self):
         data = super().clean()
@@ -322,16 +411,51 @@ class ListSearchForm(NearestForm):
         return data
 
 
-class ByDistance:
-    """The ``cap`` nearest of a search (``filters``: ``matching``'s arguments), as
-    partners with their ``distance`` in metres, page by page for Django's Paginator."""
+def nothing_within_reach(reach: Reach, *, open_now: bool, filtered: bool) -> str:
+    """The plain answer of a search that found nothing (``filtered``: by kind or access)."""
+    if reach.territory is None:
+        return gettext(
+            "No safe place within reach: this position is in none of the network's territories."
+        )
+    if open_now:
+        message = (
+            gettext("No safe place open within %(km)s km matches these filters.")
+            if filtered
+            else gettext("No safe place open within %(km)s km.")
+        )
+    else:
+        message = (
+            gettext("No safe place within %(km)s km matches these filters.")
+            if filtered
+            else gettext("No safe place within %(km)s km.")
+        )
+    return message % {"km": floatformat(reach.km, -1)}
 
-    def __init__(self, lon: float, lat: float, *, cap: int, **filters):
-        self.lon, self.lat, self.cap, self.filters = lon, lat, cap, filters
+
+def as_partners(rows: list[dict]) -> list[Partner]:
+    """``nearest`` rows as partners (opening intervals prefetched) with their ``distance``."""
+    found = Partner.objects.prefetch_related("opening_intervals").in_bulk(
+        [row["id"] for row in rows]
+    )
+    partners = []
+    for row in rows:
+        partner = found[row["id"]]
+        partner.distance = row["distance"]
+        partners.append(partner)
+    return partners
+
+
+class ByDistance:
+    """The ``cap`` nearest within ``reach`` of a search (``filters``: ``matching``'s
+    arguments), as partners with their ``distance`` in metres, page by page for Django's
+    Paginator."""
+
+    def __init__(self, reach: Reach, *, cap: int, **filters):
+        self.reach, self.cap, self.filters = reach, cap, filters
 
     def count(self) -> int:
         # Counting stops at the cap: "open now" is checked partner by partner.
-        return matching(**self.filters).order_by()[: self.cap].count()
+        return matching(**self.filters, reach=self.reach).order_by()[: self.cap].count()
 
     def __len__(self) -> int:
         return self.count()
@@ -339,15 +463,6 @@ class ByDistance:
     def __getitem__(self, page: slice):
         if page.stop <= page.start:  # an empty search's only page
             return []
-        rows = nearest(
-            self.lon, self.lat, **self.filters, offset=page.start, limit=page.stop - page.start
+        return as_partners(
+            nearest(self.reach, **self.filters, offset=page.start, limit=page.stop - page.start)
         )
-        found = Partner.objects.prefetch_related("opening_intervals").in_bulk(
-            [row["id"] for row in rows]
-        )
-        partners = []
-        for row in rows:
-            partner = found[row["id"]]
-            partner.distance = row["distance"]
-            partners.append(partner)
-        return partners

@@ -80,10 +80,15 @@ def partner_list(request):
     elif params["lat"] is not None:
         point = (params["lon"], params["lat"])
         context["near_position"] = True
+    reach = None
     if context.get("place_not_found"):
         results = Partner.objects.none()
     elif point:
-        results = search.ByDistance(*point, cap=MAX_RESULTS, **filters)
+        reach = search.Reach(*point, params["max_km"] or search.MAX_KM)
+        results = search.ByDistance(reach, cap=MAX_RESULTS, **filters)
+        if territory := reach.territory:
+            # The emergency numbers shown (templates/partners/public/_emergency.html).
+            context["territory"] = territory.code
     else:
         results = (
             search.matching(**filters)
@@ -93,10 +98,29 @@ def partner_list(request):
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
     context["capped"] = page.paginator.count == MAX_RESULTS
     _with_opening_state(page.object_list, now)
+    if reach and not page.paginator.count:
+        context |= _nothing_within_reach(reach, params, now)
     query = request.GET.copy()
     query.pop("page", None)
     context |= {"page": page, "query": query.urlencode(), "by_distance": point is not None}
     return render(request, "partners/public/partner_list.html", context)
+
+
+def _nothing_within_reach(reach: search.Reach, params: dict, now) -> dict:
+    """What the list says when its search found nothing within reach: that, plainly, and
+    with "open now", the nearest place that opens later, as the API's ``next_open``."""
+    filtered = bool(params["kind"] or params["step_free"])
+    context = {
+        "nothing_within_reach": search.nothing_within_reach(
+            reach, open_now=params["open_now"], filtered=filtered
+        ),
+        "next_open": None,
+    }
+    if params["open_now"]:
+        row = search.next_open(reach, kind=params["kind"], step_free=params["step_free"], now=now)
+        if row:
+            context["next_open"] = _with_opening_state(search.as_partners([row]), now)[0]
+    return context
 
 
 class PartnerDetailView(DetailView):

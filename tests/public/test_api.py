@@ -151,16 +151,21 @@ def test_nearest_filters_by_kind_group_step_free_and_open_now(client):
 
 def test_nearest_sql_filters_keep_what_the_orm_filters_keep():
     """The search's SQL and ``search.matching`` (the list page's count, the ORM's view of
-    the filters) must keep the same partners, for every combination of filters."""
+    the filters and the reach) must keep the same partners, for every combination of
+    filters."""
     rng = random.Random(3)
     now = datetime.datetime(2026, 6, 3, 11, 0, tzinfo=datetime.UTC)
     kinds = list(Kind)
+    reach = search.Reach(2.3, 48.8, km=3)
     for n in range(30):
+        # Some beyond 3 km, and some of another territory's départements (a test's
+        # fiction: the search must go by the département, not by the pin).
         partner = PartnerFactory(
             approved=rng.random() < 0.8,
             kind=rng.choice(kinds),
             step_free=rng.random() < 0.5,
             location=Point(2.3 + n / 500, 48.8, srid=4326),
+            department=rng.choice(["75", "75", "2A", "978"]),
         )
         if rng.random() < 0.6:
             every_day(partner, rng.choice(["08:00", "12:00"]), rng.choice(["11:30", "18:00"]))
@@ -168,9 +173,13 @@ def test_nearest_sql_filters_keep_what_the_orm_filters_keep():
         for open_now in (False, True):
             for step_free in (False, True):
                 filters = {"kind": kind, "open_now": open_now, "step_free": step_free, "now": now}
-                rows = search.nearest(2.3, 48.8, **filters, limit=search.MAX_LIMIT)
-                expected = set(search.matching(**filters).values_list("pk", flat=True))
+                rows = search.nearest(reach, **filters, limit=search.MAX_LIMIT)
+                matching = search.matching(**filters, reach=reach)
+                expected = set(matching.values_list("pk", flat=True))
                 assert {row["id"] for row in rows} == expected, filters
+                assert all(row["distance"] <= 3000 for row in rows)
+    assert search.matching(reach=reach).exclude(territory_code="metropole").count() == 0
+    assert search.matching().exclude(territory_code="metropole").exists()
 
 
 def test_nearest_runs_a_constant_number_of_queries(client, django_assert_max_num_queries):

@@ -179,7 +179,8 @@ def test_list_near_a_town_with_no_partner_says_so(client):
     response = client.get("/en/lieux/", {"q": "Brest", "open_now": "on"})
     assert response.status_code == 200
     assert "Safe places near Brest (Finistère, 29)" in response.text
-    assert "No place matches this search." in response.text
+    assert "No safe place open within 50 km." in response.text
+    assert "What to do now" in response.text
 
 
 @hypothesis_settings(
