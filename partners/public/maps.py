@@ -100,7 +100,12 @@ def home_map_config() -> dict:
                     "%(count)s safe place %(near)s.", "%(count)s safe places %(near)s.", n
                 )
             ),
-            "noResults": _("No safe place %(near)s matches these filters."),
+            "whatToDo": _("What to do now"),
+            "inDanger": _("In danger? Call or text now:"),
+            "sms": _("SMS"),
+            "nextOpen": _("The nearest opens %(when)s: %(name)s, %(distance)s away."),
+            "opensToday": _("at %(time)s"),
+            "opensOn": _("%(day)s at %(time)s"),
             "yourPosition": _("your position"),
             "yourPositionMarker": _("Your approximate position"),
             "cluster": _plural(

@@ -16,6 +16,7 @@
   const list = document.getElementById("results");
   const locate = document.getElementById("locate");
   const territory = document.getElementById("territory");
+  const nothing = document.getElementById("nothing");
 
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, (match, key) => values[key]);
@@ -267,22 +268,67 @@
     return item;
   }
 
-  function show(results) {
+  // "lundi à 08:00", or "à 08:00" today: the venue's own time and day.
+  function opensWhen(iso, timeZone) {
+    const at = new Date(iso);
+    const time = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", timeZone: timeZone });
+    const day = (d, options) => d.toLocaleDateString(lang, Object.assign({ timeZone: timeZone }, options));
+    if (day(at) === day(new Date())) return format(messages.opensToday, { time: time });
+    return format(messages.opensOn, { day: day(at, { weekday: "long" }), time: time });
+  }
+
+  // Nothing within reach: say so (the API's sentence), then what to do now: the
+  // territory's numbers as large call links, and the nearest place that opens next.
+  function showNothing(data) {
+    const numbers = make("ul", "call-links");
+    for (const line of data.helplines || []) {
+      const call = link(line.href, "");
+      call.className = "call" + (line.urgent ? " urgent" : "");
+      call.append(make("strong", "", (line.sms ? messages.sms + " " : "") + line.number), make("span", "", line.label));
+      const item = make("li");
+      item.append(call);
+      numbers.append(item);
+    }
+    const title = make("h3", "", messages.whatToDo);
+    title.id = "nothing-title";
+    const parts = [title];
+    if (numbers.children.length) parts.push(make("p", "", messages.inDanger), numbers);
+    const next = data.next_open;
+    if (next) {
+      const sentence = format(messages.nextOpen, {
+        when: opensWhen(next.opens_at, next.partner.time_zone),
+        name: next.partner.name,
+        distance: distance(next.partner.distance_m),
+      });
+      const place = make("ol", "results");
+      place.append(resultItem(next.partner, 1));
+      parts.push(make("p", "next-open", sentence), place);
+    }
+    nothing.replaceChildren(...parts);
+    nothing.hidden = false;
+  }
+
+  // The API's order, nearest first, as on the list page (README, "Public search").
+  function show(data) {
+    const results = data.results;
     resultLayer.clearLayers();
-    // Open ones first; the API's distance order is kept within each group (stable sort).
-    const ordered = results.slice().sort((a, b) => Number(Boolean(b.open_now)) - Number(Boolean(a.open_now)));
-    list.replaceChildren(...ordered.map((partner, i) => resultItem(partner, i + 1)));
+    list.replaceChildren(...results.map((partner, i) => resultItem(partner, i + 1)));
+    nothing.hidden = true;
+    nothing.replaceChildren();
+    if (!results.length) showNothing(data);
     const where = L.latLng(origin.lat, origin.lon);
     if (origin.own) resultLayer.addLayer(L.circleMarker(where, { radius: 8, color: "#0d47a1" }).bindTooltip(make("span", "", messages.yourPositionMarker)));
-    const bounds = L.latLngBounds([where].concat(ordered.map((p) => [p.lat, p.lon])));
+    const shownPlaces = results.length ? results : data.next_open ? [data.next_open.partner] : [];
+    const bounds = L.latLngBounds([where].concat(shownPlaces.map((p) => [p.lat, p.lon])));
     map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
-    status.textContent = ordered.length
-      ? plural(messages.results, ordered.length, { count: ordered.length, near: near(origin.label) })
-      : format(messages.noResults, { near: near(origin.label) });
+    status.textContent = results.length
+      ? plural(messages.results, results.length, { count: results.length, near: near(origin.label) })
+      : data.message;
   }
 
   async function fetchJson(url) {
-    const response = await fetch(url);
+    // The API answers in the page's language: its sentences and the numbers' labels.
+    const response = await fetch(url, { headers: { "Accept-Language": lang } });
     if (!response.ok) throw new Error(response.status);
     return response.json();
   }
@@ -298,7 +344,7 @@
     if (form.elements.step_free.checked) params.set("step_free", "1");
     try {
       const data = await fetchJson(config.nearestUrl + "?" + params);
-      if (id === searchId) show(data.results);
+      if (id === searchId) show(data);
     } catch (error) {
       if (id === searchId) status.textContent = messages.failed;
     }
