@@ -271,7 +271,7 @@
   // "lundi à 08:00", or "à 08:00" today: the venue's own time and day.
   function opensWhen(iso, timeZone) {
     const at = new Date(iso);
-    const time = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", timeZone: timeZone });
+    const time = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timeZone });
     const day = (d, options) => d.toLocaleDateString(lang, Object.assign({ timeZone: timeZone }, options));
     if (day(at) === day(new Date())) return format(messages.opensToday, { time: time });
     return format(messages.opensOn, { day: day(at, { weekday: "long" }), time: time });
