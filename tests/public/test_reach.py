@@ -8,11 +8,11 @@ import re
 
 import pytest
 import time_machine
-from django.contrib.gis.geos import Point
 from geographiclib.geodesic import Geodesic
 
 from partners.public import search
-from tests.factories import OpeningIntervalFactory, PartnerFactory, every_day
+from tests.factories import OpeningIntervalFactory, every_day
+from tests.public.test_api import _approved_at
 
 pytestmark = pytest.mark.django_db
 
@@ -44,14 +44,7 @@ def place(where, metres=0.0, bearing=0.0, **fields):
     if metres:
         line = WGS84.Direct(lat, lon, bearing, metres)
         lat, lon = line["lat2"], line["lon2"]
-    return PartnerFactory(
-        approved=True,
-        location=Point(lon, lat, srid=4326),
-        department=department,
-        postcode=postcode,
-        city=town,
-        **fields,
-    )
+    return _approved_at(lat, lon, department, postcode, town, **fields)
 
 
 def nearest(client, where, at=None, **params):
