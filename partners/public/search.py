@@ -221,8 +221,12 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
 
 # Two scans of the spatial index in one statement, both bounded by the reach (the
 # territory, and ``reach`` metres on the spheroid). The first walks the index in `<->`
-# order (KNN) to find how far the ``last``-th match is on the sphere (fewer matches than
-# ``last`` within reach: the reach covers them all). The second takes every partner
+# order (KNN) to find how far the ``last``-th match is on the sphere, within the box
+# around the reach (fewer matches than ``last`` there: the reach covers them all). It
+# names the box (``&&``, what ST_DWithin gives the index) rather than ST_DWithin itself:
+# PostgreSQL then counts ST_DWithin's selectivity twice, expects a handful of rows, and
+# sorts every partner within 50 km instead of walking the index nearest first (make
+# bench: 300 ms instead of 1 ms in Paris). The second takes every partner
 # within that radius, plus the sphere's margin of error, and ranks them by their exact
 # distance on the spheroid: ordering by `<->` alone would swap partners whose distances
 # differ by less than the sphere's error. The filters then run on that ranked list,
@@ -235,11 +239,11 @@ SELECT {public}, p.distance
 FROM (
     SELECT *, ST_Distance(location, %(here)s::geography) AS distance
     FROM partners_partner
-    WHERE ST_DWithin(location, %(here)s::geography, COALESCE(
+    WHERE ST_DWithin(location, %(here)s::geography, LEAST(COALESCE(
         (SELECT q.location <-> %(here)s::geography FROM partners_partner q
-         WHERE {inner} AND ST_DWithin(q.location, %(here)s::geography, %(reach)s)
+         WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
          ORDER BY q.location <-> %(here)s::geography
-         OFFSET %(last)s - 1 LIMIT 1), %(reach)s) * %(margin)s, false)
+         OFFSET %(last)s - 1 LIMIT 1), %(reach)s), %(reach)s) * %(margin)s, false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
