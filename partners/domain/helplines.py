@@ -92,22 +92,21 @@ def for_territory(code: str) -> tuple[Helpline, ...]:
     return TABLE[code]
 
 
+def as_data(line: Helpline) -> dict:
+    """One number as JSON (a page's script, the API), labels in the active language."""
+    return {
+        "number": line.number,
+        "href": line.href,
+        "label": str(line.label),
+        "sms": line.sms,
+        "urgent": line.urgent,
+        "hours": str(line.hours),
+    }
+
+
 def as_config() -> dict[str, list[dict]]:
     """The whole table for a page's script, labels in the active language."""
-    return {
-        code: [
-            {
-                "number": line.number,
-                "href": line.href,
-                "label": str(line.label),
-                "sms": line.sms,
-                "urgent": line.urgent,
-                "hours": str(line.hours),
-            }
-            for line in lines
-        ]
-        for code, lines in TABLE.items()
-    }
+    return {code: [as_data(line) for line in lines] for code, lines in TABLE.items()}
 
 
 # National LGBT+ listening lines, for the "Once you are safe" page: mainland numbers,

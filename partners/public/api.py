@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from gazetteer import places
+from partners.domain import helplines
 from partners.models import Partner
 from partners.public import openapi, search
 from partners.public.fields import MAP_FIELDS, MAP_PROPERTIES, Shown
@@ -153,6 +154,10 @@ def partners_nearest(request):
             "max_km": reach.km,
             "message": message,
             "next_open": next_open,
+            "helplines": [
+                helplines.as_data(line)
+                for line in (helplines.for_territory(territory.code) if territory else ())
+            ],
         }
     )
 

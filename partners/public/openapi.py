@@ -165,6 +165,7 @@ def document(request) -> dict:
                                     "max_km",
                                     "message",
                                     "next_open",
+                                    "helplines",
                                 ],
                                 "properties": {
                                     "count": {"type": "integer"},
@@ -198,6 +199,13 @@ def document(request) -> dict:
                                             {"$ref": "#/components/schemas/NextOpen"},
                                             {"type": "null"},
                                         ],
+                                    },
+                                    "helplines": {
+                                        "type": "array",
+                                        "description": "The emergency and help numbers "
+                                        "that can be dialled in the territory, urgent ones "
+                                        "first; empty at sea.",
+                                        "items": {"$ref": "#/components/schemas/Helpline"},
                                     },
                                 },
                             },
@@ -344,6 +352,27 @@ def document(request) -> dict:
                             "the overseas département or collectivity code (`971`…`988`).",
                         },
                         "name": {"type": "string", "description": "In the request's language."},
+                    },
+                },
+                "Helpline": {
+                    "type": "object",
+                    "required": ["number", "href", "label", "sms", "urgent", "hours"],
+                    "properties": {
+                        "number": {
+                            "type": "string",
+                            "description": "As shown and dialled locally (`17`, `116 006`).",
+                        },
+                        "href": {
+                            "type": "string",
+                            "description": "A `tel:` or `sms:` link, digits only.",
+                        },
+                        "label": {"type": "string", "description": "In the request's language."},
+                        "sms": {"type": "boolean", "description": "Texted, not called."},
+                        "urgent": {"type": "boolean", "description": "For immediate danger."},
+                        "hours": {
+                            "type": "string",
+                            "description": "When it answers, if not round the clock; else empty.",
+                        },
                     },
                 },
                 "NextOpen": {

@@ -284,7 +284,8 @@
     for (const line of data.helplines || []) {
       const call = link(line.href, "");
       call.className = "call" + (line.urgent ? " urgent" : "");
-      call.append(make("strong", "", (line.sms ? messages.sms + " " : "") + line.number), make("span", "", line.label));
+      const label = line.label + (line.hours ? " (" + line.hours + ")" : "");
+      call.append(make("strong", "", (line.sms ? messages.sms + " " : "") + line.number), make("span", "", label));
       const item = make("li");
       item.append(call);
       numbers.append(item);
@@ -304,6 +305,8 @@
       place.append(resultItem(next.partner, 1));
       parts.push(make("p", "next-open", sentence), place);
     }
+    // At sea: no territory, no numbers, nothing to wait for; the status says why.
+    if (parts.length === 1) return;
     nothing.replaceChildren(...parts);
     nothing.hidden = false;
   }

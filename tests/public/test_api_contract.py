@@ -119,7 +119,9 @@ def test_nearest_detail_and_geojson_keep_their_fields_and_order(client, partner)
     geojson = client.get("/api/v1/partners.geojson").json()
 
     # The first two as before; what a search within reach adds comes after them.
-    assert list(nearest) == ["count", "results", "territory", "max_km", "message", "next_open"]
+    assert list(nearest) == [
+        "count", "results", "territory", "max_km", "message", "next_open", "helplines",
+    ]  # fmt: skip
     assert list(nearest["results"][0]) == SEARCH_FIELDS
     assert list(detail) == DETAIL_FIELDS
     (feature,) = geojson["features"]

@@ -75,6 +75,9 @@ def test_from_paris_at_3am_open_now_answers_nothing_and_never_papeete(client):
     assert body["next_open"]["partner"]["id"] == paris.pk
     assert body["next_open"]["opens_at"] == "2026-12-03T08:00:00+01:00"
     assert "Tilleuls" not in str(body)
+    numbers = [line["number"] for line in body["helplines"]]
+    assert numbers[:2] == ["17", "112"]
+    assert {"3919", "119"} <= set(numbers)
     # Papeete's own searchers find it.
     assert ids(nearest(client, PAPEETE, open_now="1")) == [papeete.pk]
 
@@ -145,6 +148,7 @@ def test_a_point_at_sea_answers_nothing_plainly(client):
     assert body["results"] == []
     assert body["territory"] is None
     assert body["next_open"] is None
+    assert body["helplines"] == []
     assert "aucun territoire du réseau" in body["message"]
     english = client.get(
         NEAREST, {"lat": AT_SEA[0], "lon": AT_SEA[1]}, headers={"accept-language": "en"}
@@ -196,6 +200,9 @@ def test_nothing_open_in_noumea_at_3am_gives_the_next_opening_and_its_day(client
     assert body["message"] == "Aucun lieu sûr ouvert à moins de 50 km."
     assert body["next_open"]["partner"]["name"] == "Mairie du lundi"
     assert body["next_open"]["opens_at"] == "2026-12-07T08:00:00+11:00"
+    numbers = {line["number"] for line in body["helplines"]}
+    assert {"17", "112"} <= numbers
+    assert "3919" not in numbers  # cannot be dialled in New Caledonia
 
 
 def test_next_open_keeps_the_other_filters_and_only_comes_when_nothing_is_open(client):
@@ -253,6 +260,9 @@ def test_list_in_english_gives_the_day_when_it_is_not_today(client):
     text = re.sub(r"\s+", " ", response.text)
     assert "No safe place open within 50 km." in text
     assert "The nearest opens Monday at 08:00: Town hall, 900 m away." in text
+    # New Caledonia's numbers, in the header and as large call links.
+    assert 'class="call urgent" href="tel:17"' in text
+    assert 'href="tel:3919"' not in text
 
 
 def test_list_keeps_to_the_reach_and_the_max_km(client):
@@ -275,6 +285,7 @@ def test_list_at_sea_says_no_territory_and_shows_no_place(client):
     assert response.status_code == 200
     assert "aucun territoire du réseau" in response.text
     assert listed(response) == []
+    assert "Que faire maintenant" not in response.text  # no numbers, nothing opens later
 
 
 def test_list_and_api_give_the_same_ids_in_the_same_order(client):
