@@ -219,31 +219,41 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
     .as_string()
 )
 
-# Two scans of the spatial index in one statement, both bounded by the reach (the
-# territory, and ``reach`` metres on the spheroid). The first walks the index in `<->`
-# order (KNN) to find how far the ``last``-th match is on the sphere, within the box
-# around the reach (fewer matches than ``last`` there: the reach covers them all). It
-# names the box (``&&``, what ST_DWithin gives the index) rather than ST_DWithin itself:
-# PostgreSQL then counts ST_DWithin's selectivity twice, expects a handful of rows, and
-# sorts every partner within 50 km instead of walking the index nearest first (make
-# bench: 300 ms instead of 1 ms in Paris). The second takes every partner
-# within that radius, plus the sphere's margin of error, and ranks them by their exact
-# distance on the spheroid: ordering by `<->` alone would swap partners whose distances
-# differ by less than the sphere's error. The filters then run on that ranked list,
-# nearest first, until the page is full: in a city centre the radius holds hundreds of
-# partners, and "open now" (a subquery a partner) runs on a few dozen. ``OFFSET 0`` keeps
-# PostgreSQL from merging the ranked list into the outer query, which would run the
-# filters on every partner of the radius's bounding box first.
+# One or two scans of the spatial index in one statement, bounded by the reach (the
+# territory, and ``reach`` metres on the spheroid). The first (``near``) walks the index in
+# `<->` order (KNN) and keeps the ``last`` nearest matches on the sphere, within the box
+# around the reach. It names the box (``&&``, what ST_DWithin gives the index) rather than
+# ST_DWithin itself: PostgreSQL would count ST_DWithin's selectivity twice, expect a
+# handful of rows, and sort every partner within 50 km instead of walking the index
+# nearest first (make bench: 300 ms instead of 1 ms in Paris).
+# - Fewer than ``last`` matches: the scan has seen every match within reach; they are
+#   the answer (at 03:00 with "open now", nothing is scanned twice).
+# - Else the second scan takes every partner within the ``last``-th match's distance plus
+#   the sphere's margin of error, and ranks them by their exact distance on the spheroid:
+#   ordering by `<->` alone would swap partners whose distances differ by less than the
+#   sphere's error. The filters then run on that ranked list, nearest first, until the
+#   page is full: in a city centre the radius holds hundreds of partners, and "open now"
+#   (a subquery a partner) runs on a few dozen.
+# ``OFFSET 0`` keeps PostgreSQL from merging the ranked list into the outer query, which
+# would run the filters on every partner of the radius's bounding box first.
 _NEAREST_SQL = """
+WITH near AS MATERIALIZED (
+    SELECT q.id, q.location <-> %(here)s::geography AS sphere FROM partners_partner q
+    WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
+    ORDER BY q.location <-> %(here)s::geography
+    LIMIT %(last)s
+)
 SELECT {public}, p.distance
 FROM (
     SELECT *, ST_Distance(location, %(here)s::geography) AS distance
     FROM partners_partner
-    WHERE ST_DWithin(location, %(here)s::geography, LEAST(COALESCE(
-        (SELECT q.location <-> %(here)s::geography FROM partners_partner q
-         WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
-         ORDER BY q.location <-> %(here)s::geography
-         OFFSET %(last)s - 1 LIMIT 1), %(reach)s), %(reach)s) * %(margin)s, false)
+    WHERE (SELECT count(*) FROM near) < %(last)s AND id IN (SELECT id FROM near)
+    UNION ALL
+    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
+    FROM partners_partner
+    WHERE (SELECT count(*) FROM near) = %(last)s AND ST_DWithin(
+        location, %(here)s::geography,
+        LEAST((SELECT max(sphere) FROM near), %(reach)s) * %(margin)s, false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
