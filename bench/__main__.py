@@ -45,7 +45,7 @@ def _step(results: Results, section: str, function, *args):
 
 
 def run(args, database_url: str, work: Path) -> int:
-    from bench.browser import measure_home
+    from bench.browser import measure_home, measure_locate
     from bench.measures import (
         measure_geojson,
         measure_invalidation,
@@ -106,6 +106,7 @@ def run(args, database_url: str, work: Path) -> int:
             args.duration,
         )
         _step(results, "3. home page", measure_home, base, server.workers())
+        _step(results, "3. home page", measure_locate, base, points[0])
         _step(
             results,
             "2. all-partners GeoJSON",

@@ -10,6 +10,7 @@ from django.urls import resolve
 
 import bench.settings
 import enlieusur.settings
+from bench.browser import _tap_locate
 from bench.environment import bench_database_url, production_environment
 from bench.measures import (
     p95,
@@ -151,3 +152,24 @@ def test_the_floor_view_runs_the_raw_query_on_approved_partners(client, settings
     rows = response.json()["results"]
     assert [row[0] for row in rows] == [near.pk, far.pk]
     assert 70 < rows[0][-1] < 75 < 725 < rows[1][-1] < 735  # metres on the spheroid
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_bench_times_the_tap_on_locate_to_the_first_result_in_view(chromium, live_server):
+    PartnerFactory(approved=True, location=Point(2.3522, 48.8566, srid=4326))
+    seconds, problem = _tap_locate(
+        chromium, live_server.url, (48.857, 2.352), slow=False, timeout_s=20
+    )
+    assert problem is None
+    assert 0 < seconds < 20
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_bench_reports_a_tap_that_brings_no_result(chromium, live_server):
+    seconds, problem = _tap_locate(
+        chromium, live_server.url, (48.857, 2.352), slow=False, timeout_s=3
+    )
+    assert seconds is None
+    assert "3 s" in problem
