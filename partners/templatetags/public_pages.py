@@ -49,6 +49,12 @@ def helplines(territory: str = ""):
     return helpline_table.for_territory(territory or MAINLAND)
 
 
+@register.simple_tag
+def helplines_everywhere():
+    """Every territory with its numbers, the mainland first (the help page)."""
+    return [(t, helpline_table.for_territory(t.code)) for t in territories.TERRITORIES.values()]
+
+
 @register.filter
 def opening(partner) -> str:
     """Its opening state in words; the view set ``open_now``, ``next_change`` and

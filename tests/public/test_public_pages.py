@@ -308,6 +308,19 @@ def test_help_and_about_pages(client, url):
     assert "/confidentialite/" in response.text
 
 
+def test_help_page_gives_every_territory_s_numbers_from_the_one_table(client):
+    from partners.domain import helplines
+
+    body = client.get("/aide/").text
+    assert "Les numéros dans les territoires d’outre-mer" in body
+    for code, lines in helplines.TABLE.items():
+        for line in lines:
+            assert f'href="{line.href}"' in body, (code, line.number)
+    caledonia = body.split("Nouvelle-Calédonie</h3>")[1].split("</ul>")[0]
+    assert "05 11 11" in caledonia
+    assert "3919" not in caledonia
+
+
 def test_help_page_is_honest_about_quick_exit(client):
     response = client.get("/en/aide/")
     assert "does not erase your browsing history" in response.text

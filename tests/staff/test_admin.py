@@ -640,6 +640,26 @@ def test_sticker_svg_pdf_and_certificate_for_an_approved_partner(admin_client):
     assert "<svg" in certificate.text
 
 
+def test_a_certificate_gives_its_own_territory_s_numbers(admin_client):
+    paris = PartnerFactory(approved=True)
+    noumea = PartnerFactory(
+        approved=True,
+        department="988",
+        postcode="98800",
+        city="Nouméa",
+        location=Point(166.45, -22.27, srid=4326),
+    )
+
+    def footer(partner):
+        url = reverse("admin:partners_partner_certificate", args=[partner.pk])
+        return admin_client.get(url).text.split("<footer>")[1]
+
+    assert "3919 (Violences faites aux femmes)" in footer(paris)
+    assert "SMS 114" in footer(paris)
+    assert "3919" not in footer(noumea)
+    assert "05 30 30" in footer(noumea)
+
+
 def test_no_sticker_for_a_partner_that_is_not_approved(admin_client):
     partner = PartnerFactory()
     url = reverse("admin:partners_partner_sticker_pdf", args=[partner.pk])
