@@ -107,6 +107,8 @@ def home_map_config() -> dict:
             "opensToday": _("at %(time)s"),
             "opensOn": _("%(day)s at %(time)s"),
             "yourPosition": _("your position"),
+            # A position from a shared link: the sender's, not the reader's.
+            "positionGiven": _("the position given"),
             "yourPositionMarker": _("Your approximate position"),
             "cluster": _plural(
                 lambda n: ngettext(
@@ -116,8 +118,8 @@ def home_map_config() -> dict:
             **wording.opening_messages(),
             "stepFree": _("Step-free access"),
             "call": _("Call %(phone)s"),
-            "directions": _("Directions (OpenStreetMap)"),
-            "mapsApp": _("Open in my maps app"),
+            "directions": _("Directions"),
+            "walking": _("about %(minutes)s min on foot"),
             "details": _("Details"),
             "away": _("%(distance)s away"),
         },

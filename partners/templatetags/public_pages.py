@@ -7,7 +7,7 @@ from django.utils.translation import get_language, get_language_info, gettext
 from partners.domain import helplines as helpline_table
 from partners.domain import territories
 from partners.domain.territories import MAINLAND
-from partners.public import wording
+from partners.public import fields, wording
 
 register = template.Library()
 
@@ -78,3 +78,15 @@ def overseas_time(zone: str) -> str:
 @register.filter
 def near(place: str) -> str:
     return wording.near(place)
+
+
+@register.filter
+def phone_display(partner) -> str:
+    """The partner's public phone as dialled in its territory (``fields.phone_display``)."""
+    return fields.phone_display(partner.phone.as_e164, partner.department)
+
+
+@register.filter
+def walking_minutes(metres: float) -> int | None:
+    """The walking estimate the API gives too (``fields.walking_minutes``)."""
+    return fields.walking_minutes(metres)

@@ -196,10 +196,52 @@
   document.getElementById("territory-picker").hidden = false;
   territory.addEventListener("change", () => showTerritory(territory.value));
 
+  // --- List or map: one at a time on a phone, side by side on wider screens -------------
+
+  // Below 48rem (map.css) the results and the map take turns, chosen by a two-button
+  // switch (aria-pressed); wider, the switch is not displayed and both show.
+  const home = document.getElementById("home");
+  const views = document.getElementById("view-switch");
+  let pendingBounds = null; // results' bounds, kept until the map has a size to fit them in
+
+  function fitResults() {
+    // A hidden map has no size: Leaflet would fit the bounds in zero pixels.
+    if (!pendingBounds || !element.clientWidth) return;
+    map.fitBounds(pendingBounds, { padding: [30, 30], maxZoom: 16 });
+    pendingBounds = null;
+  }
+
+  function showView(view) {
+    home.dataset.view = view;
+    for (const button of views.querySelectorAll("button")) {
+      button.setAttribute("aria-pressed", String(button.dataset.view === view));
+    }
+    if (view === "map") {
+      // Leaflet measures its container once; it was not displayed until now.
+      map.invalidateSize();
+      fitResults();
+    }
+  }
+
+  views.hidden = false;
+  views.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-view]");
+    if (button) showView(button.dataset.view);
+  });
+  showView("map");
+  window.addEventListener("resize", fitResults);
+
   // --- Nearest partners: "Locate me", search, filters -----------------------------------
 
+  const resultsArea = document.getElementById("results-area");
+  const title = document.getElementById("results-title");
+  const hint = document.getElementById("results-hint");
+  const field = form.elements.q;
+  const fieldMessage = document.getElementById("search-q-message");
+  resultsArea.hidden = false;
+
   const resultLayer = L.layerGroup().addTo(map);
-  let origin = null; // {lat, lon, label, own}
+  let origin = null; // {lat, lon, label, own, query}
   const distanceFormat = {
     m: new Intl.NumberFormat(lang, { style: "unit", unit: "meter", maximumFractionDigits: 0 }),
     km: new Intl.NumberFormat(lang, { style: "unit", unit: "kilometer", maximumFractionDigits: 1 }),
@@ -238,27 +280,31 @@
     return place;
   }
 
-  function directions(partner) {
-    const to = partner.lat + "," + partner.lon;
-    const params = new URLSearchParams({ engine: "fossgis_osrm_foot", to: to });
-    if (origin.own) params.set("from", origin.lat + "," + origin.lon);
-    return "https://www.openstreetmap.org/directions?" + params;
-  }
-
   function resultItem(partner, rank) {
     const item = make("li", "result");
-    const title = make("h3");
+    const heading = make("h3");
     // The page's language, whatever language the API answered in.
-    title.append(link(config.detailUrl.replace("{id}", partner.id), partner.name));
+    heading.append(link(config.detailUrl.replace("{id}", partner.id), partner.name));
     const facts = [config.kinds[partner.kind] || partner.kind_label, format(messages.away, { distance: distance(partner.distance_m) })];
+    // The API's estimate (partners/public/fields.py walking_minutes), as the list page shows it.
+    if (partner.walking_minutes) facts.push(format(messages.walking, { minutes: partner.walking_minutes }));
     if (partner.step_free) facts.push(messages.stepFree);
-    item.append(title, make("p", "", facts.join(" · ")));
+    item.append(heading, make("p", "", facts.join(" · ")));
     item.append(make("p", "", [partner.address, [partner.postcode, partner.city].join(" ")].join(", ")));
     item.append(make("p", partner.open_now ? "open" : "closed", openingWithZone(partner)));
-    const actions = make("p", "actions");
-    if (partner.phone) actions.append(link("tel:" + partner.phone, format(messages.call, { phone: partner.phone })));
-    actions.append(link(directions(partner), messages.directions));
-    actions.append(link("geo:" + partner.lat + "," + partner.lon + "?q=" + partner.lat + "," + partner.lon + "(" + encodeURIComponent(partner.name) + ")", messages.mapsApp));
+    // As templates/partners/public/_directions.html: calling first and largest, then directions.
+    const actions = make("ul", "actions");
+    function action(className, href, text) {
+      const a = link(href, text);
+      a.className = "action " + className;
+      const li = make("li");
+      li.append(a);
+      actions.append(li);
+      return a;
+    }
+    if (partner.phone) action("action-call", "tel:" + partner.phone, format(messages.call, { phone: partner.phone_display }));
+    const from = origin.own ? origin.lat + "," + origin.lon : "";
+    action("action-directions", window.directionsHref(partner.lat, partner.lon, partner.name, from), messages.directions).rel = "noreferrer";
     item.append(actions);
 
     const icon = L.divIcon({ html: make("span", "", String(rank)), className: "result-marker", iconSize: [28, 28] });
@@ -312,7 +358,10 @@
   }
 
   // The API's order, nearest first, as on the list page (README, "Public search").
-  function show(data) {
+  // focus: the person asked (located, searched, came back to the page): the results
+  // replace the view and take the focus. A filter changed: the focus stays on it, and the
+  // status line says what changed.
+  function show(data, focus) {
     const results = data.results;
     resultLayer.clearLayers();
     list.replaceChildren(...results.map((partner, i) => resultItem(partner, i + 1)));
@@ -322,11 +371,24 @@
     const where = L.latLng(origin.lat, origin.lon);
     if (origin.own) resultLayer.addLayer(L.circleMarker(where, { radius: 8, color: "#0d47a1" }).bindTooltip(make("span", "", messages.yourPositionMarker)));
     const shownPlaces = results.length ? results : data.next_open ? [data.next_open.partner] : [];
-    const bounds = L.latLngBounds([where].concat(shownPlaces.map((p) => [p.lat, p.lon])));
-    map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 });
-    status.textContent = results.length
+    pendingBounds = L.latLngBounds([where].concat(shownPlaces.map((p) => [p.lat, p.lon])));
+    fitResults();
+    const summary = results.length
       ? plural(messages.results, results.length, { count: results.length, near: near(origin.label) })
       : data.message;
+    title.textContent = summary;
+    title.hidden = false;
+    hint.hidden = true;
+    if (focus) {
+      status.textContent = "";
+      showView("list");
+      title.focus({ preventScroll: true });
+      // The heading at the top (below the site's bar: scroll-margin in map.css), the
+      // first result under it.
+      title.scrollIntoView({ block: "start" });
+    } else {
+      status.textContent = summary;
+    }
   }
 
   async function fetchJson(url) {
@@ -336,9 +398,38 @@
     return response.json();
   }
 
+  // --- The search in the address -------------------------------------------------------
+  // The search lives in the address's fragment, as the list page's form would send it
+  // (#q=Lyon&open_now=1, or #lat=45.768&lon=4.835&kind=shop): reload, Back from a place's
+  // page and a shared link show the same results. A fragment is never sent to a server:
+  // the position still goes to the nearest API only, rounded to about 100 m, and no page
+  // request or log carries it. replaceState, never pushState: the home page stays one entry
+  // of the tab's history, which the quick exit replaces, rather than one per search left
+  // behind it. history.state says whether the position is this browser's own (reload, Back)
+  // or came in a link ("the position given").
+
+  function searchParams() {
+    const params = new URLSearchParams();
+    if (origin.query) {
+      params.set("q", origin.query);
+    } else {
+      params.set("lat", origin.lat);
+      params.set("lon", origin.lon);
+    }
+    for (const [name, value] of new FormData(form)) {
+      if (name !== "q" && value) params.set(name, value);
+    }
+    return params;
+  }
+
+  function keepInAddress() {
+    history.replaceState({ own: origin.own }, "", "#" + searchParams());
+  }
+
   let searchId = 0;
-  async function listNearest() {
+  async function listNearest(focus) {
     if (!origin) return;
+    keepInAddress();
     const id = ++searchId;
     status.textContent = messages.searching;
     const params = new URLSearchParams({ lat: origin.lat, lon: origin.lon, limit: 10 });
@@ -347,7 +438,7 @@
     if (form.elements.step_free.checked) params.set("step_free", "1");
     try {
       const data = await fetchJson(config.nearestUrl + "?" + params);
-      if (id === searchId) show(data);
+      if (id === searchId) show(data, focus);
     } catch (error) {
       if (id === searchId) status.textContent = messages.failed;
     }
@@ -358,43 +449,58 @@
     return Math.round(value * 1000) / 1000;
   }
 
+  function tellField(message) {
+    fieldMessage.textContent = message;
+    fieldMessage.hidden = !message;
+  }
+
+  // The location refused or unavailable: the town field takes the focus, with the reason
+  // beside it (its aria-describedby), both in view.
+  function positionUnavailable() {
+    searchId++;
+    status.textContent = "";
+    tellField(messages.geolocationUnavailable);
+    field.focus({ preventScroll: true });
+    fieldMessage.scrollIntoView({ block: "center" });
+  }
+
   locate.hidden = false;
   locate.addEventListener("click", () => {
+    tellField("");
     if (!navigator.geolocation) {
-      status.textContent = messages.geolocationUnavailable;
+      positionUnavailable();
       return;
     }
     status.textContent = messages.locating;
+    // Beside the button; in view even if the page had been scrolled.
+    status.scrollIntoView({ block: "nearest" });
     navigator.geolocation.getCurrentPosition(
       (position) => {
         const { latitude, longitude } = position.coords;
         origin = { lat: rounded(latitude), lon: rounded(longitude), label: messages.yourPosition, own: true };
-        listNearest();
+        listNearest(true);
       },
-      () => {
-        status.textContent = messages.geolocationUnavailable;
-      },
+      positionUnavailable,
       { maximumAge: 60000, timeout: 20000 }
     );
   });
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const query = form.elements.q.value.trim();
-    if (!query) {
-      listNearest();
-      return;
-    }
-    const chosen = window.placeSearch && placeSearch.chosen(form.elements.q);
+  // A town typed, or a place chosen among its homonyms (place-combobox.js; the form's
+  // "place" field holds its id, which the address keeps too).
+  async function searchTown(query, focus) {
+    tellField("");
+    const chosen = window.placeSearch && placeSearch.chosen(field);
     if (chosen) {
-      origin = { lat: chosen.lat, lon: chosen.lon, label: chosen.label, own: false };
-      listNearest();
+      origin = { lat: chosen.lat, lon: chosen.lon, label: chosen.label, own: false, query: query };
+      listNearest(focus);
       return;
     }
     status.textContent = messages.searching;
     let places = [];
     try {
-      const response = await fetch(config.placesUrl + "?" + new URLSearchParams({ q: query }));
+      const params = new URLSearchParams({ q: query });
+      if (form.elements.place.value) params.set("place", form.elements.place.value);
+      const response = await fetch(config.placesUrl + "?" + params);
       // A query the gazetteer refuses (400) is a place not found, not a failure.
       if (response.ok) places = await response.json();
       else if (response.status !== 400) throw new Error(response.status);
@@ -409,16 +515,55 @@
     // Several places and none clearly meant (homonyms, typos): the person chooses.
     if (!places[0].clear_match && window.placeSearch) {
       resultLayer.clearLayers();
-      list.replaceChildren(...placeSearch.choices(form.elements.q, places));
-      status.textContent = placeSearch.choiceHeading(query, places.length);
+      list.replaceChildren(...placeSearch.choices(field, places));
+      // In the results' place, with their heading; the status line says it too.
+      status.textContent = title.textContent = placeSearch.choiceHeading(query, places.length);
+      title.hidden = false;
+      hint.hidden = true;
+      showView("list");
+      if (stacked()) title.scrollIntoView({ block: "start" });
       return;
     }
     const place = places[0];
-    origin = { lat: place.lat, lon: place.lon, label: place.label || place.name, own: false };
-    listNearest();
+    origin = { lat: place.lat, lon: place.lon, label: place.label || place.name, own: false, query: query };
+    listNearest(focus);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = field.value.trim();
+    if (query) searchTown(query, true);
+    else listNearest(true);
   });
 
   form.addEventListener("change", (event) => {
-    if (event.target !== form.elements.q) listNearest();
+    if (event.target !== field) listNearest(false);
   });
+
+  // The search the address holds, if any: on arrival (reload, Back, a shared link) and
+  // when the history moves within the page.
+  function searchFromAddress() {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const query = (params.get("q") || "").trim();
+    const lat = Number(params.get("lat"));
+    const lon = Number(params.get("lon"));
+    const position = params.has("lat") && params.has("lon") && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+    if (!query && !position) return;
+    const kind = form.elements.kind;
+    kind.value = [...kind.options].some((option) => option.value === params.get("kind")) ? params.get("kind") : "";
+    form.elements.open_now.checked = params.has("open_now");
+    form.elements.step_free.checked = params.has("step_free");
+    form.elements.place.value = params.get("place") || "";
+    field.value = query;
+    if (query) {
+      searchTown(query, true);
+    } else {
+      const own = Boolean(history.state && history.state.own);
+      origin = { lat: rounded(lat), lon: rounded(lon), label: own ? messages.yourPosition : messages.positionGiven, own: own };
+      listNearest(true);
+    }
+  }
+
+  window.addEventListener("popstate", searchFromAddress);
+  searchFromAddress();
 })();

@@ -121,12 +121,13 @@ def test_nearest_returns_public_fields_and_opening_state(client):
 
     assert result["id"] == partner.pk
     assert result["phone"] == "+33142000000"
+    assert result["phone_display"] == "01 42 00 00 00"
     assert result["group"] == "public"
     assert result["open_now"] is True
     assert result["next_change"].endswith(("+01:00", "+02:00"))
     assert result["time_zone"] == "Europe/Paris"
     assert result["url"] == f"http://testserver/lieux/{partner.pk}/"
-    assert set(result) == set(openapi.PARTNER_PROPERTIES) | {"distance_m"}
+    assert set(result) == set(openapi.PARTNER_PROPERTIES) | {"distance_m", "walking_minutes"}
 
 
 def test_nearest_filters_by_kind_group_step_free_and_open_now(client):

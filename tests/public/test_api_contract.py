@@ -103,11 +103,11 @@ def test_the_checking_client_catches_a_refused_request_the_document_allows(partn
 
 SEARCH_FIELDS = [
     "id", "name", "kind", "kind_label", "group", "address", "postcode", "city", "department",
-    "lat", "lon", "distance_m", "phone", "website", "step_free", "open_now", "next_change",
-    "time_zone", "url", "sticker_number",
+    "lat", "lon", "distance_m", "walking_minutes", "phone", "phone_display", "website",
+    "step_free", "open_now", "next_change", "time_zone", "url", "sticker_number",
 ]  # fmt: skip
 DETAIL_FIELDS = [
-    *(name for name in SEARCH_FIELDS if name != "distance_m"),
+    *(name for name in SEARCH_FIELDS if name not in {"distance_m", "walking_minutes"}),
     "email", "accessibility_note", "languages", "welcome_note", "opening_hours",
     "charter_version",
 ]  # fmt: skip
@@ -129,6 +129,7 @@ def test_nearest_detail_and_geojson_keep_their_fields_and_order(client, partner)
     assert list(feature["properties"]) == ["name", "kind", "postcode", "city", "department"]
     assert feature["id"] == partner.pk
     assert detail["phone"] == "+33142000000"
+    assert detail["phone_display"] == "01 42 00 00 00"
     assert detail["opening_hours"][0] == {"weekday": 1, "opens": "08:00", "closes": "20:00"}
 
 

@@ -70,8 +70,14 @@ def test_list_finds_places_by_postcode_and_shows_distance_and_actions(client):
 
     assert _listed_ids(response) == [partner.pk]
     assert "tel:+33142000000" in response.text
-    assert "https://www.openstreetmap.org/directions?to=48.856600,2.352200" in response.text
-    assert 'href="geo:48.856600,2.352200"' in response.text
+    assert "Appeler 01 42 00 00 00" in response.text
+    # Without JavaScript, OpenStreetMap's walking directions (directions.js picks the
+    # phone's own maps app: tests/public/test_home_phone_browser.py).
+    assert (
+        'href="https://www.openstreetmap.org/directions?engine=fossgis_osrm_foot&amp;'
+        'to=48.856600%2C2.352200"'
+    ) in response.text
+    assert "geo:" not in response.text
     assert re.search(r"<strong>\d+(,\d)? k?m</strong>", response.text)
 
 
