@@ -202,6 +202,7 @@
   // switch (aria-pressed); wider, the switch is not displayed and both show.
   const home = document.getElementById("home");
   const views = document.getElementById("view-switch");
+  const panel = home.querySelector(".panel");
   let pendingBounds = null; // results' bounds, kept until the map has a size to fit them in
 
   function fitResults() {
@@ -221,6 +222,11 @@
       map.invalidateSize();
       fitResults();
     }
+  }
+
+  // The switch is displayed where the list and the map take turns (map.css).
+  function stacked() {
+    return getComputedStyle(views).display !== "none";
   }
 
   views.hidden = false;
@@ -383,9 +389,10 @@
       status.textContent = "";
       showView("list");
       title.focus({ preventScroll: true });
-      // The heading at the top (below the site's bar: scroll-margin in map.css), the
-      // first result under it.
-      title.scrollIntoView({ block: "start" });
+      // The heading at the top, the first result under it: of the page on a phone (below
+      // the site's bar: scroll-margin in map.css), of the panel beside the map otherwise.
+      if (stacked()) title.scrollIntoView({ block: "start" });
+      else panel.scrollTop += title.getBoundingClientRect().top - panel.getBoundingClientRect().top;
     } else {
       status.textContent = summary;
     }
