@@ -1,6 +1,8 @@
 // The home map: approved partners as server-side clusters by tile, "Locate me",
-// search and filters. Every result is also a list item; without this script the
-// page still offers the search form and the link to the server-rendered list.
+// search and filters, the list/map switch of phones, and the search kept in the address's
+// fragment (README, "The search in the address"). Every result is also a list item;
+// without this script the page still offers the search form and the link to the
+// server-rendered list.
 // Names come from anonymous applicants: every text reaches the page as a text node or an
 // attribute (make(), textContent, Leaflet's title), never as HTML (a string given to
 // Leaflet's bindPopup, bindTooltip or divIcon is parsed as HTML).
