@@ -84,7 +84,9 @@ def test_every_public_page_keeps_the_frame_in_view_and_fits_the_screen(page, par
         page.goto(path)
         if found := frame_problems(page, width):
             problems[path] = found
-        # axe-core at the phone's and the desktop's widths (WCAG 2.2 AA).
+        # axe-core at the phone's and the desktop's widths (WCAG 2.2 AA), on the page as
+        # it opens: scrolled down, what passes under the bar reads to axe as covered.
+        page.evaluate("scrollTo(0, 0)")
         if width != 320 and (found := axe_violations(page)):
             violations[path] = found
     assert problems == {}
