@@ -87,7 +87,7 @@ def test_home_combobox_by_keyboard_lists_the_chosen_homonyms_places(page, homony
 
     field.press("Enter")
 
-    expect(page.locator("#results-status")).to_contain_text(
+    expect(page.locator("#results-title")).to_contain_text(
         "près de Saint-Pierre (Martinique)", timeout=30_000
     )
     expect(listbox).to_be_hidden()

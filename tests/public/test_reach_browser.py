@@ -53,7 +53,7 @@ def test_home_list_page_and_api_give_the_same_places_in_the_same_order(page):
 
     with time_machine.travel(PARIS_NOON, tick=False):
         locate_in_paris(page)
-        expect(page.locator("#results-status")).to_contain_text("10 lieux sûrs", timeout=30_000)
+        expect(page.locator("#results-title")).to_contain_text("10 lieux sûrs", timeout=30_000)
         home = home_ids(page)
         api = page.request.get("/api/v1/partners/nearest", params={**point, "open_now": "1"})
         page.goto(f"/lieux/?lat={PARIS[0]}&lon={PARIS[1]}&open_now=1")
@@ -82,7 +82,7 @@ def test_home_at_3am_in_paris_shows_what_to_do_now_on_a_phone(page, language):
 
     with time_machine.travel(PARIS_3AM, tick=False):
         locate_in_paris(page, "/" if language == "fr" else "/en/")
-        status = page.locator("#results-status")
+        status = page.locator("#results-title")
         panel = page.locator("#nothing")
         if language == "fr":
             expect(status).to_have_text("Aucun lieu sûr ouvert à moins de 50 km.", timeout=30_000)
