@@ -138,7 +138,9 @@ def test_home_search_with_homonyms_offers_the_choice_instead_of_the_first(page, 
 
     page.get_by_role("link", name="Saint-Denis (Seine-Saint-Denis, 93)").click()
 
-    expect(status).to_contain_text("près de Saint-Denis (Seine-Saint-Denis, 93)", timeout=30_000)
+    expect(page.locator("#results-title")).to_contain_text(
+        "près de Saint-Denis (Seine-Saint-Denis, 93)", timeout=30_000
+    )
     expect(page.locator("#results > li h3").first).to_have_text("Médiathèque de Saint-Denis")
 
 
