@@ -72,6 +72,7 @@ def run(args, database_url: str, work: Path) -> int:
     _step(results, "5. SQL queries per page", inprocess.measure_queries)
     first_partner = Partner.objects.public().order_by("id").values_list("id", flat=True)[0]
     _step(results, "4. nearest under load", inprocess.measure_cpu, points, first_partner)
+    _step(results, "1. nearest-10", inprocess.measure_open_now, points)
     body = inprocess.geojson_body()
     api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:

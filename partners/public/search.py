@@ -3,6 +3,7 @@ search returns and in what order, and which of their fields anyone may see."""
 
 import datetime
 import functools
+import zoneinfo
 from typing import NamedTuple
 
 from django import forms
@@ -20,7 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
 from partners.domain import territories
-from partners.models import KIND_GROUPS, OPEN_AT_SQL, Kind, KindGroup, Partner, Status
+from partners.models import (
+    KIND_GROUPS,
+    NIGHT_HOURS,
+    OPEN_AT_SQL,
+    Kind,
+    KindGroup,
+    Partner,
+    Status,
+    open_in_hour,
+)
 from partners.public.fields import Reading, Shown, shown_in, sql_columns
 
 DEFAULT_LIMIT = 10
@@ -195,8 +205,19 @@ def matching(
     if step_free:
         partners = partners.filter(step_free=True)
     if open_now:
-        partners = partners.open_at(now or timezone.now())
+        now = now or timezone.now()
+        if reach is not None and (hour := _night_hour(reach.territory, now)) is not None:
+            partners = partners.filter(open_in_hour(hour))
+        partners = partners.open_at(now)
     return partners
+
+
+def _night_hour(territory: territories.Territory, now: datetime.datetime) -> int | None:
+    """The hour of ``now`` in ``territory`` when it is one of the ``NIGHT_HOURS``: a
+    search for places open now reads then only the places open at that hour (their own
+    index, partners/models.py). A territory has one time zone, its partners' own."""
+    hour = now.astimezone(zoneinfo.ZoneInfo(territory.timezone)).hour
+    return hour if hour in NIGHT_HOURS else None
 
 
 def opening_state(partner: Partner, now: datetime.datetime):
@@ -262,14 +283,31 @@ ORDER BY p.distance, p.id
 OFFSET %(offset)s LIMIT %(limit)s"""
 
 
-def _conditions(alias: str, *, by_kind: bool, open_now: bool, step_free: bool, opens_later: bool):
+def _conditions(
+    alias: str,
+    *,
+    by_kind: bool,
+    open_now: bool,
+    step_free: bool,
+    opens_later: bool,
+    night_hour: int | None,
+):
     """``matching``'s filters, in SQL, on the partner table named ``alias``; and, for
-    ``opens_later``, closed now but with opening hours (so opening within a week)."""
+    ``opens_later``, closed now but with opening hours (so opening within a week).
+
+    ``night_hour``: "open now" at that hour of the night (``NIGHT_HOURS``), in the
+    territory's time. Only the places open at some minute of that hour are read, through
+    their own index: the condition is written as the index's (``open_in_hour``), so that
+    PostgreSQL sees it applies."""
     table = sql.Identifier(alias)
     conditions = [
         sql.SQL("{}.status = %(approved)s").format(table),
         sql.SQL("{}.territory_code = %(territory)s").format(table),
     ]
+    if night_hour is not None:
+        conditions.append(
+            sql.SQL("({}.open_hours_of_day & {}) > 0").format(table, sql.Literal(1 << night_hour))
+        )
     if by_kind:
         conditions.append(sql.SQL("{}.kind = ANY(%(kinds)s)").format(table))
     if step_free:
@@ -292,13 +330,16 @@ def _conditions(alias: str, *, by_kind: bool, open_now: bool, step_free: bool, o
 
 
 @functools.cache
-def _nearest_sql(by_kind: bool, *, open_now: bool, step_free: bool, opens_later: bool) -> str:
+def _nearest_sql(
+    by_kind: bool, *, open_now: bool, step_free: bool, opens_later: bool, night_hour: int | None
+) -> str:
     """The nearest search's SQL for one combination of filters, composed once."""
     filters = {
         "by_kind": by_kind,
         "open_now": open_now,
         "step_free": step_free,
         "opens_later": opens_later,
+        "night_hour": night_hour,
     }
     return (
         sql.SQL(_NEAREST_SQL)
@@ -338,7 +379,11 @@ def nearest(
         return []
     kinds = kinds_of(kind)
     query = _nearest_sql(
-        bool(kinds), open_now=open_now, step_free=step_free, opens_later=opens_later
+        bool(kinds),
+        open_now=open_now,
+        step_free=step_free,
+        opens_later=opens_later,
+        night_hour=_night_hour(territory, now) if open_now else None,
     )
     params = {
         "here": f"SRID=4326;POINT({reach.lon!r} {reach.lat!r})",

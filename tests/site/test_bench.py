@@ -13,6 +13,7 @@ import enlieusur.settings
 from bench.browser import _tap_locate
 from bench.environment import bench_database_url, production_environment
 from bench.measures import (
+    Results,
     p95,
     plan_verdict,
     plan_walks_index,
@@ -152,6 +153,22 @@ def test_the_floor_view_runs_the_raw_query_on_approved_partners(client, settings
     rows = response.json()["results"]
     assert [row[0] for row in rows] == [near.pk, far.pk]
     assert 70 < rows[0][-1] < 75 < 725 < rows[1][-1] < 735  # metres on the spheroid
+
+
+@pytest.mark.django_db
+def test_bench_times_open_now_at_night_and_by_day_with_the_next_to_open():
+    from bench.inprocess import measure_open_now
+    from tests.factories import every_day
+
+    every_day(PartnerFactory(approved=True), "09:00", "18:00")
+    results = Results()
+    measure_open_now(results, [(48.8566, 2.3522), (30.0, -40.0)])
+    figures = {figure.name: figure for figure in results.figures}
+    assert set(figures) == {
+        "open now at 03:00 local, p50 / p95",
+        "open now at 14:00 local, p50 / p95",
+    }
+    assert all(figure.status in {"PASS", "MISS"} for figure in figures.values())
 
 
 @pytest.mark.browser
