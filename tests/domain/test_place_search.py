@@ -2,9 +2,12 @@
 arrondissements placed where they are, labels in the page's language."""
 
 import statistics
+import subprocess
+import sys
 import time
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from gazetteer import communes, places
@@ -210,3 +213,18 @@ def test_a_query_takes_a_few_milliseconds_over_every_commune():
         timings.append(time.perf_counter() - start)
     # A few milliseconds on an idle machine; the margin is for a loaded test runner.
     assert statistics.median(timings) < 0.05
+
+
+def test_the_wsgi_module_builds_the_place_search_before_a_server_forks():
+    # In a new process, as gunicorn's master imports the application (preload_app).
+    built = ("_name_keys", "_keys_by_length", "_by_postcode", "_arrondissements_by_number")
+    check = (
+        "import enlieusur.wsgi\nfrom gazetteer import communes, places\n"
+        + "".join(
+            f"assert communes.{name}.cache_info().currsize == 1, {name!r}\n" for name in built
+        )
+        + "assert places._qualifiers.cache_info().currsize == 1\n"
+    )
+    subprocess.run(  # noqa: S603 (our interpreter, our code)
+        [sys.executable, "-c", check], check=True, cwd=settings.BASE_DIR
+    )

@@ -172,6 +172,36 @@ def test_shift_presses_count_only_alone_and_within_five_seconds(page, exit_url):
     assert search.input_value() == "ABCa"
 
 
+def test_the_emergency_panel_and_the_menu_close_like_menus(page, partner):
+    page.set_viewport_size(PHONE)
+    page.goto(f"/lieux/{partner.pk}/")
+    emergency = page.get_by_text("Urgences", exact=True)
+    police = page.get_by_role("link", name=re.compile(r"^17 Police"))
+    menu_links = page.locator(".site-menu nav")
+
+    # Esc closes the panel and gives the focus back to its button.
+    emergency.click()
+    police.focus()
+    page.keyboard.press("Escape")
+    expect(police).to_be_hidden()
+    expect(page.locator(":focus")).to_have_text("Urgences")
+
+    # A tap outside closes it; opening the menu (from the keyboard: the panel covers
+    # it on a phone) closes it too.
+    emergency.click()
+    expect(police).to_be_visible()
+    page.mouse.click(PHONE["width"] // 2, PHONE["height"] - 5)  # below the panel
+    expect(police).to_be_hidden()
+    emergency.click()
+    page.locator(".site-menu summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu_links).to_be_visible()
+    expect(police).to_be_hidden()
+    page.keyboard.press("Escape")
+    expect(menu_links).to_be_hidden()
+    expect(page.locator(":focus")).to_have_text("Menu")
+
+
 def test_esc_in_the_search_fields_does_not_leave(page, partner, exit_url):
     page.goto("/lieux/?q=Paris")
     results = page.locator(".result h2").all_inner_texts()
