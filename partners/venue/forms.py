@@ -471,6 +471,19 @@ class JoinForm(HoneypotForm, VenueForm):
         """A signed render time, posted back to tell people from robots."""
         return signing.TimestampSigner(salt=FORM_STAMP_SALT).sign(str(uuid.uuid4()))
 
+    def _kept_stamp(self) -> str:
+        """The posted render time when genuine and within its day: a person who only has
+        to tick a box after an error page took their time on the first render, and is not
+        "very fast" when sending again at once. Else a new one."""
+        posted = str(self.data.get("rendered", ""))
+        try:
+            signing.TimestampSigner(salt=FORM_STAMP_SALT).unsign(
+                posted, max_age=settings.JOIN_FORM_MAX_AGE
+            )
+        except signing.BadSignature:  # expired included
+            return self.stamp()
+        return posted
+
     def fresh_hidden_values(self) -> dict:
         """Values of the hidden fields for (re)displaying this form."""
         key = self.cleaned_data.get("submission_key") if hasattr(self, "cleaned_data") else None
@@ -480,7 +493,7 @@ class JoinForm(HoneypotForm, VenueForm):
             except ValueError:
                 key = uuid.uuid4()
         return {
-            "rendered": self.stamp(),
+            "rendered": self._kept_stamp(),
             "submission_key": key,
             "charter_version": self.charter.version if self.charter else "",
         }
@@ -621,7 +634,7 @@ class LinkRequestForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are you leaving? (optional)"),
+        label=_("Why are you leaving?"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from gazetteer import communes as gazetteer
 from partners.domain import history, links, transitions
 from partners.domain.ratelimit import over_limit
-from partners.models import ACTIVE_STATUSES, Charter, Partner
+from partners.models import ACTIVE_STATUSES, Charter, Partner, Status
 from partners.public import maps
 from partners.services import applications, reconfirmation
 from partners.services.geocoding import geocode
@@ -211,6 +211,14 @@ def selfservice_update(request, token):
                 _(
                     "Saved. Changes to the name, address or location will be public once our "
                     "team has checked them."
+                ),
+            )
+        elif partner.status != Status.APPROVED:
+            messages.success(
+                request,
+                _(
+                    "Saved. Your venue is not on the public map at the moment: these details "
+                    "will be shown when it is."
                 ),
             )
         else:

@@ -34,6 +34,21 @@ def test_a_form_sent_too_fast_is_refused_kindly_then_accepted(client, settings):
     assert Partner.objects.count() == 1
 
 
+def test_sending_again_at_once_after_an_error_page_is_not_too_fast(client, settings):
+    settings.JOIN_FORM_MIN_SECONDS = 3
+    with time_machine.travel(T0, tick=False) as clock:
+        data = application(client, accept_charter=None)
+        clock.shift(90)  # the person fills the form in, and forgets to tick the charter
+        html = client.post("/rejoindre/formulaire/", data).content.decode()
+        assert Partner.objects.count() == 0
+        data.update(hidden_values(html), accept_charter="on")
+        clock.shift(1)  # ticks it and sends again at once
+        response = client.post("/rejoindre/formulaire/", data)
+        assert escape("C'était très rapide !") not in response.content.decode()
+        assert response.status_code == 302
+    assert Partner.objects.count() == 1
+
+
 def test_a_form_opened_more_than_a_day_ago_is_refused_with_the_answers_kept(client):
     with time_machine.travel(T0, tick=False) as clock:
         data = application(client)

@@ -135,10 +135,28 @@ def test_a_new_name_and_address_wait_for_review_while_the_old_stay_public(
 
 def test_a_pending_application_is_updated_directly(client):
     partner = PartnerFactory(status=Status.PENDING)
-    client.post(page_url(partner) + "modifier/", update_data(partner, name="Nouveau nom"))
+    response = client.post(
+        page_url(partner) + "modifier/", update_data(partner, name="Nouveau nom"), follow=True
+    )
     partner.refresh_from_db()
     assert partner.name == "Nouveau nom"
     assert partner.pending_changes == {}
+    # Not "your changes are public": nothing of a pending venue is.
+    html = response.content.decode()
+    assert "pas sur la carte publique en ce moment" in html
+    assert "publiques" not in html
+
+
+def test_an_approved_venues_hours_are_said_public_once_saved(client, approved):
+    response = client.post(
+        page_url(approved) + "modifier/", update_data(approved, phone="01 45 00 00 00"), follow=True
+    )
+    assert "vos modifications sont publiques" in response.content.decode()
+
+
+def test_the_leaving_page_says_optional_once(client, approved):
+    html = client.get(page_url(approved) + "quitter/").content.decode()
+    assert html.count("(facultatif)") == 1
 
 
 def test_an_invalid_update_keeps_what_was_typed(client, approved):
