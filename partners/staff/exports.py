@@ -1,92 +1,167 @@
-"""CSV exports of partners: public fields and status, never the contact person."""
+"""Exports of partners for spreadsheets: public fields and status, never the contact person.
 
-import csv
+Two formats of the same rows. CSV as French Excel opens it with a double click: ``;``
+between cells (the comma is the decimal separator there), a UTF-8 byte-order mark (without
+it Excel reads the accents as Windows-1252), through ``defusedcsv`` so that no cell runs as
+a formula. XLSX through ``openpyxl``, every cell typed: text stays text (a name starting
+with "=" is not a formula), dates are dates. Phones are written as dialled locally
+("01 49 27 86 21"): "+33…" would read as a formula to neutralise or a number to round.
+Yes and no are words.
+"""
 
+import datetime
+import io
+
+from defusedcsv import csv
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import path
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 
-from partners.models import (
-    Partner,
-)
+from partners.models import Partner
+from partners.public.fields import phone_display
+
+FIELDS = [
+    "sticker_number",
+    "name",
+    "kind",
+    "status",
+    "address",
+    "postcode",
+    "city",
+    "department",
+    "phone",
+    "website",
+    "email",
+    "step_free",
+    "approved_at",
+    "sticker_sent_on",
+]
+FILENAME = "partenaires"
+BOM = "\ufeff"
+
+
+def headers() -> list[str]:
+    return [str(Partner._meta.get_field(f).verbose_name) for f in FIELDS] + [
+        gettext("latitude"),
+        gettext("longitude"),
+    ]
+
+
+def values(partner: Partner) -> list:
+    """A partner's cells as Python values: text, numbers, dates; None when empty."""
+    cells = []
+    for field in FIELDS:
+        value = getattr(partner, field)
+        if field in ("kind", "status"):
+            value = getattr(partner, f"get_{field}_display")()
+        elif field == "phone":
+            value = phone_display(str(value), partner.department) if value else None
+        elif isinstance(value, bool):
+            value = (
+                pgettext("spreadsheet cell", "yes") if value else pgettext("spreadsheet cell", "no")
+            )
+        elif isinstance(value, datetime.datetime):
+            # Local time, without the zone a spreadsheet cannot read.
+            value = timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+        cells.append(value if value != "" else None)
+    location = partner.location
+    return [*cells, location and round(location.y, 6), location and round(location.x, 6)]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float):
+        return f"{value:.6f}".replace(".", ",")  # French decimal comma
+    return str(value)
+
+
+def csv_response(partners) -> StreamingHttpResponse:
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo(), delimiter=";")
+
+    def lines():
+        yield BOM + writer.writerow(headers())
+        for partner in partners.iterator(chunk_size=2000):
+            yield writer.writerow([_text(value) for value in values(partner)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.csv"'
+    return response
+
+
+def xlsx_response(partners) -> HttpResponse:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(pgettext("spreadsheet sheet", "Partners"))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+
+    def cell(value, **style):
+        written = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            written.data_type = "s"  # never a formula, whatever it starts with
+        for name, setting in style.items():
+            setattr(written, name, setting)
+        if isinstance(value, datetime.datetime):
+            written.number_format = "DD/MM/YYYY HH:MM"
+        elif isinstance(value, datetime.date):
+            written.number_format = "DD/MM/YYYY"
+        return written
+
+    sheet.append([cell(title, font=bold) for title in headers()])
+    for partner in partners.iterator(chunk_size=2000):
+        sheet.append([cell(value) for value in values(partner)])
+    body = io.BytesIO()
+    book.save(body)
+    response = HttpResponse(
+        body.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.xlsx"'
+    return response
+
+
+FORMATS = {"csv": csv_response, "xlsx": xlsx_response}
 
 
 class ExportMixin:
-    actions = ["export_csv"]
+    actions = ["export_csv", "export_xlsx"]
 
-    CSV_FIELDS = [
-        "sticker_number",
-        "name",
-        "kind",
-        "status",
-        "address",
-        "postcode",
-        "city",
-        "department",
-        "phone",
-        "website",
-        "email",
-        "step_free",
-        "approved_at",
-        "sticker_sent_on",
-    ]
-
-    def _csv_response(self, partners):
-        """Public fields plus status: never the contact person."""
-
-        class Echo:
-            def write(self, value):
-                return value
-
-        def cell(value):
-            text = "" if value is None else str(value)
-            # A spreadsheet would run a cell starting with these as a formula.
-            return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-        def rows():
-            yield [str(Partner._meta.get_field(f).verbose_name) for f in self.CSV_FIELDS] + [
-                gettext("latitude"),
-                gettext("longitude"),
-            ]
-            for p in partners.iterator(chunk_size=2000):
-                yield [cell(self._csv_value(p, f)) for f in self.CSV_FIELDS] + [
-                    p.location and f"{p.location.y:.6f}",
-                    p.location and f"{p.location.x:.6f}",
-                ]
-
-        writer = csv.writer(Echo())
-        response = StreamingHttpResponse(
-            (writer.writerow(row) for row in rows()), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = 'attachment; filename="partenaires.csv"'
-        return response
-
-    @staticmethod
-    def _csv_value(partner, field):
-        if field in ("kind", "status"):
-            return getattr(partner, f"get_{field}_display")()
-        return getattr(partner, field)
-
-    @admin.action(description=_("Export the selected partners as CSV"), permissions=["view"])
+    @admin.action(
+        description=_("Export the selected partners (CSV for Excel)"), permissions=["view"]
+    )
     def export_csv(self, request, queryset):
-        return self._csv_response(queryset.order_by("name", "pk"))
+        return csv_response(queryset.order_by("name", "pk"))
 
-    def export_view(self, request):
-        """The changelist's filters and search, as CSV."""
+    @admin.action(description=_("Export the selected partners (Excel .xlsx)"), permissions=["view"])
+    def export_xlsx(self, request, queryset):
+        return xlsx_response(queryset.order_by("name", "pk"))
+
+    def export_view(self, request, extension):
+        """The changelist's filters and search, as a file."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        return self._csv_response(changelist.get_queryset(request))
+        return FORMATS[extension](changelist.get_queryset(request))
 
     def get_urls(self):
+        view = self.admin_site.admin_view(self.export_view)
         return [
-            path(
-                "export.csv",
-                self.admin_site.admin_view(self.export_view),
-                name="partners_partner_export",
-            ),
+            path("export.csv", view, {"extension": "csv"}, name="partners_partner_export"),
+            path("export.xlsx", view, {"extension": "xlsx"}, name="partners_partner_export_xlsx"),
             *super().get_urls(),
         ]

@@ -1,5 +1,9 @@
+import csv
 import datetime
+import io
+import re
 
+import openpyxl
 import pytest
 import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -577,24 +581,71 @@ def test_anonymous_and_non_staff_users_are_sent_to_the_login_page(client, django
 # Export and figures.
 
 
-def test_csv_export_of_the_filtered_list_has_public_fields_and_status_only(admin_client):
-    PartnerFactory(
+def exported_partners():
+    hostile = PartnerFactory(
         name="=HYPERLINK(evil)",
         approved=True,
+        phone="+33149278621",
+        step_free=True,
         contact_email="secret@example.org",
         contact_name="Camille Secret",
     )
     PartnerFactory(name="En attente")
+    return hostile
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # the byte-order mark Excel needs for UTF-8
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def test_csv_export_of_the_filtered_list_opens_in_french_excel(admin_client):
+    partner = exported_partners()
     response = admin_client.get(reverse("admin:partners_partner_export"), {"status": "approved"})
-    body = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv")
-    lines = body.strip().splitlines()
-    assert len(lines) == 2
-    assert "'=HYPERLINK(evil)" in body
-    assert str(Status.APPROVED.label) in body
+    header, *rows = csv_rows(response)
+    assert len(rows) == 1
+    row = dict(zip(header, rows[0], strict=True))
+    assert row["nom public"] == "'=HYPERLINK(evil)"  # never run as a formula
+    assert row["statut"] == str(Status.APPROVED.label)
+    assert row["téléphone public"] == "01 49 27 86 21"
+    assert row["accès de plain-pied"] == "oui"
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", row["première acceptation le"])
+    assert row["latitude"] == f"{partner.location.y:.6f}".replace(".", ",")
+    body = ";".join(header + rows[0])
     assert "secret@example.org" not in body
     assert "Camille Secret" not in body
-    assert "En attente" not in body
+
+
+def test_xlsx_export_has_typed_cells_and_no_formula(admin_client):
+    partner = exported_partners()
+    response = admin_client.get(
+        reverse("admin:partners_partner_export_xlsx"), {"status": "approved"}
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="partenaires.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header, *rows = [[cell for cell in row] for row in sheet.iter_rows()]
+    assert len(rows) == 1
+    row = {title.value: cell for title, cell in zip(header, rows[0], strict=True)}
+    assert row["nom public"].value == "=HYPERLINK(evil)"
+    assert row["nom public"].data_type == "s"
+    assert row["téléphone public"].value == "01 49 27 86 21"
+    assert row["accès de plain-pied"].value == "oui"
+    assert isinstance(row["première acceptation le"].value, datetime.datetime)
+    assert row["latitude"].value == round(partner.location.y, 6)
+    values = [str(cell.value) for cell in rows[0]]
+    assert not any("secret" in value.lower() for value in values)
+
+
+def test_both_exports_as_actions_on_the_selected_partners(admin_client):
+    partner = exported_partners()
+    for action in ("export_csv", "export_xlsx"):
+        response = admin_client.post(
+            CHANGELIST, {"action": action, "_selected_action": [partner.pk]}
+        )
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
 
 
 def test_changelist_links_to_the_export_of_its_own_filters(admin_client):
