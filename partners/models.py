@@ -300,7 +300,7 @@ class Partner(models.Model):
     # Bit h: open at some minute from h:00 to h:59 (venue-local) on some day; kept by
     # PostgreSQL from the opening intervals (``NIGHT_HOURS``), never set by hand.
     open_hours_of_day = models.IntegerField(
-        _("hours of the day when open"), default=0, editable=False
+        _("hours of the day when open"), db_default=0, editable=False
     )
 
     phone = PhoneNumberField(_("public phone"), blank=True)

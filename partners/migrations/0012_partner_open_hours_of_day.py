@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             model_name="partner",
             name="open_hours_of_day",
             field=models.IntegerField(
-                default=0, editable=False, verbose_name="hours of the day when open"
+                db_default=0, editable=False, verbose_name="hours of the day when open"
             ),
         ),
         migrations.RunSQL(FILL, migrations.RunSQL.noop),
