@@ -436,3 +436,23 @@ RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
 RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
 # Where venues write to the team: emails come from a no-reply address.
 STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")
+
+# SMS: a town or postcode texted to FLAG!'s number gets the three nearest places open now
+# (sms/, README "SMS"). The gateway is off, and its webhook answers 404, until both its
+# auth token and the webhook's public URL are set. SMS_WEBHOOK_URL is the URL exactly as
+# typed in Twilio's console (e.g. https://enlieusur.fr/sms/twilio/): Twilio signs it.
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+SMS_WEBHOOK_URL = env_str("SMS_WEBHOOK_URL")
+if bool(TWILIO_AUTH_TOKEN) != bool(SMS_WEBHOOK_URL):
+    raise ImproperlyConfigured("TWILIO_AUTH_TOKEN and SMS_WEBHOOK_URL go together: set both.")
+if SMS_WEBHOOK_URL and urlsplit(SMS_WEBHOOK_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"SMS_WEBHOOK_URL must be an http(s) URL, not {SMS_WEBHOOK_URL!r}.")
+# FLAG!'s number in E.164 (+33…): when set, messages sent to another number get no answer.
+SMS_NUMBER = "".join(env_str("SMS_NUMBER").split())
+# Messages answered per sender's number (kept hashed) and per window of seconds.
+SMS_RATE_LIMIT = env_int("SMS_RATE_LIMIT", 10)
+SMS_RATE_LIMIT_WINDOW = env_int("SMS_RATE_LIMIT_WINDOW", 900)
+# Seconds a choice among homonyms ("reply 1, 2 or 3") waits for its answer.
+SMS_CHOICE_TTL = env_int("SMS_CHOICE_TTL", 600)
+# Seconds a message id is remembered (hashed): a request replayed within it is not answered.
+SMS_REPLAY_TTL = env_int("SMS_REPLAY_TTL", 86400)

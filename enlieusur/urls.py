@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("", include("partners.public.api_urls")),
+    # Gateways' webhooks: no language prefix, no CSRF (signed by the provider instead).
+    path("", include("sms.urls")),
 ]
 
 # French at the root, English under /en/.
