@@ -167,9 +167,7 @@ def choices_text(query: str, found: places.Found) -> str:
     lines = [heading]
     if len(offered) > 1:
         lines += [f"{n}. {place.label}" for n, place in enumerate(offered, start=1)]
-        lines.append(
-            _("Reply 1 or 2.") if len(offered) == 2 else _("Reply 1, 2 or 3.")  # noqa: PLR2004
-        )
+        lines.append(_("Reply 1 or 2.") if len(offered) == 2 else _("Reply 1, 2 or 3."))
     return _fit(["\n".join([*lines, danger_line(None)])])
 
 
