@@ -14,7 +14,9 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from partners.services import emails
+from sms import gsm
 from tests import deployed, join_helpers, servers
+from tests import twilio_signing as twilio
 from tests.site.test_security_headers import assert_security_headers
 
 # The stack always uses the test database (never the development one, when a test without
@@ -31,7 +33,9 @@ def site(django_db_setup, collected_static, tmp_path_factory):
     """The deployed stack on the test database, for this module only: its task worker
     would otherwise take the tasks that other tests queue in the same database."""
     directory = tmp_path_factory.mktemp("deployed")
-    with deployed.deployment(directory, static_root=collected_static) as stack:
+    # The SMS webhook as connected in Twilio's console: the public URL, behind nginx.
+    sms = {"TWILIO_AUTH_TOKEN": twilio.AUTH_TOKEN, "SMS_WEBHOOK_URL": twilio.WEBHOOK_URL}
+    with deployed.deployment(directory, static_root=collected_static, **sms) as stack:
         yield stack
 
 
@@ -333,3 +337,38 @@ def failed_deliveries_to(address: str) -> int:
         status=TaskResultStatus.FAILED, task_path=emails.deliver.module_path
     )
     return sum(address in row.args_kwargs["kwargs"]["to"] for row in rows)
+
+
+def test_a_text_message_signed_by_twilio_is_answered_behind_nginx(site, partner):
+    """Twilio signs the public URL (https://enlieusur.fr/sms/twilio/); the request reaches
+    gunicorn through nginx over HTTP on another port, and is still recognised. The number
+    and the message reach no log."""
+    assert f"{deployed.ORIGIN}{twilio.WEBHOOK_PATH}" == twilio.WEBHOOK_URL
+    params = twilio.message("PARIS 4", sender="+33655544433")
+    body, headers = twilio.signed(params)
+    browser = site.client()
+
+    response = browser.request("POST", twilio.WEBHOOK_PATH, body=body, headers=headers)
+
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+    # Its name as GSM-7 ("Médiathèque n°1" → "Médiathèque no1"): three segments hold more.
+    assert f"1. {gsm.transliterate(partner.name)}, 1 place de la Mairie" in response.text
+    assert "Danger : 17 ou 112, SMS 114" in response.text
+    # Replayed (the shared cache, Redis, remembers its id): no second answer.
+    again = browser.request("POST", twilio.WEBHOOK_PATH, body=body, headers=headers)
+    assert (again.status, again.text) == (200, '<?xml version="1.0" encoding="UTF-8"?><Response />')
+    # Signed for the address gunicorn itself sees, or forged: refused.
+    inner = twilio.signature(params, url=f"http://127.0.0.1:{site.app_port}{twilio.WEBHOOK_PATH}")
+    forged = {**headers, "X-Twilio-Signature": inner}
+    assert browser.request("POST", twilio.WEBHOOK_PATH, body=body, headers=forged).status == 403
+    # Over plain HTTP nginx redirects, as for every page: the console gets the https URL.
+    plain = browser.request("POST", twilio.WEBHOOK_PATH, body=body, headers=headers, https=False)
+    assert plain.status == 301
+
+    logs = read_logs(
+        nginx_logs(site) + gunicorn_logs(site),
+        expect=['"POST /sms/twilio/ HTTP/1.1" 200', '"POST /sms/twilio/ HTTP/1.0" 200'],
+    )
+    for secret in ("655544433", "PARIS 4", "PARIS+4", params["MessageSid"], "Mairie"):
+        assert secret not in logs

@@ -65,3 +65,27 @@ def test_a_recent_gdal_is_loaded():
     major, minor = (int(x) for x in gdal.gdal_version().decode().split(".")[:2])
     assert (major, minor) >= (3, 9)
     assert settings.GDAL_LIBRARY_PATH
+
+
+def test_the_sms_gateway_needs_its_token_and_its_public_url_together():
+    result = _settings_value("s.TWILIO_AUTH_TOKEN", TWILIO_AUTH_TOKEN="secret-token")
+    assert "TWILIO_AUTH_TOKEN and SMS_WEBHOOK_URL go together" in result.stderr
+    result = _settings_value(
+        "s.SMS_WEBHOOK_URL", SMS_WEBHOOK_URL="https://enlieusur.fr/sms/twilio/"
+    )
+    assert "TWILIO_AUTH_TOKEN and SMS_WEBHOOK_URL go together" in result.stderr
+    result = _settings_value(
+        "s.SMS_WEBHOOK_URL", TWILIO_AUTH_TOKEN="secret-token", SMS_WEBHOOK_URL="enlieusur.fr/sms/"
+    )
+    assert "SMS_WEBHOOK_URL must be an http(s) URL" in result.stderr
+    result = _settings_value(
+        "s.SMS_WEBHOOK_URL, s.SMS_NUMBER",
+        TWILIO_AUTH_TOKEN="secret-token",
+        SMS_WEBHOOK_URL="https://enlieusur.fr/sms/twilio/",
+        SMS_NUMBER="+33 7 00 00 00 00",
+    )
+    assert result.stdout.strip() == "('https://enlieusur.fr/sms/twilio/', '+33700000000')"
+
+
+def test_the_sms_gateway_is_off_by_default():
+    assert settings.TWILIO_AUTH_TOKEN == settings.SMS_WEBHOOK_URL == ""
