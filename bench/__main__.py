@@ -51,7 +51,9 @@ def run(args, database_url: str, work: Path) -> int:
         measure_invalidation,
         measure_load,
         measure_nearest,
+        measure_sms,
         sample_points,
+        sample_texts,
     )
 
     static_root = work / "static"
@@ -88,6 +90,8 @@ def run(args, database_url: str, work: Path) -> int:
         server.start()
         base = server.url
         _step(results, "1. nearest-10", measure_nearest, base, database_url, points, api_plans)
+        texts = sample_texts(args.points, args.seed)
+        _step(results, "1. nearest-10", measure_sms, base, texts)
         etag = _step(
             results,
             "2. all-partners GeoJSON",

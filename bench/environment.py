@@ -75,6 +75,9 @@ def production_environment(database_url: str, static_root: Path) -> dict[str, st
         "SECURE_SSL_REDIRECT": "0",
         # The production settings with one more address, measured last (bench/urls.py).
         "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # The SMS webhook on, with a token of the bench's own (bench/measures.py, measure_sms).
+        "TWILIO_AUTH_TOKEN": secrets.token_urlsafe(32),
+        "SMS_WEBHOOK_URL": "https://enlieusur.fr/sms/twilio/",
     }
 
 

@@ -2,6 +2,7 @@
 
 import gzip
 import http.client
+import itertools
 import json
 import os
 import random
@@ -18,6 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from django.conf import settings
+from twilio.request_validator import RequestValidator
 
 from gazetteer.communes import all_communes
 from partners.domain import territories
@@ -26,6 +28,9 @@ NEAREST_PATH = "/api/v1/partners/nearest"
 GEOJSON_PATH = "/api/v1/partners.geojson"
 # The raw query answered by Django (bench/urls.py): the floor under the API.
 RAW_NEAREST_PATH = "/bench/raw-nearest"
+SMS_PATH = "/sms/twilio/"
+# Message ids never repeat within a run: a repeated one is a replay, left unanswered.
+_sms_serials = itertools.count(int(time.time() * 1000))
 NOT_AVAILABLE = "not available"
 WRK_SCRIPT = Path(__file__).with_name("load.lua")
 
@@ -89,12 +94,20 @@ class Client:
         self.conn = None
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
+
+    def post(self, path: str, body: bytes, headers: dict[str, str]) -> Response:
+        return self.request("POST", path, body=body, headers=headers)
+
+    def request(
+        self, method: str, path: str, *, body: bytes | None = None, headers=None
+    ) -> Response:
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
             start = time.perf_counter()
             try:
-                self.conn.request("GET", path, headers=headers or {})
+                self.conn.request(method, path, body=body, headers=headers or {})
                 response = self.conn.getresponse()
                 body = response.read()
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
@@ -463,4 +476,82 @@ def measure_load(results: Results, base_url: str, points, clients: int, seconds:
     detail = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
     results.add(
         section, "errors", f"{errors}" + (f" ({detail})" if detail else ""), "0", not errors
+    )
+
+
+def sample_texts(count: int, seed: int) -> list[str]:
+    """What people text to the SMS number: the names of communes weighted by population
+    (the places of ``sample_points``), every other one as its postcode."""
+    rng = random.Random(seed)
+    overseas_codes = {code for code in territories.TERRITORIES if code != territories.MAINLAND}
+    communes = all_communes()
+    mainland = [c for c in communes if c.department not in overseas_codes]
+    overseas = [c for c in communes if c.department in overseas_codes]
+    n_overseas = max(1, count // 10)
+    picked = rng.choices(
+        mainland, weights=[max(c.population, 1) for c in mainland], k=count - n_overseas
+    ) + rng.choices(overseas, weights=[max(c.population, 1) for c in overseas], k=n_overseas)
+    rng.shuffle(picked)
+    return [
+        c.postcodes[0] if n % 2 and c.postcodes else c.name.upper() for n, c in enumerate(picked)
+    ]
+
+
+def signed_sms(texts: list[str]) -> list[tuple[bytes, dict[str, str]]]:
+    """Each text as Twilio posts it, from a number and with a message id of its own,
+    signed with the app's TWILIO_AUTH_TOKEN for its SMS_WEBHOOK_URL (the bench sets both,
+    bench/environment.py)."""
+    validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
+    signed = []
+    for text in texts:
+        serial = next(_sms_serials)
+        params = {
+            "MessageSid": f"SM{serial:032x}",
+            "AccountSid": "AC" + "0" * 32,
+            "From": f"+3361{serial % 10_000_000:07d}",
+            "To": settings.SMS_NUMBER or "+33700000000",
+            "Body": text,
+            "NumMedia": "0",
+        }
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": validator.compute_signature(settings.SMS_WEBHOOK_URL, params),
+        }
+        signed.append((urlencode(params).encode(), headers))
+    return signed
+
+
+def check_sms_response(response: Response) -> str | None:
+    """Why an SMS webhook's answer is unusable for the bench, or None."""
+    if response.status != 200:
+        return f"HTTP {response.status}"
+    if b"<Message>" not in response.body:
+        return "no message in the TwiML"
+    return None
+
+
+def measure_sms(results: Results, base_url: str, texts: list[str]):
+    """The SMS webhook, beside the nearest API: a text message (a town or a postcode)
+    signed as Twilio signs it, answered with the three nearest places open now."""
+    section = "1. nearest-10"
+    target = "≤ 50 ms"
+    requests = signed_sms(texts)
+    client = Client(base_url)
+    problem = check_sms_response(client.post(SMS_PATH, *requests[0]))
+    if problem:
+        results.missing(section, "SMS webhook p95", target, f"POST {SMS_PATH}: {problem}")
+        client.close()
+        return
+    for body, headers in signed_sms(texts[:30]):  # warm-up, from other message ids
+        client.post(SMS_PATH, body, headers)
+    timings, failures = [], 0
+    for body, headers in requests[1:]:
+        response = client.post(SMS_PATH, body, headers)
+        failures += check_sms_response(response) is not None
+        timings.append(response.seconds)
+    client.close()
+    note = f"{len(timings)} texts (towns, postcodes), {failures} bad"
+    results.add(section, "SMS webhook p50", ms(p50(timings)), note=note)
+    results.add(
+        section, "SMS webhook p95", ms(p95(timings)), target, p95(timings) <= 0.050 and not failures
     )

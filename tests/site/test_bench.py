@@ -14,18 +14,20 @@ from bench.browser import _tap_locate
 from bench.environment import bench_database_url, production_environment
 from bench.measures import (
     Results,
+    measure_sms,
     p95,
     plan_verdict,
     plan_walks_index,
     raw_nearest_path,
     run_wrk,
     sample_points,
+    sample_texts,
 )
 from enlieusur import localdb
 from partners.domain import territories
 from partners.public import api
 from tests import servers
-from tests.factories import PartnerFactory, hidden_partners
+from tests.factories import PartnerFactory, every_day, hidden_partners
 
 KNN_PLAN = """Limit (actual time=0.1..0.2 rows=10 loops=1)
   ->  Index Scan using location_idx on partners_partner (actual time=0.5..0.7 rows=10 loops=1)
@@ -190,3 +192,41 @@ def test_bench_reports_a_tap_that_brings_no_result(chromium, live_server):
     )
     assert seconds is None
     assert "3 s" in problem
+
+
+def test_sms_texts_are_reproducible_towns_and_postcodes():
+    texts = sample_texts(300, seed=1)
+    assert texts == sample_texts(300, seed=1)
+    postcodes = [t for t in texts if t.isdigit()]
+    assert len(postcodes) == 150
+    assert all(len(t) == 5 for t in postcodes)
+    assert "PARIS" in texts or any(t.startswith("75") for t in postcodes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sms_measure_posts_signed_texts_the_webhook_answers(live_server, settings):
+    settings.TWILIO_AUTH_TOKEN = "bench-token"
+    settings.SMS_WEBHOOK_URL = "https://enlieusur.fr/sms/twilio/"
+    partner = PartnerFactory(approved=True)
+    every_day(partner, "00:00", "23:59")
+    results = Results()
+
+    measure_sms(results, live_server.url, ["PARIS", "75004", "LYON", "97400"])
+
+    figures = {f.name: f for f in results.figures}
+    assert set(figures) == {"SMS webhook p50", "SMS webhook p95"}
+    assert figures["SMS webhook p95"].target == "≤ 50 ms"
+    assert figures["SMS webhook p50"].note == "3 texts (towns, postcodes), 0 bad"
+    assert figures["SMS webhook p95"].status in {"PASS", "MISS"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sms_measure_says_so_when_the_webhook_is_off(live_server, settings):
+    settings.TWILIO_AUTH_TOKEN = settings.SMS_WEBHOOK_URL = ""
+    results = Results()
+
+    measure_sms(results, live_server.url, ["PARIS"])
+
+    (figure,) = results.figures
+    assert (figure.name, figure.status) == ("SMS webhook p95", "N/A")
+    assert figure.note == "POST /sms/twilio/: HTTP 404"
