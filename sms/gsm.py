@@ -14,6 +14,7 @@ Written here rather than taken from PyPI: the alphabet and the counting fit in a
 and the packages we found (gsm0338, smsutil, sms-counter) are codecs or unmaintained.
 """
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -90,6 +91,8 @@ def transliterate(text: str) -> str:
     """``text`` in the GSM-7 alphabet: accents the alphabet lacks dropped (``ê`` → ``e``,
     ``é`` kept), typographic signs made plain, anything else (emoji, other scripts) left
     out."""
+    # French quotes hold their text between no-break spaces: « oui » reads "oui".
+    text = re.sub(r"«[\u00a0\u202f ]?", '"', re.sub(r"[\u00a0\u202f ]?»", '"', text))
     out = []
     for char in text:
         if char in GSM7_BASIC or char in GSM7_EXTENDED:

@@ -38,6 +38,9 @@ ENGLISH_PREFIX = "EN"
 _CHOICE = re.compile(r"[1-9]")
 # A partner's name or address longer than this is cut in a text message.
 _LONGEST_FIELD = 48
+# Control characters but the line feed, and the UTF-16 surrogates and non-characters
+# that XML 1.0 refuses.
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _choice_key(sender: str) -> str:
@@ -97,9 +100,11 @@ def _partner_line(number: int | None, row: dict, now, *, detail: int) -> str:
 
 def _fit(variants) -> str:
     """The first of ``variants`` (most detailed first) that fits in MAX_SEGMENTS, sent in
-    its cheapest form; the last one cut to fit if none does."""
+    its cheapest form; the last one cut to fit if none does. Control characters (which
+    XML, and so TwiML, cannot carry) are dropped."""
     last = ""
-    for text in variants:
+    for variant in variants:
+        text = _CONTROL.sub("", variant)
         encoded = gsm.best(text)
         if encoded.segments <= MAX_SEGMENTS:
             return encoded.text
@@ -108,12 +113,20 @@ def _fit(variants) -> str:
 
 
 def _cut_to_fit(text: str) -> str:
-    """``text`` cut (its last line, the danger line, kept whole) to MAX_SEGMENTS."""
-    head, _newline, danger = text.rpartition("\n")
-    plain = gsm.transliterate(head)
-    while plain and gsm.segments(f"{plain}…\n{danger}").segments > MAX_SEGMENTS:
-        plain = plain[: max(len(plain) - 10, 0)]
-    return gsm.best(f"{plain}…\n{danger}" if plain else gsm.transliterate(danger)).text
+    """``text`` in GSM-7 cut to MAX_SEGMENTS, its last line (the danger line) kept whole."""
+    head, _newline, danger = gsm.transliterate(text).rpartition("\n")
+
+    def cut(length: int) -> str:
+        return f"{head[:length].rstrip()}...\n{danger}" if length else danger
+
+    low, high = 0, len(head)  # the longest head that fits, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if gsm.segments(cut(middle)).segments <= MAX_SEGMENTS:
+            low = middle
+        else:
+            high = middle - 1
+    return cut(low)
 
 
 def results_text(place: places.Place, now) -> str:
@@ -157,12 +170,19 @@ def results_text(place: places.Place, now) -> str:
     return _fit(variants)
 
 
+def _quoted(query: str, offered: list[places.Place]) -> str:
+    """The query as an answer may quote it: in GSM-7 (emoji and other scripts would be
+    dropped from it anyway), else the name of the first place found."""
+    quoted = _cut(gsm.transliterate(query), 30).strip()
+    return quoted if quoted else offered[0].name
+
+
 def choices_text(query: str, found: places.Found) -> str:
     offered = found.places[:CHOICES]
     heading = (
         _("Did you mean %(place)s? Reply 1.") % {"place": offered[0].label}
         if len(offered) == 1
-        else _("Several places are called “%(query)s”:") % {"query": _cut(query, 30)}
+        else _("Several places are called “%(query)s”:") % {"query": _quoted(query, offered)}
     )
     lines = [heading]
     if len(offered) > 1:

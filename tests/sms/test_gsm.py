@@ -41,6 +41,7 @@ def test_transliteration_keeps_the_alphabets_accents_and_drops_the_others():
         'Hotel de ville, Fete, coeur, ca - "oui"... l\'été'
     )
     assert gsm.transliterate("Лион 🌈 東京") == "  "
+    assert gsm.transliterate("à « Lyon » et «\u00a0Paris\u202f»") == 'à "Lyon" et "Paris"'
     assert gsm.is_gsm7(gsm.transliterate("Ærø ŁÓDŹ ñ\u00a0x"))
 
 

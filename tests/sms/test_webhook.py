@@ -239,8 +239,8 @@ def test_a_misspelt_town_gets_a_suggestion_to_confirm(sms, now):
 @pytest.mark.parametrize(
     ("body", "first_line"),
     [
-        # The page's sentence, its « » and spaces made GSM-7.
-        ("Xyzzyqwv", 'Aucune ville ni aucun code postal ne correspond à " Xyzzyqwv ".'),
+        # The page's sentence, its « » made GSM-7.
+        ("Xyzzyqwv", 'Aucune ville ni aucun code postal ne correspond à "Xyzzyqwv".'),
         ("🌈🌈🌈", "Aucune ville ni aucun code postal ne correspond à votre message."),
         ("Лион", "Aucune ville ni aucun code postal ne correspond à votre message."),
         ("x" * 2000, "Votre message est trop long."),
