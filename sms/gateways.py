@@ -9,6 +9,7 @@ A gateway that is not configured does not exist: its webhook answers 404.
 import dataclasses
 from typing import ClassVar
 
+import phonenumbers
 from django.conf import settings
 from django.http import HttpResponse
 from twilio.request_validator import (
@@ -18,6 +19,8 @@ from twilio.request_validator import (
     get_signature_algorithm,
 )
 from twilio.twiml.messaging_response import MessagingResponse
+
+from partners.public.fields import phone_display
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,3 +107,16 @@ def configured(name: str) -> Gateway | None:
     """The gateway called ``name`` when the settings configure it, else None."""
     gateway = GATEWAYS.get(name)
     return gateway.from_settings() if gateway else None
+
+
+def public_number() -> dict[str, str] | None:
+    """FLAG!'s SMS number as the help page shows it (``display``, the ``sms:`` ``href``),
+    when a gateway answers it; None otherwise."""
+    number = settings.SMS_NUMBER
+    if not number or not any(gateway.from_settings() for gateway in GATEWAYS.values()):
+        return None
+    try:
+        display = phone_display(number, "75")  # as dialled from mainland France
+    except phonenumbers.NumberParseException:
+        display = number
+    return {"display": display, "href": f"sms:{number}"}

@@ -8,6 +8,7 @@ from partners.domain import helplines as helpline_table
 from partners.domain import territories
 from partners.domain.territories import MAINLAND
 from partners.public import fields, wording
+from sms.gateways import public_number
 
 register = template.Library()
 
@@ -90,3 +91,9 @@ def phone_display(partner) -> str:
 def walking_minutes(metres: float) -> int | None:
     """The walking estimate the API gives too (``fields.walking_minutes``)."""
     return fields.walking_minutes(metres)
+
+
+@register.simple_tag
+def sms_number():
+    """FLAG!'s SMS number when the SMS service answers it (``sms.gateways.public_number``)."""
+    return public_number()

@@ -372,3 +372,17 @@ def test_neither_the_number_nor_the_message_reaches_a_log_or_the_database(
     for secret in ("612345678", "secret-words", "failing-query", "Lyon", "LYON", "Saint-Denis"):
         assert secret not in caplog.text
     assert (Partner.objects.count(), PartnerEvent.objects.count()) == (partners, events)
+
+
+@pytest.mark.django_db
+def test_the_help_page_gives_the_number_once_the_service_answers_it(settings_sms):
+    french = Client().get("/aide/").content.decode()
+    assert "Sans internet : par SMS" in french
+    assert '<a href="sms:+33700000000">07 00 00 00 00</a>' in french
+    english = Client().get("/en/aide/").content.decode()
+    assert "Text a town, a postcode or an address to" in english
+
+    settings_sms.TWILIO_AUTH_TOKEN = ""
+    assert "par SMS" not in Client().get("/aide/").content.decode()
+    settings_sms.TWILIO_AUTH_TOKEN, settings_sms.SMS_NUMBER = twilio.AUTH_TOKEN, ""
+    assert "par SMS" not in Client().get("/aide/").content.decode()
