@@ -2,6 +2,9 @@ import pytest
 
 from tests import twilio_signing as twilio
 
+# Django's cache on a throw-away Redis, as in production.
+from tests.public.test_cache_limits import redis_cache  # noqa: F401 (a fixture)
+
 
 @pytest.fixture
 def settings_sms(settings):

@@ -386,3 +386,18 @@ def test_the_help_page_gives_the_number_once_the_service_answers_it(settings_sms
     assert "par SMS" not in Client().get("/aide/").content.decode()
     settings_sms.TWILIO_AUTH_TOKEN, settings_sms.SMS_NUMBER = twilio.AUTH_TOKEN, ""
     assert "par SMS" not in Client().get("/aide/").content.decode()
+
+
+@pytest.mark.django_db
+def test_every_key_the_webhook_writes_to_redis_expires_and_holds_no_number(
+    settings_sms, redis_cache
+):
+    reply(post("Saint-Denis"))  # a pending choice, a rate-limit count, a message id
+    reply(post("AIDE", sender="+33611111111"))
+
+    keys = list(redis_cache.scan_iter())
+    assert len(keys) == 5
+    assert {key: redis_cache.ttl(key) for key in keys if redis_cache.ttl(key) <= 0} == {}
+    stored = b" ".join(keys + [redis_cache.get(key) or b"" for key in keys])
+    assert b"612345678" not in stored
+    assert b"611111111" not in stored
