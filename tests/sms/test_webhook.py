@@ -401,3 +401,28 @@ def test_every_key_the_webhook_writes_to_redis_expires_and_holds_no_number(
     stored = b" ".join(keys + [redis_cache.get(key) or b"" for key in keys])
     assert b"612345678" not in stored
     assert b"611111111" not in stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data; boundary=xyz", b"--xyz\r\nbroken"),
+        ("multipart/form-data", b"garbage"),
+        ("application/x-www-form-urlencoded", b"Body=%ZZ&From=%"),
+        ("application/x-www-form-urlencoded", b"&".join(b"a%d=1" % n for n in range(1500))),
+        ("application/x-www-form-urlencoded", b"Body=" + b"x" * 3_000_000),
+        ("application/json", b'{"Body": "LYON"}'),
+        ("text/plain", b"\xff\xfe\x00"),
+    ],
+    ids=["multipart", "no-boundary", "bad-escapes", "1500-fields", "3-MB", "json", "binary"],
+)
+def test_a_malformed_request_is_refused_without_a_500(settings_sms, content_type, body):
+    response = Client(raise_request_exception=False).generic(
+        "POST",
+        twilio.WEBHOOK_PATH,
+        body,
+        content_type=content_type,
+        headers={"X-Twilio-Signature": "Zm9yZ2Vk"},
+    )
+    assert response.status_code in {400, 403}
