@@ -65,7 +65,7 @@ restore:
 check: setup-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m bandit -q -r enlieusur partners gazetteer -ll
+	$(PY) -m bandit -q -r enlieusur partners gazetteer sms -ll
 	$(PY) -m pip_audit --local --progress-spinner off
 
 # Speed at 100,000 partners against the targets (BENCHMARKS.md): its own database, gunicorn
