@@ -5,7 +5,8 @@
 // - The shell pages (home, "Show this screen", "Once you are safe", help, in both
 //   languages): network first, the copy kept on the phone when the network fails or is
 //   slower than PAGE_TIMEOUT.
-// - Static files: kept copy first (their names change with their content in production).
+// - Static files: kept copy first (their names change with their content in production);
+//   those the shell pages use are kept.
 // - Everything else, and anything under CONFIG.private, any POST, any other origin: not
 //   touched; the browser goes to the network as if there were no worker.
 // Found places are not kept here: the home page keeps them itself, in IndexedDB.
@@ -61,12 +62,20 @@ async function page(request) {
   }
 }
 
+// A static file is kept when a kept page, or a kept style sheet, asks for it (Leaflet's
+// images); those of the forms and the admin are left to the browser's own cache.
+function forShell(request) {
+  if (!request.referrer) return false;
+  const from = new URL(request.referrer).pathname;
+  return CONFIG.pages.includes(from) || from.startsWith(CONFIG.staticPrefix);
+}
+
 async function asset(request) {
   const cache = await caches.open(CACHE);
   const kept = await cache.match(request);
   if (kept) return kept;
   const response = await fetch(request);
-  if (keepable(response)) await cache.put(request, response.clone());
+  if (forShell(request) && keepable(response)) await cache.put(request, response.clone());
   return response;
 }
 

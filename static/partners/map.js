@@ -589,7 +589,12 @@
 
   const offline = document.getElementById("offline");
   const keep = document.getElementById("keep");
-  const kept = window.keptPlaces;
+  // offline.js is deferred: it runs after this script, before DOMContentLoaded.
+  const kept = {
+    all: () => window.keptPlaces.all(),
+    save: (search) => window.keptPlaces.save(search),
+    refresh: (url) => window.keptPlaces.refresh(url),
+  };
   const OLD_AFTER = 7 * 24 * 3600 * 1000;
   const savedFormat = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
 
@@ -599,7 +604,6 @@
 
   // Every search's results, as shown; a place that opens later too.
   function keepSearch(data) {
-    if (!kept) return;
     const places = data.results.concat(data.next_open ? [data.next_open.partner] : []);
     if (!places.length) return;
     const territory = data.territory && data.territory.code;
@@ -608,7 +612,7 @@
 
   // "Keep this town's places": its 20 nearest, open or not, whatever the filters.
   document.getElementById("keep-town").addEventListener("click", async () => {
-    if (!kept || !origin || !origin.query) return;
+    if (!origin || !origin.query) return;
     const place = origin.label;
     const params = new URLSearchParams({ lat: origin.lat, lon: origin.lon, limit: 20 });
     try {
@@ -678,7 +682,6 @@
 
   // Open places first, each search's own order otherwise (nearest first).
   async function showKept(focus) {
-    if (!kept) return;
     let searches = [];
     try {
       searches = (await kept.all()).filter((search) => search.places.length);
@@ -715,6 +718,8 @@
       box.replaceChildren(...parts);
     }
     offline.hidden = false;
+    // For the offline reload's budget (tests/public/test_offline_browser.py).
+    performance.mark("offline-shown");
     if (focus !== false) {
       showView("list");
       offlineTitle.focus({ preventScroll: true });
@@ -728,12 +733,11 @@
   });
 
   window.addEventListener("popstate", searchFromAddress);
-  if (navigator.onLine) {
-    searchFromAddress();
+  if (navigator.onLine) searchFromAddress();
+  document.addEventListener("DOMContentLoaded", () => {
     // Online: the kept places are read again; a place that left the network goes.
-    if (kept) kept.refresh(config.detailApiUrl).catch(() => {});
-  } else {
-    showKept(true);
-  }
+    if (navigator.onLine) kept.refresh(config.detailApiUrl).catch(() => {});
+    else showKept(true);
+  });
   window.addEventListener("offline", () => showKept(false));
 })();

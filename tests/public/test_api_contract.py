@@ -109,7 +109,11 @@ SEARCH_FIELDS = [
     "opening_hours",
 ]  # fmt: skip
 DETAIL_FIELDS = [
-    *(name for name in SEARCH_FIELDS if name not in {"distance_m", "walking_minutes", "opening_hours"}),
+    *(
+        name
+        for name in SEARCH_FIELDS
+        if name not in {"distance_m", "walking_minutes", "opening_hours"}
+    ),
     "email", "accessibility_note", "languages", "welcome_note", "opening_hours",
     "charter_version",
 ]  # fmt: skip
