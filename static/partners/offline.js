@@ -141,10 +141,15 @@
     });
   }
 
-  // After the page has loaded: the worker's first downloads never compete with the page's.
+  // Once the page has loaded and the browser is idle (the home's map has drawn its first
+  // markers): the worker's first downloads never compete with the page's own.
   if (navigator.serviceWorker && script && script.dataset.worker) {
-    window.addEventListener("load", () => {
+    const register = () => {
       if (!cleared) navigator.serviceWorker.register(script.dataset.worker, { scope: "/" }).catch(() => {});
+    };
+    window.addEventListener("load", () => {
+      if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 });
+      else setTimeout(register, 1000);
     });
   }
 })();

@@ -146,3 +146,18 @@ def test_apple_touch_icon_is_180_pixels_and_opaque():
     for name, size in [("icon-192.png", 192), ("icon-512.png", 512), ("maskable-512.png", 512)]:
         with Image.open(finders.find(f"partners/icons/{name}")) as image:
             assert image.size == (size, size)
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "keep"),
+    [
+        ("/", "Hors ligne — lieux enregistrés le %(date)s", "Garder les lieux de cette ville"),
+        ("/en/", "Offline — places kept on %(date)s", "Keep this town's places on my phone"),
+    ],
+)
+def test_the_offline_list_speaks_the_page_language(path, title, keep):
+    body = Client().get(path).content.decode()
+    config = json.loads(re.search(r'id="map-config"[^>]*>(.*?)</script>', body).group(1))
+    assert config["messages"]["offlineTitle"] == title
+    assert config["detailApiUrl"] == "/api/v1/partners/{id}"
+    assert keep in body.replace("&#x27;", "'")
