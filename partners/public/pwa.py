@@ -28,8 +28,9 @@ from enlieusur.middleware import no_store_prefixes
 THEME_COLOUR = "#6a1b9a"
 BACKGROUND_COLOUR = "#ffffff"
 
-# The pages kept on the phone, in the language the worker was registered from; other
-# languages' versions are kept once visited.
+# The pages kept on the phone, in the language of the page that registered the worker
+# (it asks for them by message: static/partners/offline.js); other languages' versions
+# are kept once visited.
 SHELL_PAGES = ("partners:home", "partners:show_card", "partners:after", "partners:help")
 
 # What those pages load (base.html, home.html, show.html): fetched once at installation.
@@ -59,11 +60,6 @@ PRIVATE_PREFIXES = ("/rejoindre/", "/en/rejoindre/", "/api/", "/i18n/")
 WORKER_SOURCE = Path(__file__).resolve().parent / "sw.js"
 
 
-def _language(request) -> str:
-    code = request.GET.get("lang", "")
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _version(urls: list[str], source: str) -> str:
     """Changes with the worker's code and the static files' URLs (hashed in production);
     in development, whose URLs do not change, with the files' contents too."""
@@ -77,17 +73,15 @@ def _version(urls: list[str], source: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def worker_config(language: str) -> dict:
-    with translation.override(language):
-        shell = [reverse(name) for name in SHELL_PAGES]
-    other_shell = []
+def worker_config() -> dict:
+    shell = {}
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            other_shell += [reverse(name) for name in SHELL_PAGES]
-    assets = [static(name) for name in SHELL_STATIC]
+            shell[code] = [reverse(name) for name in SHELL_PAGES]
     return {
-        "precache": shell + assets,
-        "pages": sorted(set(other_shell)),
+        "precache": [static(name) for name in SHELL_STATIC],
+        "shell": shell,
+        "pages": sorted(path for paths in shell.values() for path in paths),
         "staticPrefix": settings.STATIC_URL,
         "private": sorted(set(no_store_prefixes()) | set(PRIVATE_PREFIXES)),
     }
@@ -98,7 +92,7 @@ def service_worker(request):
     """``/sw.js``: at the root, so that it may control every page; never cached by the
     browser's HTTP cache, so that a new version is found at the next visit."""
     source = WORKER_SOURCE.read_text()
-    config = worker_config(_language(request))
+    config = worker_config()
     config["version"] = _version(config["precache"], source)
     body = f"const CONFIG = {json.dumps(config)};\n{source}"
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")

@@ -1,5 +1,6 @@
 // The service worker, served as /sw.js by partners/public/pwa.py, which prepends CONFIG:
-// {version, precache: [paths], pages: [paths], staticPrefix, private: [path prefixes]}.
+// {version, precache: [static paths], shell: {language: [paths]}, pages: [every shell
+// path], staticPrefix, private: [path prefixes]}.
 // Our own rather than Workbox: three rules fit in a page, and a page we can read whole is
 // one we can check never keeps anything personal (README, "Installing the site").
 // - The shell pages (home, "Show this screen", "Once you are safe", help, in both
@@ -9,6 +10,8 @@
 //   those the shell pages use are kept.
 // - Everything else, and anything under CONFIG.private, any POST, any other origin: not
 //   touched; the browser goes to the network as if there were no worker.
+// The static files are fetched at installation; the shell pages of a language when a page
+// in that language asks for them ({shell: "fr"}, from static/partners/offline.js).
 // Found places are not kept here: the home page keeps them itself, in IndexedDB.
 "use strict";
 
@@ -33,6 +36,26 @@ self.addEventListener("activate", (event) => {
       .then((keys) => Promise.all(keys.filter((key) => key.startsWith(PREFIX) && key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
+});
+
+// The shell pages of a language, those not kept yet.
+async function keepShell(language) {
+  const cache = await caches.open(CACHE);
+  for (const path of CONFIG.shell[language] || []) {
+    if (await cache.match(path)) continue;
+    try {
+      const response = await fetch(path);
+      if (keepable(response)) await cache.put(path, response);
+    } catch (error) {
+      // Offline: kept at the next visit.
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  if (event.data && typeof event.data.shell === "string") {
+    event.waitUntil(keepShell(event.data.shell).then(() => event.source && event.source.postMessage({ shellKept: event.data.shell })));
+  }
 });
 
 function isPrivate(path) {

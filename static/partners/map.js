@@ -740,4 +740,13 @@
     else showKept(true);
   });
   window.addEventListener("offline", () => showKept(false));
+  // The network is back while the kept list is shown: its places are checked again.
+  window.addEventListener("online", async () => {
+    try {
+      await kept.refresh(config.detailApiUrl);
+    } catch (error) {
+      return;
+    }
+    if (!offline.hidden) showKept(false);
+  });
 })();

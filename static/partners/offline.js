@@ -144,8 +144,16 @@
   // Once the page has loaded and the browser is idle (the home's map has drawn its first
   // markers): the worker's first downloads never compete with the page's own.
   if (navigator.serviceWorker && script && script.dataset.worker) {
-    const register = () => {
-      if (!cleared) navigator.serviceWorker.register(script.dataset.worker, { scope: "/" }).catch(() => {});
+    // Then this language's shell pages are kept (partners/public/sw.js).
+    const register = async () => {
+      if (cleared) return;
+      try {
+        await navigator.serviceWorker.register(script.dataset.worker, { scope: "/" });
+        const registration = await navigator.serviceWorker.ready;
+        if (!cleared) registration.active.postMessage({ shell: document.documentElement.lang || "fr" });
+      } catch (error) {
+        // No worker (private mode of some browsers): the site works online as before.
+      }
     };
     window.addEventListener("load", () => {
       if (window.requestIdleCallback) requestIdleCallback(register, { timeout: 3000 });

@@ -34,31 +34,26 @@ def test_service_worker_is_served_from_the_root_uncached_under_the_csp():
     assert 'self.addEventListener("fetch"' in body
 
 
-def test_service_worker_keeps_the_shell_of_the_language_it_was_registered_from():
-    french = worker_config(Client().get("/sw.js").content.decode())
-    english = worker_config(Client().get("/sw.js?lang=en").content.decode())
-    assert {"/", "/montrer/", "/apres/", "/aide/"} <= set(french["precache"])
-    assert not any(path.startswith("/en/") for path in french["precache"])
-    assert {"/en/", "/en/montrer/", "/en/apres/", "/en/aide/"} <= set(english["precache"])
-    # Either way it answers for both languages' shell pages once they have been seen.
-    assert french["pages"] == english["pages"]
-    assert {"/", "/en/", "/montrer/", "/en/montrer/"} <= set(french["pages"])
-    # Unknown languages fall back to French rather than failing.
-    assert worker_config(Client().get("/sw.js?lang=xx").content.decode()) == french
-    # The worker's version follows what it keeps.
-    assert french["version"] != english["version"]
-    assert re.fullmatch(r"[0-9a-f]{16}", french["version"])
+def test_service_worker_knows_the_shell_of_each_language_and_fetches_static_files_first():
+    config = worker_config(Client().get("/sw.js").content.decode())
+    assert config["shell"] == {
+        "fr": ["/", "/montrer/", "/apres/", "/aide/"],
+        "en": ["/en/", "/en/montrer/", "/en/apres/", "/en/aide/"],
+    }
+    assert sorted(config["shell"]["fr"] + config["shell"]["en"]) == config["pages"]
+    # At installation, static files only: the pages come in the registering page's language.
+    assert all(path.startswith("/static/") for path in config["precache"])
+    assert "/static/partners/map.js" in config["precache"]
+    assert re.fullmatch(r"[0-9a-f]{16}", config["version"])
 
 
 def test_every_file_the_worker_keeps_exists():
     for name in pwa.SHELL_STATIC:
         assert finders.find(name), name
     client = Client()
-    for language in ("fr", "en"):
-        config = worker_config(client.get(f"/sw.js?lang={language}").content.decode())
-        for path in config["precache"]:
-            if not path.startswith("/static/"):
-                assert client.get(path).status_code == 200, path
+    config = worker_config(client.get("/sw.js").content.decode())
+    for path in config["pages"]:
+        assert client.get(path).status_code == 200, path
 
 
 @pytest.mark.parametrize(
@@ -69,6 +64,9 @@ def test_the_worker_never_touches_private_pages_forms_or_the_api(path):
     config = worker_config(Client().get("/sw.js").content.decode())
     assert any(path.startswith(prefix) for prefix in config["private"])
     assert not any(page.startswith(path) for page in config["pages"] + config["precache"])
+    assert not any(
+        path.startswith(prefix) for prefix in config["private"] for path in config["pages"]
+    )
 
 
 def test_private_pages_still_say_no_store_so_no_cache_keeps_them():
@@ -117,10 +115,10 @@ def test_every_page_links_the_manifest_the_icons_and_the_worker():
     body = Client().get("/aide/").content.decode()
     assert '<link rel="manifest" href="/manifest.webmanifest">' in body
     assert 'rel="apple-touch-icon"' in body
-    assert 'data-worker="/sw.js?lang=fr"' in body
+    assert 'data-worker="/sw.js"' in body
     body = Client().get("/en/aide/").content.decode()
     assert '<link rel="manifest" href="/en/manifest.webmanifest">' in body
-    assert 'data-worker="/sw.js?lang=en"' in body
+    assert 'data-worker="/sw.js"' in body
 
 
 def test_manifest_worker_and_first_icon_weigh_at_most_10_kb_compressed():
