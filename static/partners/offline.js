@@ -67,7 +67,7 @@
       if (previous && previous.kept) record.kept = true;
       store.put(record);
       const searches = (await request(store.getAll())).filter((s) => s.key !== record.key);
-      searches.sort((a, b) => (a.kept - b.kept) || (a.savedAt - b.savedAt));
+      searches.sort((a, b) => Boolean(a.kept) - Boolean(b.kept) || a.savedAt - b.savedAt);
       for (const old of searches.slice(0, Math.max(0, searches.length + 1 - MAX_SEARCHES))) store.delete(old.key);
     });
   }
