@@ -37,6 +37,7 @@ SHELL_PAGES = ("partners:home", "partners:show_card", "partners:after", "partner
 SHELL_STATIC = (
     "partners/site.css",
     "partners/quick-exit.js",
+    "partners/disclosures.js",
     "partners/offline.js",
     "partners/hours.js",
     "partners/map.css",
@@ -49,6 +50,7 @@ SHELL_STATIC = (
     "vendor/leaflet.markercluster/MarkerCluster.css",
     "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "partners/icons/icon-192.png",
+    "partners/icons/icon.svg",
 )
 
 # Never touched by the worker, whatever the page asks: the pages holding personal data

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.test import Client
 
 from partners.public import pwa
@@ -54,6 +55,18 @@ def test_every_file_the_worker_keeps_exists():
     config = worker_config(client.get("/sw.js").content.decode())
     for path in config["pages"]:
         assert client.get(path).status_code == 200, path
+
+
+def test_the_worker_fetches_every_static_file_the_shell_pages_load():
+    """A script or style sheet added to a kept page and forgotten here would be missing
+    offline."""
+    client = Client()
+    config = worker_config(client.get("/sw.js").content.decode())
+    for path in config["pages"]:
+        body = client.get(path).content.decode()
+        loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', body))
+        loaded.discard(static("partners/icons/apple-touch-icon.png"))  # iOS fetches it itself
+        assert loaded <= set(config["precache"]), (path, loaded - set(config["precache"]))
 
 
 @pytest.mark.parametrize(
