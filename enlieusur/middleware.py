@@ -7,6 +7,14 @@ from django.middleware.csp import get_nonce
 from django.utils.cache import add_never_cache_headers
 
 
+def no_store_prefixes() -> tuple[str, ...]:
+    """settings.NO_STORE_PATH_PREFIXES in every language: pages no cache may keep (this
+    middleware's header, and the service worker's list of what it never touches)."""
+    prefixes = settings.NO_STORE_PATH_PREFIXES
+    other_languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return tuple(prefixes + [f"/{code}{prefix}" for code in other_languages for prefix in prefixes])
+
+
 class SecurityHeadersMiddleware:
     """Adds Permissions-Policy to every response, and ``Cache-Control: no-store`` to pages
     holding personal data: those under settings.NO_STORE_PATH_PREFIXES (in every language)
@@ -19,11 +27,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        prefixes = settings.NO_STORE_PATH_PREFIXES
-        other_languages = [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-        self.no_store_prefixes = tuple(
-            prefixes + [f"/{code}{prefix}" for code in other_languages for prefix in prefixes]
-        )
+        self.no_store_prefixes = no_store_prefixes()
 
     def __call__(self, request):
         request.csp_nonce = get_nonce(request)

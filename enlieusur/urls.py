@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from enlieusur import views
+from partners.public import pwa
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    # At the root: a service worker controls the pages under its own path only.
+    path("sw.js", pwa.service_worker, name="service_worker"),
     path("", include("partners.public.api_urls")),
     # Gateways' webhooks: no language prefix, no CSRF (signed by the provider instead).
     path("", include("sms.urls")),

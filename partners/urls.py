@@ -1,6 +1,7 @@
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
+from partners.public import pwa
 from partners.public import views as public
 from partners.venue import views as venue
 
@@ -34,6 +35,7 @@ urlpatterns = [
         ),
         name="help",
     ),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("montrer/", public.show_card, name="show_card"),
     path("apres/", public.after, name="after"),
     path(

@@ -286,7 +286,9 @@ FIELDS = (
     PublicField(
         "opening_hours",
         "array",
-        Shown.DETAIL,
+        # In the nearest search too: the home page keeps its results on the phone and
+        # recomputes their opening state offline (static/partners/hours.js).
+        Shown.LISTED,
         "Venue-local times; `closes` earlier than `opens` runs past midnight.",
         schema={
             "items": {

@@ -72,6 +72,7 @@ def home_map_config() -> dict:
         "dataTileUrl": tile.removesuffix("0/0/0.json") + "{z}/{x}/{y}.json",
         "detailUrl": detail.removesuffix("0/") + "{id}/",
         "nearestUrl": reverse("api:partners_nearest"),
+        "detailApiUrl": reverse("api:partner_detail", args=[0]).removesuffix("0") + "{id}",
         "placesUrl": reverse("api:places"),
         "mainland": territories.MAINLAND,
         "territories": {
@@ -122,5 +123,22 @@ def home_map_config() -> dict:
             "walking": _("about %(minutes)s min on foot"),
             "details": _("Details"),
             "away": _("%(distance)s away"),
+            # Kept on the phone, shown offline (README, "Installing the site").
+            # Translators: %(date)s is "29 November 2026 at 20:48".
+            "offlineTitle": _("Offline — places kept on %(date)s"),
+            "offlineOld": _(
+                "This list is more than 7 days old: places and opening hours may have changed."
+            ),
+            "offlineNothing": _("Offline, and no place is kept on this phone yet."),
+            # Translators: %(near)s is "near Lyon", "near your position".
+            "keptNear": _("Places %(near)s, kept on %(date)s"),
+            "keptTown": _plural(
+                lambda n: ngettext(
+                    "%(count)s safe place %(near)s kept on this phone.",
+                    "%(count)s safe places %(near)s kept on this phone.",
+                    n,
+                )
+            ),
+            "keepFailed": _("These places could not be kept. Check your connection and try again."),
         },
     }

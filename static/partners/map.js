@@ -447,9 +447,17 @@
     if (form.elements.step_free.checked) params.set("step_free", "1");
     try {
       const data = await fetchJson(config.nearestUrl + "?" + params);
-      if (id === searchId) show(data, focus);
+      if (id === searchId) {
+        show(data, focus);
+        offline.hidden = true;
+        keep.hidden = !origin.query;
+        keepSearch(data);
+      }
     } catch (error) {
-      if (id === searchId) status.textContent = messages.failed;
+      if (id === searchId) {
+        status.textContent = messages.failed;
+        showKept(focus);
+      }
     }
   }
 
@@ -515,6 +523,7 @@
       else if (response.status !== 400) throw new Error(response.status);
     } catch (error) {
       status.textContent = messages.failed;
+      showKept(focus);
       return;
     }
     if (!places.length) {
@@ -573,6 +582,171 @@
     }
   }
 
+  // --- Kept on the phone: the last searches' places, offline ---------------------------
+  // README, "Installing the site and using it offline". offline.js keeps them in
+  // IndexedDB (window.keptPlaces); hours.js recomputes their opening state here, in each
+  // place's own time zone, as the server would.
+
+  const offline = document.getElementById("offline");
+  const keep = document.getElementById("keep");
+  // offline.js is deferred: it runs after this script, before DOMContentLoaded.
+  const kept = {
+    all: () => window.keptPlaces.all(),
+    save: (search) => window.keptPlaces.save(search),
+    refresh: (url) => window.keptPlaces.refresh(url),
+  };
+  const OLD_AFTER = 7 * 24 * 3600 * 1000;
+  const savedFormat = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" });
+
+  function searchKey() {
+    return origin.own ? "position" : "town:" + origin.label;
+  }
+
+  // Every search's results, as shown; a place that opens later too.
+  function keepSearch(data) {
+    const places = data.results.concat(data.next_open ? [data.next_open.partner] : []);
+    if (!places.length) return;
+    const territory = data.territory && data.territory.code;
+    kept.save({ key: searchKey(), label: origin.own ? "" : origin.label, territory: territory, places: places }).catch(() => {});
+  }
+
+  // "Keep this town's places": its 20 nearest, open or not, whatever the filters.
+  document.getElementById("keep-town").addEventListener("click", async () => {
+    if (!origin || !origin.query) return;
+    const place = origin.label;
+    const params = new URLSearchParams({ lat: origin.lat, lon: origin.lon, limit: 20 });
+    try {
+      const data = await fetchJson(config.nearestUrl + "?" + params);
+      const territory = data.territory && data.territory.code;
+      await kept.save({ key: "town:" + place, label: place, territory: territory, places: data.results, kept: true });
+      status.textContent = plural(messages.keptTown, data.results.length, { count: data.results.length, near: near(place) });
+    } catch (error) {
+      status.textContent = messages.keepFailed;
+    }
+  });
+
+  function openingOffline(place, when) {
+    const state = window.openingState(place.opening_hours, place.time_zone, when);
+    let text;
+    if (!state.next) {
+      text = state.open ? messages.openNow : messages.closed;
+    } else {
+      const utc = { timeZone: "UTC" };
+      const time = state.next.toLocaleTimeString(lang, { ...utc, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      const sameDay = state.next.toISOString().slice(0, 10) === state.today.toISOString().slice(0, 10);
+      const day = state.next.toLocaleDateString(lang, { ...utc, weekday: "long" });
+      const key = state.open ? (sameDay ? "openUntil" : "openUntilDay") : sameDay ? "opensAt" : "opensDay";
+      text = format(messages[key], { day: day, time: time });
+    }
+    if (place.time_zone !== config.mainlandZone) text += " (" + config.timeNames[place.time_zone] + ")";
+    return { open: state.open, text: text };
+  }
+
+  function keptItem(place, when) {
+    const item = make("li", "result");
+    item.append(make("h4", "", place.name));
+    const facts = [config.kinds[place.kind] || place.kind_label];
+    if (place.step_free) facts.push(messages.stepFree);
+    item.append(make("p", "", facts.join(" · ")));
+    item.append(make("p", "", [place.address, [place.postcode, place.city].join(" ")].join(", ")));
+    const state = openingOffline(place, when);
+    item.append(make("p", state.open ? "open" : "closed", state.text));
+    const actions = make("ul", "actions");
+    function action(className, href, text) {
+      const a = link(href, text);
+      a.className = "action " + className;
+      const li = make("li");
+      li.append(a);
+      actions.append(li);
+      return a;
+    }
+    if (place.phone) action("action-call", "tel:" + place.phone, format(messages.call, { phone: place.phone_display || place.phone }));
+    action("action-directions", window.directionsHref(place.lat, place.lon, place.name, ""), messages.directions).rel = "noreferrer";
+    item.append(actions);
+    return item;
+  }
+
+  function numbersOf(code) {
+    const numbers = make("ul", "call-links");
+    for (const line of config.numbers[code] || []) {
+      const call = link(line.href, "");
+      call.className = "call" + (line.urgent ? " urgent" : "");
+      const label = line.label + (line.hours ? " (" + line.hours + ")" : "");
+      call.append(make("strong", "", (line.sms ? messages.sms + " " : "") + line.number), make("span", "", label));
+      const item = make("li");
+      item.append(call);
+      numbers.append(item);
+    }
+    return numbers;
+  }
+
+  // Open places first, each search's own order otherwise (nearest first).
+  async function showKept(focus) {
+    let searches = [];
+    try {
+      searches = (await kept.all()).filter((search) => search.places.length);
+    } catch (error) {
+      return;
+    }
+    const offlineTitle = document.getElementById("offline-title");
+    const old = document.getElementById("offline-old");
+    const box = document.getElementById("offline-searches");
+    keep.hidden = true;
+    resultsArea.hidden = false;
+    hint.hidden = true;
+    if (!searches.length) {
+      offlineTitle.textContent = messages.offlineNothing;
+      old.hidden = true;
+      box.replaceChildren(make("p", "", messages.inDanger), numbersOf(config.mainland));
+    } else {
+      const latest = searches[0].savedAt;
+      offlineTitle.textContent = format(messages.offlineTitle, { date: savedFormat.format(new Date(latest)) });
+      old.textContent = messages.offlineOld;
+      old.hidden = Date.now() - searches[searches.length - 1].savedAt <= OLD_AFTER;
+      const when = new Date();
+      const parts = [];
+      searches.forEach((search, index) => {
+        const heading = make("h3", "", format(messages.keptNear, {
+          near: near(search.label || messages.yourPosition),
+          date: savedFormat.format(new Date(search.savedAt)),
+        }));
+        const places = make("ol", "results");
+        places.append(...search.places.map((place) => keptItem(place, when)));
+        parts.push(heading, places);
+        if (index === 0 && search.territory) parts.push(make("p", "", messages.inDanger), numbersOf(search.territory));
+      });
+      box.replaceChildren(...parts);
+    }
+    offline.hidden = false;
+    // For the offline reload's budget (tests/public/test_offline_browser.py).
+    performance.mark("offline-shown");
+    if (focus !== false) {
+      showView("list");
+      offlineTitle.focus({ preventScroll: true });
+      offlineTitle.scrollIntoView({ block: "start" });
+    }
+  }
+
+  document.addEventListener("site-data-cleared", () => {
+    offline.hidden = true;
+    keep.hidden = true;
+  });
+
   window.addEventListener("popstate", searchFromAddress);
-  searchFromAddress();
+  if (navigator.onLine) searchFromAddress();
+  document.addEventListener("DOMContentLoaded", () => {
+    // Online: the kept places are read again; a place that left the network goes.
+    if (navigator.onLine) kept.refresh(config.detailApiUrl).catch(() => {});
+    else showKept(true);
+  });
+  window.addEventListener("offline", () => showKept(false));
+  // The network is back while the kept list is shown: its places are checked again.
+  window.addEventListener("online", async () => {
+    try {
+      await kept.refresh(config.detailApiUrl);
+    } catch (error) {
+      return;
+    }
+    if (!offline.hidden) showKept(false);
+  });
 })();

@@ -105,9 +105,15 @@ SEARCH_FIELDS = [
     "id", "name", "kind", "kind_label", "group", "address", "postcode", "city", "department",
     "lat", "lon", "distance_m", "walking_minutes", "phone", "phone_display", "website",
     "step_free", "open_now", "next_change", "time_zone", "url", "sticker_number",
+    # Added for the offline list (README, "Installing the site and using it offline").
+    "opening_hours",
 ]  # fmt: skip
 DETAIL_FIELDS = [
-    *(name for name in SEARCH_FIELDS if name not in {"distance_m", "walking_minutes"}),
+    *(
+        name
+        for name in SEARCH_FIELDS
+        if name not in {"distance_m", "walking_minutes", "opening_hours"}
+    ),
     "email", "accessibility_note", "languages", "welcome_note", "opening_hours",
     "charter_version",
 ]  # fmt: skip

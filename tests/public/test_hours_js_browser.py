@@ -1,0 +1,123 @@
+"""The phone's opening rule (static/partners/hours.js, run in Chromium) gives what the
+server's gives (partners/domain/hours.py ``Week.state``, which a domain test holds to the
+SQL's OPEN_AT): open or closed, and the venue-local time of the next change, around the
+clock, in every kind of week, across clock changes and past midnight."""
+
+import datetime
+import zoneinfo
+from pathlib import Path
+
+import pytest
+
+from partners.domain.hours import Week
+
+pytestmark = pytest.mark.browser
+
+HOURS_JS = Path(__file__).resolve().parents[2] / "static" / "partners" / "hours.js"
+
+WEEKS = {
+    "office": [(day, "09:00", "18:00") for day in range(1, 6)],
+    "split days": [
+        (day, opens, closes)
+        for day in range(1, 7)
+        for opens, closes in [("08:30", "12:15"), ("14:00", "19:45")]
+    ],
+    "bar past midnight": [(day, "18:00", "02:00") for day in range(1, 8)],
+    "sunday night into monday": [(7, "22:00", "06:00"), (3, "10:00", "11:00")],
+    "all day every day": [(day, "00:00", "23:59") for day in range(1, 8)],
+    "night shift at the clock change": [(7, "01:30", "03:30"), (6, "23:00", "02:30")],
+    "one hour a week": [(4, "12:00", "13:00")],
+    "closed": [],
+}  # fmt: skip
+
+ZONES = [
+    "Europe/Paris",
+    "America/Miquelon",
+    "Pacific/Noumea",
+    "America/Cayenne",
+    "Indian/Reunion",
+    "Pacific/Tahiti",
+]
+
+# Weeks around the 2026 clock changes (Miquelon: 8 March, 1 November; Paris: 29 March,
+# 25 October) and one with none, every 47 minutes and 13 seconds: every hour of the day,
+# every minute past the hour in turn, the changes' own instants among them.
+STARTS = [
+    datetime.datetime(2026, 3, 5, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 3, 26, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 10, 22, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 10, 29, tzinfo=datetime.UTC),
+    datetime.datetime(2026, 7, 1, tzinfo=datetime.UTC),
+]
+STEP = datetime.timedelta(minutes=47, seconds=13)
+EXACT = [
+    datetime.datetime(2026, 3, 29, 1, 0, tzinfo=datetime.UTC),  # Paris, 02:00 → 03:00
+    datetime.datetime(2026, 10, 25, 1, 0, tzinfo=datetime.UTC),  # Paris, 03:00 → 02:00
+    datetime.datetime(2026, 3, 8, 5, 0, tzinfo=datetime.UTC),  # Miquelon
+]
+
+
+def instants():
+    for start in STARTS:
+        moment = start
+        while moment < start + datetime.timedelta(days=8):
+            yield moment
+            moment += STEP
+    yield from EXACT
+    for exact in EXACT:
+        yield exact - datetime.timedelta(seconds=1)
+        yield exact + datetime.timedelta(minutes=30)
+
+
+def python_state(intervals, zone, instant):
+    week = Week(
+        (day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+        for day, opens, closes in intervals
+    )
+    is_open, change = week.state(instant.astimezone(zoneinfo.ZoneInfo(zone)))
+    return [is_open, change and change.replace(tzinfo=None).isoformat(timespec="seconds")]
+
+
+JS = """([hours, zone, instants]) => instants.map((iso) => {
+  const state = window.openingState(hours, zone, new Date(iso));
+  return [state.open, state.next && state.next.toISOString().slice(0, 19)];
+})"""
+
+
+@pytest.mark.parametrize("week", WEEKS)
+def test_the_phone_and_the_server_agree_on_open_now_and_the_next_change(chromium, week):
+    intervals = WEEKS[week]
+    hours = [{"weekday": day, "opens": opens, "closes": closes} for day, opens, closes in intervals]
+    moments = list(instants())
+    page = chromium.new_page()
+    try:
+        page.add_script_tag(path=HOURS_JS)
+        checked = 0
+        for zone in ZONES:
+            phone = page.evaluate(JS, [hours, zone, [m.isoformat() for m in moments]])
+            for moment, answer in zip(moments, phone, strict=True):
+                expected = python_state(intervals, zone, moment)
+                assert answer == expected, (week, zone, moment.isoformat())
+                checked += 1
+        assert checked > 1000
+    finally:
+        page.close()
+
+
+def test_both_rules_see_a_bar_open_past_midnight_and_closed_in_the_afternoon(chromium):
+    """A guard against two rules that agree because both are wrong."""
+    page = chromium.new_page()
+    try:
+        page.add_script_tag(path=HOURS_JS)
+        hours = [{"weekday": 1, "opens": "18:00", "closes": "02:00"}]
+        # Tuesday 01:00 in Paris (winter, UTC+1): open since Monday 18:00, until 02:00.
+        tuesday_night = "2026-01-06T00:00:00+00:00"
+        assert page.evaluate(JS, [hours, "Europe/Paris", [tuesday_night]]) == [
+            [True, "2026-01-06T02:00:00"]
+        ]
+        # Tuesday 15:00: closed until next Monday 18:00.
+        assert page.evaluate(JS, [hours, "Europe/Paris", ["2026-01-06T14:00:00+00:00"]]) == [
+            [False, "2026-01-12T18:00:00"]
+        ]
+    finally:
+        page.close()
