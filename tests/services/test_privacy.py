@@ -159,6 +159,9 @@ def test_the_privacy_notice_says_who_what_how_long_and_how_to_ask(settings):
     assert "cnil.fr" in body
     assert f"{settings.RETENTION_UNCONFIRMED_DAYS} jours" in body
     assert '<html lang="fr">' in body
+    # What the phone keeps for offline use, and where to erase it.
+    assert "garde sur votre téléphone, et seulement là" in body
+    assert 'href="/aide/#offline"' in body
     english = Client().get("/en/confidentialite/").content.decode()
     assert '<html lang="en">' in english
     assert "Privacy notice" in english
