@@ -22,8 +22,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
@@ -73,6 +75,12 @@ class DepartmentsWidget(forms.CheckboxSelectMultiple):
     """Check boxes labelled "75 – Paris", grouped by région (each group a fieldset)."""
 
     template_name = "admin/partners/reviewers/departments_widget.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The project's templates (the form renderer looks in Django's own only).
+        return mark_safe(  # noqa: S308 (a template, autoescaped)
+            loader.render_to_string(self.template_name, self.get_context(name, value, attrs))
+        )
 
 
 class NewReviewerForm(forms.Form):

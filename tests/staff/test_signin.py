@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.signin import PASSWORD, USERNAME, current_token, log_in
+from tests.signin import USERNAME, current_token, log_in
 
 
 def _wrong(device) -> str:
