@@ -171,7 +171,9 @@ class NewReviewerForm(forms.Form):
     def config_url(self) -> str:
         """The otpauth:// address the QR code holds (TOTPDevice.config_url's format)."""
         issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
-        account = (self.data.get("email") if self.is_bound else "") or gettext("staff")
+        # Not the email: the QR code must stay the same when the form comes back with an
+        # error, and the reviewer has one account here.
+        account = gettext("staff")
         secret = b32encode(bytes.fromhex(self.key())).decode()
         query = urlencode(
             {"secret": secret, "algorithm": "SHA1", "digits": _DIGITS, "period": _STEP}

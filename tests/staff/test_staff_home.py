@@ -137,3 +137,28 @@ def test_the_figures_give_the_median_review_time_in_words(admin_client):
     assert "Délai médian" in page
     assert "2\xa0jours (1" in page
     assert "0:02:06" not in page
+
+
+@pytest.mark.parametrize(
+    ("delta", "french", "english"),
+    [
+        (datetime.timedelta(days=45, hours=23), "45\xa0jours", "45\xa0days"),
+        (datetime.timedelta(days=1), "1\xa0jour", "1\xa0day"),
+        (datetime.timedelta(hours=3, minutes=59), "3\xa0heures", "3\xa0hours"),
+        (datetime.timedelta(minutes=2, seconds=6.831255), "2\xa0minutes", "2\xa0minutes"),
+        (
+            datetime.timedelta(seconds=20),
+            "moins\xa0d’une\xa0minute",
+            "less\xa0than\xa0a\xa0minute",
+        ),
+        (None, "–", "–"),
+    ],
+)
+def test_durations_in_words(delta, french, english):
+    from django.utils import translation
+
+    from partners.staff.wording import duration
+
+    assert duration(delta) == french
+    with translation.override("en"):
+        assert duration(delta) == english
