@@ -18,6 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 
 from partners.domain import territories
-from partners.services.reviewers import create_reviewer
+from partners.services.reviewers import REVIEWER_GROUP, create_reviewer
 from partners.staff.scope import allowed_departments
 
 MANAGER_PERMISSIONS = (
@@ -133,6 +134,10 @@ class NewReviewerForm(forms.Form):
         "expired": _(
             "This QR code has expired: scan the new one below, then type the code it gives."
         ),
+        "no_group": _(
+            "The “Reviewer” group, which gives reviewers their permissions, no longer "
+            "exists: ask the technical team to create it again."
+        ),
         "wrong_code": _(
             "This code does not match the QR code: check that the app scanned this page's "
             "QR code, then type the code it shows now."
@@ -210,6 +215,9 @@ class NewReviewerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if not Group.objects.filter(name=REVIEWER_GROUP).exists():
+            # Created by a migration; an administrator may have deleted it since.
+            raise forms.ValidationError(self.error_messages["no_group"], code="no_group")
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", self.error_messages["password_mismatch"])

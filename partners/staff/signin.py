@@ -43,7 +43,7 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
         "no_device": _(
             "This account has no two-factor device yet: ask an administrator to enrol one."
         ),
-        "throttled": _("Too many wrong codes for this device: wait a minute, then try again."),
+        "throttled": _("Wrong codes in a row: wait a few seconds, then try again."),
     }
 
     otp_token = forms.CharField(
@@ -83,19 +83,23 @@ class StaffAuthenticationForm(AdminAuthenticationForm):
             # The device used last first: the usual phone is tried, others only after it
             # (each device that refuses the code counts one failure in its throttling).
             devices.sort(key=lambda d: d.last_used_at or _NEVER, reverse=True)
-            throttled = False
+            tried = throttled = False
             for device in devices:
+                # django-otp's own delay after a wrong code (1 s, then 2, 4…), per device
+                # whatever the address: it slows a guesser spread over many addresses.
                 if not device.verify_is_allowed()[0]:
                     throttled = True
                     continue
+                tried = True
                 if device.verify_token(code.lower() if kind is StaticDevice else code):
                     user.otp_device = device  # django_otp.login puts it in the session
                     return
+        if throttled and not tried:
+            # No code was checked: nothing to count against the person.
+            raise forms.ValidationError({"otp_token": self.error_messages["throttled"]})
         user_login_failed.send(
             sender=type(self),
             credentials={"username": user.get_username()},
             request=self.request,
         )
-        if throttled and len(devices) == 1:
-            raise forms.ValidationError({"otp_token": self.error_messages["throttled"]})
         raise forms.ValidationError({"otp_token": self.error_messages["invalid_code"]})

@@ -1,12 +1,16 @@
 """Signing in on one form: user name, password and code sent once, in French (and English),
 with errors beside their field and the user name kept; the lockout counts wrong codes."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.signin import USERNAME, current_token, log_in
@@ -75,9 +79,14 @@ def test_a_wrong_code_is_refused_in_french_and_counts_towards_the_lockout(
 
 def test_wrong_codes_alone_lock_the_account_out(verified_staff, totp_device):
     client = Client()
-    for _ in range(settings.AXES_FAILURE_LIMIT):
-        log_in(client, token=_wrong(totp_device))
-    response = log_in(client, token=current_token(totp_device))
+    start = timezone.now()
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        # A minute apart: past django-otp's wait after a wrong code (1, 2, 4, 8 s).
+        with time_machine.travel(start + datetime.timedelta(minutes=i), tick=False):
+            log_in(client, token=_wrong(totp_device))
+    later = start + datetime.timedelta(minutes=settings.AXES_FAILURE_LIMIT)
+    with time_machine.travel(later, tick=False):
+        response = log_in(client, token=current_token(totp_device))
     assert response.status_code == 429
     assert "Connexion bloquée" in response.text
 
@@ -144,3 +153,28 @@ def test_odd_codes_never_fail_with_a_server_error(verified_staff, totp_device, t
     response = log_in(Client(), token=token)
     assert response.status_code == 200
     assert re.search(r'class="errorlist', response.text)
+
+
+def test_a_code_sent_again_too_soon_after_a_wrong_one_asks_to_wait_without_counting(
+    verified_staff, totp_device
+):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        log_in(Client(), token=_wrong(totp_device))
+        response = log_in(Client(), token=current_token(totp_device))
+    assert _field_errors(response, "otp_token") == [
+        "Plusieurs codes incorrects à la suite : attendez quelques secondes, puis réessayez."
+    ]
+    assert AccessAttempt.objects.get(username=USERNAME).failures_since_start == 1
+    with time_machine.travel(start + datetime.timedelta(seconds=2), tick=False):
+        assert log_in(Client(), token=current_token(totp_device)).status_code == 302
+
+
+def test_a_deleted_reviewer_group_is_said_not_a_server_error(admin_client):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="Reviewer").delete()
+    page = admin_client.get(reverse("admin:reviewer_add"))
+    response = admin_client.post(reverse("admin:reviewer_add"), {"first_name": "Alex"})
+    assert page.status_code == response.status_code == 200
+    assert "n’existe plus" in response.text

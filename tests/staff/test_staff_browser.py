@@ -3,6 +3,7 @@ work waiting, and a reviewer created on one screen by scanning its QR code, who 
 in; axe finds nothing on these pages, and the Content-Security-Policy blocks nothing."""
 
 import datetime
+import importlib
 import io
 import re
 from base64 import b32decode
@@ -26,6 +27,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a long admin passphrase"
 NEW_PASSWORD = "une phrase de passe assez longue"
+
+
+@pytest.fixture(autouse=True)
+def reviewer_group():
+    """The "Reviewer" group as its migration creates it (transactional tests flush it)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("partners.migrations.0007_reviewer_group")
+    migration.create_reviewer_group(apps, None)
 
 
 @pytest.fixture
@@ -75,6 +85,8 @@ def test_staff_sign_in_on_one_form_and_see_the_work_waiting(
     expect(page.locator("#id_username")).to_have_value("staff")
     assert axe_violations(page) == []
 
+    # At a person's pace: django-otp asks for a second's wait after a wrong code.
+    page.wait_for_timeout(1100)
     page.fill("#id_password", PASSWORD)
     page.fill("#id_otp_token", current_token(device))
     page.press("#id_otp_token", "Enter")
