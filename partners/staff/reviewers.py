@@ -26,6 +26,7 @@ from django.shortcuts import redirect
 from django.template import loader
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -189,7 +190,7 @@ class NewReviewerForm(forms.Form):
         qr = segno.make(self.config_url(), error="m")
         svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff")
         # A named image for screen readers (the key is written out below it).
-        label = gettext("QR code to scan with the reviewer's authenticator app")
+        label = escape(gettext("QR code to scan with the reviewer's authenticator app"))
         return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
     def manual_key(self) -> str:

@@ -223,3 +223,11 @@ def test_the_reviewer_scope_pages_lead_to_the_one_screen_and_use_names(admin_cli
     assert response.status_code == 302
     scope.refresh_from_db()
     assert scope.departments == ["75", "92"]
+
+
+def test_the_screen_in_english(admin_client):
+    page = admin_client.get("/en" + ADD).text
+    for text in ("Add a reviewer", "First name", "Every département (no limit)", "75 – Paris"):
+        assert text in page, text
+    response = admin_client.post("/en" + ADD, _form(page, otp_token="000000x"))
+    assert "This code does not match the QR code" in response.text

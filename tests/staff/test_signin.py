@@ -32,7 +32,8 @@ def test_the_login_page_asks_for_the_three_in_french(client, db):
     assert 'autocomplete="one-time-code"' in page
     assert 'inputmode="numeric"' in page
     assert "otp_device" not in page  # no device to choose
-    assert 'href="/en/admin/login/' in page  # English is a link away
+    # English is a link away, and leads to the English page asked for.
+    assert 'href="/en/admin/login/?next=%2Fen%2Fadmin%2F"' in page
 
 
 def test_the_login_page_in_english(client, db):

@@ -177,3 +177,21 @@ def test_a_reviewer_is_created_on_one_screen_by_scanning_its_qr_code_then_signs_
             "1 candidature à examiner"
         )
         expect(page.get_by_role("link", name=re.compile("Ajouter une personne"))).to_have_count(0)
+
+
+def test_staff_sign_in_in_english(page, django_user_model):
+    user = django_user_model.objects.create_superuser("staff", "staff@example.org", PASSWORD)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    page.goto("/admin/login/")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_label(re.compile("^Two-factor code"))).to_be_visible()
+    _sign_in(page, "staff", PASSWORD, "")
+    expect(page.locator(".form-row:has(#id_otp_token) .errorlist")).to_have_text(
+        "Type the code shown now by your authentication app."
+    )
+    expect(page.locator("#id_username")).to_have_value("staff")
+    page.fill("#id_password", PASSWORD)
+    page.fill("#id_otp_token", current_token(device))
+    page.press("#id_otp_token", "Enter")
+    expect(page.get_by_role("heading", name="Waiting for you")).to_be_visible()
+    assert page.url.endswith("/en/admin/")
