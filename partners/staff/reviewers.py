@@ -10,6 +10,7 @@ QR code, so the phone that scanned it stays right.
 
 import re
 import secrets
+import unicodedata
 from base64 import b32encode
 from urllib.parse import quote, urlencode
 
@@ -68,9 +69,14 @@ def department_groups(codes=None) -> list[tuple[str, list[tuple[str, str]]]]:
                 if territories.region_of(code) == region and (codes is None or code in codes)
             ],
         )
-        for region in territories.REGIONS
+        # In alphabetical order as a French reader expects it (Île-de-France among the I).
+        for region in sorted(territories.REGIONS, key=_without_accents)
     ]
     return [group for group in groups if group[1]]
+
+
+def _without_accents(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 class DepartmentsWidget(forms.CheckboxSelectMultiple):

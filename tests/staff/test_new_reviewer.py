@@ -65,6 +65,9 @@ def test_the_screen_lists_departements_by_name_and_shows_a_qr_code(admin_client)
     assert "75 – Paris" in page
     assert "971 – Guadeloupe" in page
     assert "<legend>Île-de-France</legend>" in page
+    regions = re.findall(r"<legend>([^<]+)</legend>", page)
+    assert regions.index("Hauts-de-France") < regions.index("Île-de-France")
+    assert regions.index("Île-de-France") < regions.index("La Réunion")
     assert '<svg role="img" aria-label="QR code à scanner' in page
     assert "Ajouter une personne chargée de l’examen" in page
     # Nothing the Content-Security-Policy would block: no inline style or script.
