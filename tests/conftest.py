@@ -91,7 +91,7 @@ def staff_client(totp_device):
     from tests import signin
 
     client = Client()
-    response = signin.log_in(client, device=totp_device, token=signin.current_token(totp_device))
+    response = signin.log_in(client, token=signin.current_token(totp_device))
     assert response.status_code == 302
     return client
 

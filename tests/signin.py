@@ -1,4 +1,4 @@
-"""Signing in to the admin as staff: password, then a TOTP device and its current code."""
+"""Signing in to the admin as staff: user name, password and the current code, on one form."""
 
 from django_otp.oath import TOTP
 
@@ -16,26 +16,22 @@ def log_in(
     *,
     username=USERNAME,
     password=PASSWORD,
-    device=None,
     token="",
     address="203.0.113.7",
+    path="/admin/login/?next=/admin/",
 ):
-    """The admin's login form: user name, password, then the chosen device and its code."""
+    """The admin's login form, sent once: user name, password and the code (a TOTP code,
+    or a one-time static code); the code alone says which device it is for."""
     return client.post(
-        "/admin/login/?next=/admin/",
-        {
-            "username": username,
-            "password": password,
-            "otp_device": device.persistent_id if device else "",
-            "otp_token": token,
-        },
+        path,
+        {"username": username, "password": password, "otp_token": token},
         REMOTE_ADDR=address,
     )
 
 
 def verified_login(client, user) -> None:
     """``client.force_login(user)`` plus a confirmed TOTP device (the user's own, or a
-    new one) marked as used in the session, as after the admin's two-step sign-in: what
+    new one) marked as used in the session, as after the admin's sign-in: what
     admin tests need to reach the admin (django-otp) without typing codes."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -8,9 +8,9 @@ calls ``partners.services``, and everything starts from the reviewer's scope
 
 from django import forms
 from django.contrib import admin
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from leaflet.admin import LeafletGeoAdmin
 
 import partners.staff.reports
@@ -23,11 +23,12 @@ from partners.models import (
     ReviewerScope,
     Status,
 )
-from partners.staff import privacy
+from partners.staff import privacy, reviewers, wording
 from partners.staff.decisions import DecisionsMixin
 from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
 from partners.staff.filters import (
+    PendingChangesFilter,
     ReconfirmationOverdueFilter,
     RegionFilter,
     StatusFilter,
@@ -106,6 +107,7 @@ class PartnerAdmin(
         ("confirmed_at", admin.DateFieldListFilter),
         StickerToSendFilter,
         ReconfirmationOverdueFilter,
+        PendingChangesFilter,
     ]
     search_fields = [
         "name",
@@ -190,23 +192,19 @@ class PartnerAdmin(
     def age(self, partner):
         if partner.status != Status.PENDING or not partner.confirmed_at:
             return "–"
-        waited = timezone.now() - partner.confirmed_at
-        if waited.days:
-            return ngettext("%(count)d day", "%(count)d days", waited.days) % {"count": waited.days}
-        hours = waited.seconds // 3600
-        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+        return wording.waited_since(partner.confirmed_at)
 
 
 class ReviewerScopeForm(forms.ModelForm):
     departments = forms.MultipleChoiceField(
         label=_("départements"),
-        choices=territories.DEPARTMENT_CHOICES,
-        widget=forms.SelectMultiple(attrs={"size": 15}),
+        choices=reviewers.department_groups(),
+        widget=reviewers.DepartmentsWidget,
     )
 
     class Meta:
         model = ReviewerScope
-        fields = ["user", "departments"]
+        fields = ["departments"]
 
 
 @admin.register(ReviewerScope)
@@ -214,7 +212,16 @@ class ReviewerScopeAdmin(admin.ModelAdmin):
     form = ReviewerScopeForm
     list_display = ["user", "departments"]
     list_select_related = ["user"]
-    raw_id_fields = ["user"]
+    readonly_fields = ["user"]
+
+    class Media:
+        css = {"all": ["partners/admin_reviewers.css"]}
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # A reviewer is created with their départements and device on one screen.
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return redirect("admin:reviewer_add")
 
 
 @admin.register(Charter)

@@ -97,3 +97,18 @@ class StickerToSendFilter(admin.SimpleListFilter):
         if self.value() == "sent":
             return queryset.filter(sticker_sent_on__isnull=False)
         return queryset
+
+
+class PendingChangesFilter(admin.SimpleListFilter):
+    """Partners whose new name, address or location waits for review (``pending_changes``)."""
+
+    title = _("changes awaiting review")
+    parameter_name = "changes"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Awaiting review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.exclude(pending_changes={})
+        return queryset

@@ -72,11 +72,8 @@ def test_the_admin_and_its_map_widget_run_under_the_policy(watched):
     watched.goto("/admin/login/")
     watched.fill("#id_username", "camille")
     watched.fill("#id_password", PASSWORD)
-    watched.click("input[type=submit][value]")
-    # The second step: the device, then its current code.
-    watched.select_option("#id_otp_device", label="téléphone")
     watched.fill("#id_otp_token", current_token(device))
-    watched.click("#login-form input[type=submit]:not([name])")
+    watched.click("#login-form input[type=submit]")
     watched.wait_for_url("**/admin/")
 
     watched.goto(f"/admin/partners/partner/{partner.pk}/change/")

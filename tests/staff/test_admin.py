@@ -488,10 +488,10 @@ def test_reviewer_group_is_created_with_its_permissions():
 
 def test_reviewer_can_approve_but_not_delete(client, make_reviewer):
     reviewer = make_reviewer()
-    # The admin's own sign-in: password, then the reviewer's device and its current code.
+    # The admin's own sign-in: user name, password and the current code, on one form.
     device = reviewer.totpdevice_set.get()
     signed_in = signin.log_in(
-        client, username=reviewer.username, device=device, token=signin.current_token(device)
+        client, username=reviewer.username, token=signin.current_token(device)
     )
     assert signed_in.status_code == 302
     partner = PartnerFactory()

@@ -1,0 +1,104 @@
+"""The admin's home: what waits for staff, each with a link to its filtered list.
+
+Counted within the user's départements (``scoped``) and shown only to users who may view
+that list; one query for the partners, one for the reports.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+
+from partners.domain import reconfirmation
+from partners.models import Partner, Report, Status
+from partners.staff import wording
+from partners.staff.scope import scoped
+
+
+@dataclass(frozen=True)
+class Work:
+    key: str
+    count: int
+    label: str
+    url: str
+    note: str = ""
+
+
+def waiting_work(user) -> list[Work]:
+    work = []
+    if user.has_perm("partners.view_partner"):
+        partners = reverse("admin:partners_partner_changelist")
+        counts = scoped(Partner.objects.all(), user).aggregate(
+            applications=Count("pk", filter=Q(status=Status.PENDING)),
+            oldest=Min("confirmed_at", filter=Q(status=Status.PENDING)),
+            changes=Count("pk", filter=~Q(pending_changes={})),
+            overdue=Count("pk", filter=reconfirmation.overdue_q()),
+            stickers=Count("pk", filter=Q(status=Status.APPROVED, sticker_sent_on__isnull=True)),
+        )
+        n = counts["applications"]
+        work.append(
+            Work(
+                "applications",
+                n,
+                ngettext(
+                    "%(count)d application to review",
+                    "%(count)d applications to review",
+                    n,
+                )
+                % {"count": n},
+                f"{partners}?status={Status.PENDING}",
+                gettext("the oldest has waited %(duration)s")
+                % {"duration": wording.waited_since(counts["oldest"])}
+                if counts["oldest"]
+                else "",
+            )
+        )
+        n = counts["changes"]
+        work.append(
+            Work(
+                "changes",
+                n,
+                ngettext(
+                    "%(count)d partner with changes awaiting review",
+                    "%(count)d partners with changes awaiting review",
+                    n,
+                )
+                % {"count": n},
+                f"{partners}?status=all&changes=pending",
+            )
+        )
+        n = counts["overdue"]
+        work.append(
+            Work(
+                "overdue",
+                n,
+                ngettext(
+                    "%(count)d re-confirmation overdue", "%(count)d re-confirmations overdue", n
+                )
+                % {"count": n},
+                f"{partners}?status={Status.APPROVED}&reconfirmation=overdue",
+            )
+        )
+        n = counts["stickers"]
+        work.append(
+            Work(
+                "stickers",
+                n,
+                ngettext("%(count)d sticker to send", "%(count)d stickers to send", n)
+                % {"count": n},
+                f"{partners}?status={Status.APPROVED}&sticker=to_send",
+            )
+        )
+    if user.has_perm("partners.view_report"):
+        n = scoped(Report.objects.unresolved(), user, "partner__department").count()
+        work.insert(
+            2 if work else 0,
+            Work(
+                "reports",
+                n,
+                ngettext("%(count)d open report", "%(count)d open reports", n) % {"count": n},
+                reverse("admin:partners_report_changelist") + "?resolved_at__isempty=1",
+            ),
+        )
+    return work

@@ -1,0 +1,61 @@
+"""The staff's admin site: django-otp's (only a user verified by a two-factor device gets
+in), signed in on one form (``signin``), whose home shows the work waiting (``home``) and
+which creates a reviewer on one screen (``reviewers``)."""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.urls import path, translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, get_language_info
+from django_otp.admin import OTPAdminSite
+
+from partners.staff.signin import StaffAuthenticationForm
+
+
+class StaffAdminSite(OTPAdminSite):
+    login_form = StaffAuthenticationForm
+    login_template = "admin/staff_login.html"
+
+    def login(self, request, extra_context=None):
+        return super().login(
+            request, {"other_languages": _other_languages(request), **(extra_context or {})}
+        )
+
+    def index(self, request, extra_context=None):
+        from partners.staff import home, reviewers
+
+        return super().index(
+            request,
+            {
+                "waiting_work": home.waiting_work(request.user),
+                "can_add_reviewer": reviewers.may_add_reviewer(request.user),
+                **(extra_context or {}),
+            },
+        )
+
+    def get_urls(self):
+        from partners.staff import reviewers
+
+        return [
+            path("reviewers/add/", self.admin_view(reviewers.add_reviewer), name="reviewer_add"),
+            *super().get_urls(),
+        ]
+
+
+def _other_languages(request) -> list[dict]:
+    """The login page in the other languages, leading to the page asked for in that
+    language too (``/en/admin/login/?next=/en/admin/…``)."""
+    wanted = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if not url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+        wanted = ""
+    links = []
+    for code, _name in settings.LANGUAGES:
+        if code == get_language():
+            continue
+        url = translate_url(request.path, code)
+        if wanted:
+            url += "?" + urlencode({REDIRECT_FIELD_NAME: translate_url(wanted, code)})
+        links.append({"code": code, "name": get_language_info(code)["name_local"], "url": url})
+    return links
