@@ -24,6 +24,7 @@ from partners.models import (
     Status,
 )
 from partners.staff import privacy, reviewers, wording
+from partners.staff.changes import PendingChangesMixin
 from partners.staff.decisions import DecisionsMixin
 from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
@@ -79,6 +80,7 @@ class PartnerAdmin(
     ScopedAdmin,
     OncePublicPartnersKept,
     DecisionsMixin,
+    PendingChangesMixin,
     EditHistoryMixin,
     NearbyMixin,
     PrintingMixin,

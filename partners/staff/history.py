@@ -43,6 +43,8 @@ def describe_event(event: PartnerEvent) -> str:
         return f"{labels.get(event.from_status, '∅')} → {labels[event.to_status]}"
 
     def shown(value):
+        if isinstance(value, dict):  # what a review cleared: {"field": proposed value}
+            return ", ".join(f"{history.label(k)} = {v}" for k, v in value.items()) or "∅"
         if value == history.ERASED:
             return gettext("erased")
         return "∅" if value in (None, "") else value
