@@ -1,5 +1,7 @@
 """The network at a glance: partners by status, kind, région and département, the
-review's pace, and what waits for staff."""
+review's pace, and what waits for staff; three charts (applications and decisions per
+month, approved partners per territory, review delays per month), each with its table
+and its CSV (``exports.table_csv_response``)."""
 
 import datetime
 import statistics
@@ -9,8 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.translation import gettext
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from partners.domain import reconfirmation, territories
 from partners.models import (
@@ -19,7 +23,149 @@ from partners.models import (
     Report,
     Status,
 )
+from partners.staff import charts
+from partners.staff.exports import table_csv_response
 from partners.staff.scope import scoped
+
+MONTHS = 12
+DAY = 86400
+
+
+def last_months(count: int = MONTHS) -> list[datetime.date]:
+    """The first days of the last ``count`` months, this one included, oldest first."""
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    months = []
+    for _ in range(count):
+        months.append(datetime.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _per_month(queryset, field: str, since: datetime.date) -> dict[datetime.date, int]:
+    rows = (
+        queryset.filter(**{f"{field}__date__gte": since})
+        .annotate(month=TruncMonth(field))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {timezone.localtime(month).date(): n for month, n in rows}
+
+
+def decisions_of(user):
+    """Reviews of an application (pending → approved or rejected), within ``user``'s scope."""
+    return scoped(PartnerEvent.objects, user, "partner__department").filter(
+        from_status=Status.PENDING,
+        to_status__in=[Status.APPROVED, Status.REJECTED],
+        partner__confirmed_at__isnull=False,
+    )
+
+
+def _month_label(month: datetime.date) -> str:
+    return date_format(month, "F Y")
+
+
+def _month_axis(months: list[datetime.date]) -> list[tuple[str, str]]:
+    """Under the bars: "avr.", the year under the first month and each January."""
+    return [
+        (date_format(m, "N"), str(m.year) if i == 0 or m.month == 1 else "")
+        for i, m in enumerate(months)
+    ]
+
+
+def applications_chart(partners, user) -> charts.Chart:
+    months = last_months()
+    applied = _per_month(partners.filter(confirmed_at__isnull=False), "confirmed_at", months[0])
+    events = decisions_of(user)
+    approved = _per_month(events.filter(to_status=Status.APPROVED), "at", months[0])
+    rejected = _per_month(events.filter(to_status=Status.REJECTED), "at", months[0])
+    return charts.Chart(
+        slug="applications",
+        title=gettext("Applications and decisions per month"),
+        description=gettext(
+            "Bars per month over the last twelve months: applications (email confirmed), "
+            "approvals and rejections."
+        ),
+        category_label=gettext("Month"),
+        categories=[_month_label(m) for m in months],
+        axis_labels=_month_axis(months),
+        series=[
+            charts.Series(gettext("Applications"), charts.BLUE),
+            charts.Series(pgettext("chart series", "Approved"), charts.GREEN),
+            charts.Series(pgettext("chart series", "Rejected"), charts.VERMILLION),
+        ],
+        values=[[applied.get(m, 0), approved.get(m, 0), rejected.get(m, 0)] for m in months],
+    )
+
+
+def territories_chart(partners) -> charts.Chart:
+    counts = dict(
+        partners.filter(status=Status.APPROVED)
+        .values_list("territory_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return charts.Chart(
+        slug="territories",
+        title=gettext("Approved partners per territory"),
+        description=gettext(
+            "One bar per territory: mainland France with Corsica, then each overseas territory."
+        ),
+        category_label=gettext("Territory"),
+        categories=[str(t.name) for t in territories.TERRITORIES.values()],
+        series=[charts.Series(gettext("Approved partners"), charts.BLUE)],
+        values=[[counts.get(code, 0)] for code in territories.TERRITORIES],
+        horizontal=True,
+    )
+
+
+def delays_chart(user) -> charts.Chart:
+    months = last_months()
+    delays: dict[datetime.date, list[float]] = {m: [] for m in months}
+    rows = (
+        decisions_of(user)
+        .filter(at__date__gte=months[0])
+        .values_list("at", "partner__confirmed_at")
+    )
+    for at, confirmed in rows:
+        month = timezone.localtime(at).date().replace(day=1)
+        if month in delays:
+            delays[month].append((at - confirmed).total_seconds() / DAY)
+
+    def p90(values):
+        if len(values) < 2:
+            return values[0] if values else 0
+        return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+    return charts.Chart(
+        slug="delays",
+        title=gettext("Review delays per month (days)"),
+        description=gettext(
+            "For the applications decided each month over the last twelve months, the days "
+            "from email confirmation to decision: the median, and the 90th percentile "
+            "(nine in ten decided within it). A month without decisions shows 0."
+        ),
+        category_label=gettext("Month of the decision"),
+        categories=[_month_label(m) for m in months],
+        axis_labels=_month_axis(months),
+        series=[
+            charts.Series(gettext("Median"), charts.BLUE),
+            charts.Series(gettext("90th percentile"), charts.VERMILLION),
+        ],
+        values=[[statistics.median(delays[m]) if delays[m] else 0, p90(delays[m])] for m in months],
+        decimals=1,
+    )
+
+
+CHARTS = ["applications", "territories", "delays"]
+
+
+def figure_charts(partners, user) -> list[charts.Chart]:
+    built = [applications_chart(partners, user), territories_chart(partners), delays_chart(user)]
+    for chart in built:
+        chart.csv_url = reverse(f"admin:partners_partner_figures_{chart.slug}_csv")
+    return built
 
 
 class FiguresMixin:
@@ -45,15 +191,7 @@ class FiguresMixin:
             .annotate(n=Count("pk"))
             .order_by("-month")[:24]
         )
-        decisions = (
-            scoped(PartnerEvent.objects, request.user, "partner__department")
-            .filter(
-                from_status=Status.PENDING,
-                to_status__in=[Status.APPROVED, Status.REJECTED],
-                partner__confirmed_at__isnull=False,
-            )
-            .values_list("at", "partner__confirmed_at")
-        )
+        decisions = decisions_of(request.user).values_list("at", "partner__confirmed_at")
         delays = [(at - confirmed).total_seconds() for at, confirmed in decisions]
         median = datetime.timedelta(seconds=statistics.median(delays)) if delays else None
         kinds = dict(Partner._meta.get_field("kind").choices)
@@ -69,6 +207,7 @@ class FiguresMixin:
                 ((departments[c], n) for c, n in by_department.items()), key=lambda r: -r[1]
             ),
             "per_month": list(per_month),
+            "charts": figure_charts(partners, request.user),
             "median_delay": median,
             "decision_count": len(delays),
             "stickers_to_send": partners.filter(
@@ -81,8 +220,36 @@ class FiguresMixin:
         }
         return TemplateResponse(request, "admin/partners/figures.html", context)
 
+    def figures_csv_view(self, request, chart):
+        """One chart's table, as the figures page shows it, for a spreadsheet."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        partners = self.get_queryset(request)
+        built = {
+            "applications": lambda: applications_chart(partners, request.user),
+            "territories": lambda: territories_chart(partners),
+            "delays": lambda: delays_chart(request.user),
+        }[chart]()
+        return table_csv_response(
+            f"chiffres-{built.slug}",
+            [built.category_label, *(s.label for s in built.series)],
+            [
+                [category, *(built.shown(v).replace(".", ",") for v in values)]
+                for category, values in zip(built.categories, built.values, strict=True)
+            ],
+        )
+
     def get_urls(self):
         return [
+            *(
+                path(
+                    f"figures/{chart}.csv",
+                    self.admin_site.admin_view(self.figures_csv_view),
+                    {"chart": chart},
+                    name=f"partners_partner_figures_{chart}_csv",
+                )
+                for chart in CHARTS
+            ),
             path(
                 "figures/",
                 self.admin_site.admin_view(self.figures_view),

@@ -1,0 +1,39 @@
+"""The figures page's charts in Chromium: drawn under the CSP, accessible (axe), readable."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from partners.models import Charter
+from partners.services import decisions
+from tests.a11y import axe_violations
+from tests.factories import PartnerFactory
+from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, sign_in
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_the_charts_are_drawn_and_accessible(page, live_server, make_reviewer, tmp_path):
+    Charter.objects.get_or_create(
+        version=1, defaults={"text": "Charte", "published_on": datetime.date(2024, 1, 1)}
+    )
+    for _ in range(3):
+        decisions.approve_partner(partner=PartnerFactory())
+    PartnerFactory(department="974", postcode="97400", city="Saint-Denis")
+    page.add_init_script(RECORD_VIOLATIONS)
+    sign_in(page, live_server, make_reviewer())
+
+    page.goto(reverse("admin:partners_partner_figures"))
+    charts = page.get_by_role("img", name="Candidatures et décisions par mois")
+    expect(charts).to_be_visible()
+    expect(page.get_by_role("img", name="Lieux acceptés par territoire")).to_be_visible()
+    expect(page.get_by_role("img", name="Délais d'examen par mois (jours)")).to_be_visible()
+    expect(
+        page.get_by_role("table", name="Lieux acceptés par territoire : les chiffres")
+    ).to_be_visible()
+    assert page.locator("svg[role=img] rect title").count() > 12
+    assert axe_violations(page) == []
+    assert page.evaluate("window.cspViolations") == []
+    page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)
