@@ -77,7 +77,8 @@ def send(*, template: str, to: list[str], context: dict) -> None:
     transaction.on_commit(lambda: deliver.enqueue(**message, to=recipients))
 
 
-def admin_link(partner) -> str:
-    """The partner's page in the admin, wherever ``ADMIN_URL`` puts it (staff emails)."""
+def admin_link(partner, view: str = "change") -> str:
+    """The partner's page in the admin (or another of its admin ``view``s: "changes_review"),
+    wherever ``ADMIN_URL`` puts it (staff emails)."""
     with translation.override("fr"):
-        return settings.SITE_URL + reverse("admin:partners_partner_change", args=[partner.pk])
+        return settings.SITE_URL + reverse(f"admin:partners_partner_{view}", args=[partner.pk])

@@ -131,7 +131,7 @@ def _update_partner(*, partner: Partner, changes: dict, by) -> Partner:
             context={
                 "partner": partner,
                 "changes": reviewed_now,
-                "admin_url": emails.admin_link(partner),
+                "admin_url": emails.admin_link(partner, "changes_review"),
             },
         )
     return partner

@@ -312,15 +312,17 @@ def test_staff_emails_link_to_the_admin_where_admin_url_puts_it(
             selfservice.update_partner(partner=member, changes={"name": "Nouveau nom"})
         to_staff = [m for m in mail.outbox if m.to == ["equipe@flag.example"]]
         assert len(to_staff) == 2
-        for email, partner in zip(to_staff, (unconfirmed, member), strict=True):
+        # A new application opens its page; proposed changes open their review.
+        expected = [(unconfirmed, "change", "change"), (member, "changes", "changes_review")]
+        for email, (partner, segment, view) in zip(to_staff, expected, strict=True):
             links = staff_links(email)
             assert links, email.body
             for link in links:
                 assert link == (
-                    f"{settings.SITE_URL}/gestion-7f3a/partners/partner/{partner.pk}/change/"
+                    f"{settings.SITE_URL}/gestion-7f3a/partners/partner/{partner.pk}/{segment}/"
                 )
                 match = resolve(urlsplit(link).path)
-                assert (match.app_name, match.url_name) == ("admin", "partners_partner_change")
+                assert (match.app_name, match.url_name) == ("admin", f"partners_partner_{view}")
             assert "/admin/" not in email.body + email.alternatives[0].content
 
 

@@ -285,3 +285,12 @@ def test_the_history_says_what_the_review_cleared(admin_client, public_venue, ad
     changes.refuse_pending_changes(partner=public_venue, by=admin_user, reason="Non.")
     html = admin_client.get(reverse("admin:partners_partner_change", args=[public_venue.pk])).text
     assert "Piscine Rénovée" in html  # the proposal, in the history
+
+
+def test_the_queue_and_review_in_english(admin_client, public_venue):
+    queue = admin_client.get("/en/admin/partners/partner/changes/")
+    assert queue.status_code == 200
+    assert "Changes to review" in queue.text
+    review = admin_client.get(f"/en/admin/partners/partner/{public_venue.pk}/changes/")
+    assert "Apply the changes" in review.text
+    assert "Refuse the changes" in review.text
