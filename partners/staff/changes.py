@@ -174,10 +174,8 @@ class PendingChangesMixin:
             raise PermissionDenied
         form = form_class(request.POST)
         if not form.is_valid():
-            forms_ = {"apply_form": form} if form_class is ApplyChangesForm else {}
-            forms_ |= {"refuse_form": form} if form_class is RefuseChangesForm else {}
-            response = self.changes_review_view(request, object_id, **forms_)
-            return response
+            # The page again, this form with its errors and what was typed.
+            return self.changes_review_view(request, object_id, **{f"{form.prefix}_form": form})
         departments = allowed_departments(request.user)
         moved_to = partner.pending_changes.get("department")
         if (
