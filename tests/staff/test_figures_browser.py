@@ -1,24 +1,19 @@
 """The figures page's charts in Chromium: drawn under the CSP, accessible (axe), readable."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from partners.models import Charter
 from partners.services import decisions
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
-from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, sign_in
+from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, migrations_data, sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_the_charts_are_drawn_and_accessible(page, live_server, make_reviewer, tmp_path):
-    Charter.objects.get_or_create(
-        version=1, defaults={"text": "Charte", "published_on": datetime.date(2024, 1, 1)}
-    )
+    migrations_data()
     for _ in range(3):
         decisions.approve_partner(partner=PartnerFactory())
     PartnerFactory(department="974", postcode="97400", city="Saint-Denis")

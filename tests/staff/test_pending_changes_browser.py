@@ -2,9 +2,11 @@
 (public at once), refuses another with a reason, under the CSP and with axe's approval."""
 
 import datetime
+from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.core import mail
 from django.test import Client
@@ -26,12 +28,26 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture(autouse=True)
-def charter():
-    # Transactional tests flush the charter the migrations published.
+def migrations_data() -> None:
+    """What the migrations create and a transactional test's flush deletes: the charter and
+    the "Reviewer" group (the permissions come back with the flush's post_migrate)."""
     Charter.objects.get_or_create(
         version=1, defaults={"text": "Charte", "published_on": datetime.date(2024, 1, 1)}
     )
+    group, _ = Group.objects.get_or_create(name="Reviewer")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="partners",
+            codename__in=import_module(
+                "partners.migrations.0007_reviewer_group"
+            ).REVIEWER_PERMISSIONS,
+        )
+    )
+
+
+@pytest.fixture(autouse=True)
+def _migrations_data():
+    migrations_data()
 
 
 def sign_in(page, live_server, user) -> None:
