@@ -65,7 +65,7 @@ def waiting_work(user) -> list[Work]:
                     n,
                 )
                 % {"count": n},
-                f"{partners}?status=all&changes=pending",
+                reverse("admin:partners_partner_changes"),
             )
         )
         n = counts["overdue"]
