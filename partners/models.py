@@ -90,6 +90,16 @@ class Status(models.TextChoices):
 ACTIVE_STATUSES = (Status.UNCONFIRMED, Status.PENDING, Status.APPROVED, Status.SUSPENDED)
 
 
+class PinSource(models.TextChoices):
+    """Who put a partner's pin where it is. Only a pin at the town centre is unconfirmed:
+    staff place it on the venue's door before approving (``services.decisions``)."""
+
+    VENUE = "venue", _("placed by the venue")
+    GEOCODER = "geocoder", _("placed from the address by the geocoder")
+    TOWN = "town", _("town centre only (unconfirmed)")
+    STAFF = "staff", _("placed or confirmed by staff")
+
+
 class Refuse(pgtrigger.Protect):
     """A PostgreSQL trigger refusing a change with ``message``. The error is a
     restrict_violation, which Django raises as an IntegrityError, like a constraint's."""
@@ -282,6 +292,11 @@ class Partner(models.Model):
     # Geography: distances and KNN ordering in metres on the spheroid, valid in
     # every territory from Saint-Pierre to Nouméa.
     location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    # Blank for partners recorded before it was kept (migration 0013 marks those at their
+    # town's centre).
+    pin_source = models.CharField(
+        _("pin placed by"), max_length=10, choices=PinSource.choices, blank=True
+    )
     # The same point as plain numbers, kept by PostgreSQL: read as they are by the public
     # outputs, and indexed for the map's tiles (a range scan of an index, no table read).
     longitude = models.GeneratedField(
@@ -468,6 +483,11 @@ class Partner(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def pin_unconfirmed(self) -> bool:
+        """Its pin is only its town's centre: nobody put it on the venue's door."""
+        return self.pin_source == PinSource.TOWN
 
     @property
     def was_public(self) -> bool:

@@ -74,9 +74,9 @@ def submit_application(*, data: dict, hours, charter, submission_key) -> tuple[P
     existing = Partner.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
-    if data["location"] is None:
-        where = {key: data.get(key, "") for key in geocoding.LOCATED_BY}
-        data = {**data, "location": geocoding.locate(**where)}
+    where = {key: data.get(key, "") for key in geocoding.LOCATED_BY}
+    location, pin_source = geocoding.placed(location=data["location"], **where)
+    data = {**data, "location": location, "pin_source": pin_source}
     now = timezone.now()
     try:
         with transaction.atomic():

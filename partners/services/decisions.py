@@ -48,6 +48,14 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
             _("“%(partner)s” has no location yet: place its pin on the map before approving it.")
             % {"partner": partner}
         )
+    if partner.pin_unconfirmed:
+        raise DecisionRefused(
+            _(
+                "“%(partner)s” has an unconfirmed pin (its town's centre): place it on the "
+                "venue's door, or confirm it, on the partner's page before approving it."
+            )
+            % {"partner": partner}
+        )
     now = timezone.now()
     record_status(partner=partner, to_status=Status.APPROVED, by=by, actor=actor, reason=reason)
     if not partner.sticker_number:

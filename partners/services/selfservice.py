@@ -19,7 +19,17 @@ from partners.services.common import (
 )
 
 # An approved venue's identity and place wait for staff review; the rest applies at once.
-REVIEWED_FIELDS = ("name", "address", "postcode", "city", "department", "insee_code", "location")
+# Who placed the pin travels with it.
+REVIEWED_FIELDS = (
+    "name",
+    "address",
+    "postcode",
+    "city",
+    "department",
+    "insee_code",
+    "location",
+    "pin_source",
+)
 
 
 # The reason recorded on an edit event whose changes wait for review.
@@ -68,9 +78,14 @@ def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
     in ``pending_changes`` for staff review, the old details staying public. A new address
     without a pin (``location`` None) is placed first, outside the transaction.
     """
-    if "location" in changes and changes["location"] is None:
+    if "location" in changes and (
+        changes["location"] is None
+        or _json_value("location", changes["location"])
+        != (_json_value("location", partner.location))
+    ):
         where = {key: changes.get(key, getattr(partner, key)) for key in geocoding.LOCATED_BY}
-        changes = {**changes, "location": geocoding.locate(**where)}
+        location, pin_source = geocoding.placed(location=changes["location"], **where)
+        changes = {**changes, "location": location, "pin_source": pin_source}
     return _update_partner(partner=partner, changes=changes, by=by)
 
 

@@ -7,7 +7,7 @@ calls ``partners.services``, and everything starts from the reviewer's scope
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,7 @@ from partners.models import (
     Charter,
     OpeningInterval,
     Partner,
+    PinSource,
     ReviewerScope,
     Status,
 )
@@ -30,6 +31,7 @@ from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
 from partners.staff.filters import (
     PendingChangesFilter,
+    PinFilter,
     ReconfirmationOverdueFilter,
     RegionFilter,
     StatusFilter,
@@ -57,6 +59,25 @@ class PartnerForm(forms.ModelForm):
         required=False,
         max_length=500,
     )
+    confirm_pin = forms.BooleanField(
+        label=_("The pin is on the venue's door"),
+        help_text=_(
+            "Tick when you have checked the pin; moving it on the map also confirms it. "
+            "An unconfirmed pin (the town's centre) cannot be approved."
+        ),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Staff placing or checking the pin confirm it; the history records the change.
+        self.pin_change = None
+        if self.instance.pk and ("location" in self.changed_data or cleaned.get("confirm_pin")):
+            before = self.instance.pin_source
+            if before != PinSource.STAFF:
+                self.instance.pin_source = PinSource.STAFF
+                self.pin_change = [before, PinSource.STAFF.value]
+        return cleaned
 
 
 STATUS_FIELDS = [
@@ -97,6 +118,7 @@ class PartnerAdmin(
         "status",
         "age",
         "possible_duplicate",
+        "pin",
         "sticker_number",
     ]
     list_filter = [
@@ -106,6 +128,7 @@ class PartnerAdmin(
         "department",
         TerritoryFilter,
         "possible_duplicate",
+        PinFilter,
         ("confirmed_at", admin.DateFieldListFilter),
         StickerToSendFilter,
         ReconfirmationOverdueFilter,
@@ -121,7 +144,7 @@ class PartnerAdmin(
     ]
     # Status and dates change through the services only; the time zone follows the
     # département.
-    readonly_fields = [*STATUS_FIELDS, "time_zone"]
+    readonly_fields = [*STATUS_FIELDS, "time_zone", "pin_source"]
     fieldsets = [
         (
             _("Venue"),
@@ -151,6 +174,8 @@ class PartnerAdmin(
                     "department",
                     "time_zone",
                     "location",
+                    "pin_source",
+                    "confirm_pin",
                 ],
             },
         ),
@@ -189,6 +214,22 @@ class PartnerAdmin(
         if db_field.name == "department" and departments is not None:
             kwargs["choices"] = [c for c in territories.DEPARTMENT_CHOICES if c[0] in departments]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("pin"), ordering="pin_source")
+    def pin(self, partner):
+        return _("unconfirmed pin") if partner.pin_unconfirmed else "–"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        partner = self.get_object(request, object_id)
+        if request.method == "GET" and partner is not None and partner.pin_unconfirmed:
+            messages.warning(
+                request,
+                _(
+                    "Unconfirmed pin: it is only the town's centre. Drag it onto the venue's "
+                    "door (or tick “The pin is on the venue's door”) and save before approving."
+                ),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("waiting for"), ordering="confirmed_at")
     def age(self, partner):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.domain import reconfirmation, territories
 from partners.models import (
+    PinSource,
     Status,
 )
 
@@ -111,4 +112,21 @@ class PendingChangesFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "pending":
             return queryset.exclude(pending_changes={})
+        return queryset
+
+
+class PinFilter(admin.SimpleListFilter):
+    """Applications whose pin is only their town's centre: staff place it before approving."""
+
+    title = _("pin")
+    parameter_name = "pin"
+
+    def lookups(self, request, model_admin):
+        return [("unconfirmed", _("Unconfirmed pin")), ("confirmed", _("Confirmed pin"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unconfirmed":
+            return queryset.filter(pin_source=PinSource.TOWN)
+        if self.value() == "confirmed":
+            return queryset.exclude(pin_source=PinSource.TOWN)
         return queryset

@@ -121,8 +121,10 @@ class EditHistoryMixin:
                 _jsonable(form.cleaned_data.get(name)),
             ]
             for name in form.changed_data
-            if name != "edit_reason"
+            if name not in ("edit_reason", "confirm_pin")
         }
+        if getattr(form, "pin_change", None):
+            changes["pin_source"] = form.pin_change
         hours = _hours(form.instance)
         if hours != hours_before:
             changes["hours"] = [hours_before, hours]

@@ -52,6 +52,7 @@ def _render_form(request, form, status=200):
             "hidden": form.fresh_hidden_values(),
             "charter": form.charter,
             "map_config": _map_config(),
+            "geocoder": bool(settings.GEOCODER_URL),
         },
         status=status,
     )
@@ -113,8 +114,8 @@ def join_locate(request):
     )
     if commune is None:
         return JsonResponse({"error": _("Unknown postcode: place the pin by hand.")}, status=404)
-    point = geocode(request.GET.get("address", "")[:250], postcode, commune)
-    return JsonResponse({"lat": round(point.y, 6), "lon": round(point.x, 6)})
+    point, source = geocode(request.GET.get("address", "")[:250], postcode, commune)
+    return JsonResponse({"lat": round(point.y, 6), "lon": round(point.x, 6), "source": source})
 
 
 def _link_problem(request, error):
@@ -227,7 +228,13 @@ def selfservice_update(request, token):
     return render(
         request,
         "partners/venue/selfservice/update.html",
-        {"form": form, "partner": partner, "token": token, "map_config": _map_config()},
+        {
+            "form": form,
+            "partner": partner,
+            "token": token,
+            "map_config": _map_config(),
+            "geocoder": bool(settings.GEOCODER_URL),
+        },
     )
 
 

@@ -13,11 +13,17 @@
   const lonInput = form.querySelector("[name=lon]");
   const status = document.getElementById("pin-status");
   const locateButton = document.getElementById("pin-locate");
+  const hereButton = document.getElementById("pin-here");
   const mapElement = document.getElementById("pin-map");
+  const pinBox = document.getElementById("pin");
+  const noScriptHelp = document.getElementById("pin-help-nojs");
 
   // The pin.
   mapElement.hidden = false;
   locateButton.hidden = false;
+  if (noScriptHelp) noScriptHelp.hidden = true;
+  // "Use my position": for a venue filling in the form on site (HTTPS only).
+  if (navigator.geolocation && window.isSecureContext) hereButton.hidden = false;
   const map = L.map(mapElement, { scrollWheelZoom: false });
   L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom }).addTo(map);
   let marker = null;
@@ -79,10 +85,35 @@
         }
         const point = L.latLng(data.lat, data.lon);
         setFields(point);
-        showPin(point, 17);
-        status.textContent = form.dataset.placedMessage || "";
+        // Without a geocoder the point is the town's centre: ask for the door.
+        showPin(point, data.source === "town" ? 15 : 17);
+        status.textContent = data.source === "town"
+          ? pinBox.dataset.townMessage
+          : form.dataset.placedMessage || "";
       })
       .catch(function () { status.textContent = ""; });
+  });
+
+  // A venue that has not placed its pin yet sees it once its town is typed.
+  ["postcode", "city"].forEach(function (name) {
+    form.querySelector("[name=" + name + "]").addEventListener("change", function () {
+      const filled = form.querySelector("[name=postcode]").value && form.querySelector("[name=city]").value;
+      if (filled && !current()) locateButton.click();
+    });
+  });
+
+  hereButton.addEventListener("click", function () {
+    status.textContent = "…";
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        const point = L.latLng(position.coords.latitude, position.coords.longitude);
+        setFields(point);
+        showPin(point, 18);
+        status.textContent = pinBox.dataset.hereMessage;
+      },
+      function () { status.textContent = pinBox.dataset.hereFailed; },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+    );
   });
 
   // Opening hours: an "add an interval" button per day, copying the last interval's fields.

@@ -188,7 +188,11 @@ def test_staff_can_move_the_pin_and_the_move_is_in_the_history(admin_client, adm
     event = partner.events.get()
     assert event.by == admin_user
     assert event.reason == "Pin on the wrong side of the street"
-    assert event.changes == {"location": ["48.856600, 2.352200", "48.860000, 2.360000"]}
+    # Staff moving the pin confirm it (tests/venue/test_pin.py).
+    assert event.changes == {
+        "location": ["48.856600, 2.352200", "48.860000, 2.360000"],
+        "pin_source": ["", "staff"],
+    }
 
 
 def test_an_edit_records_each_field_and_the_hours_before_and_after(admin_client):

@@ -197,7 +197,7 @@ def test_the_locate_endpoint_answers_with_the_geocoders_point(client, geocoder):
         "/rejoindre/localiser/",
         {"address": "12 rue de la Roquette", "postcode": "75011", "city": "Paris"},
     )
-    assert response.json() == {"lat": 48.85512, "lon": 2.37421}
+    assert response.json() == {"lat": 48.85512, "lon": 2.37421, "source": "geocoder"}
 
 
 def test_the_locate_endpoint_uses_the_gazetteer_offline(client):
