@@ -145,15 +145,17 @@ class Charter(models.Model):
 # Whether a partner is open at an instant, read in its own time zone: the rule's one SQL
 # text, used by the ORM (``OpenAt``) and by the nearest search's hand-written query
 # (``partners.public``). ``hours.Week`` is its Python twin, tested against it. An interval
-# closing earlier than it opens runs past midnight into the next day.
+# closing earlier than it opens runs past midnight into the next day; one closing when it
+# opens lasts 24 hours, and the only such interval allowed, 00:00–00:00, is the whole day
+# ("24 h/24", ``OpeningInterval.whole_day``).
 OPEN_AT_SQL = """EXISTS (
     SELECT 1 FROM partners_openinginterval oi
     CROSS JOIN LATERAL (SELECT timezone({zone}, {when}) AS t) AS local
     WHERE oi.partner_id = {partner} AND (
         (oi.weekday = EXTRACT(ISODOW FROM local.t) AND oi.opens <= local.t::time
-            AND (oi.closes > local.t::time OR oi.closes < oi.opens))
+            AND (oi.closes > local.t::time OR oi.closes <= oi.opens))
         OR (oi.weekday = EXTRACT(ISODOW FROM local.t - interval '1 day')
-            AND oi.closes < oi.opens AND oi.closes > local.t::time)))"""
+            AND oi.closes <= oi.opens AND oi.closes > local.t::time)))"""
 
 
 # The hours of the night, venue-local: few places are open then, so a search for places
@@ -172,12 +174,13 @@ def open_in_hour(hour: int) -> Q:
 
 # ``Partner.open_hours_of_day`` of the partners whose ids ``changed`` (an SQL query) lists,
 # from their opening intervals: bit ``h`` is set when an interval, on any day, is open at
-# some minute from h:00 to h:59. An interval closing earlier than it opens runs past midnight.
+# some minute from h:00 to h:59. An interval closing earlier than it opens runs past midnight;
+# 00:00–00:00 is the whole day (``OPEN_AT_SQL``).
 _OPEN_HOURS_SQL = """
 UPDATE partners_partner p SET open_hours_of_day = hours.bits
 FROM (
     SELECT c.partner_id, coalesce(bit_or(1 << h.h) FILTER (WHERE CASE
-        WHEN oi.closes < oi.opens THEN extract(epoch FROM oi.opens) < (h.h + 1) * 3600
+        WHEN oi.closes <= oi.opens THEN extract(epoch FROM oi.opens) < (h.h + 1) * 3600
             OR extract(epoch FROM oi.closes) > h.h * 3600
         ELSE extract(epoch FROM oi.opens) < (h.h + 1) * 3600
             AND extract(epoch FROM oi.closes) > h.h * 3600 END), 0) AS bits
@@ -536,8 +539,10 @@ class OpeningInterval(models.Model):
             models.CheckConstraint(
                 condition=Q(weekday__gte=1, weekday__lte=7), name="opening_weekday_valid"
             ),
+            # 00:00–00:00 is the whole day (24 h/24); any other equal times are a typo.
             models.CheckConstraint(
-                condition=~Q(opens=models.F("closes")), name="opening_interval_not_empty"
+                condition=~Q(opens=models.F("closes")) | Q(opens=datetime.time(0)),
+                name="opening_interval_not_empty",
             ),
         ]
         # PostgreSQL refuses transition tables on a trigger for several events: one each.
@@ -565,6 +570,11 @@ class OpeningInterval(models.Model):
     @property
     def overnight(self) -> bool:
         return self.closes < self.opens
+
+    @property
+    def whole_day(self) -> bool:
+        """Open 24 h/24 that day: stored as 00:00–00:00."""
+        return self.opens == self.closes
 
 
 class PartnerEvent(models.Model):

@@ -24,8 +24,9 @@ def _since_monday(local: datetime.datetime) -> int:
 class Week:
     """Opening intervals ``(weekday, opens, closes)`` (ISO weekday, wall-clock times) as
     half-open spans of microseconds since Monday 00:00. A ``closes`` earlier than
-    ``opens`` runs past midnight into the next day (Sunday's into Monday), as
-    ``PartnerQuerySet.open_at`` reads it in SQL.
+    ``opens`` runs past midnight into the next day (Sunday's into Monday), and one equal
+    to ``opens`` lasts 24 hours (00:00–00:00: the whole day, "24 h/24"), as
+    ``OPEN_AT_SQL`` reads it in SQL.
 
     Times are wall-clock times in the venue's zone, and so is the arithmetic: a change
     at 02:00 on the night clocks go forward is reported at 02:00, as written.
@@ -36,7 +37,7 @@ class Week:
         for weekday, opens, closes in intervals:
             start = (weekday - 1) * DAY + _micros(opens)
             end = (weekday - 1) * DAY + _micros(closes)
-            if end < start:
+            if end <= start:
                 end += DAY
             self.spans.append((start, end))
 

@@ -289,7 +289,8 @@ FIELDS = (
         # In the nearest search too: the home page keeps its results on the phone and
         # recomputes their opening state offline (static/partners/hours.js).
         Shown.LISTED,
-        "Venue-local times; `closes` earlier than `opens` runs past midnight.",
+        "Venue-local times; `closes` earlier than `opens` runs past midnight; "
+        "`00:00`–`00:00` is the whole day (open 24 hours).",
         schema={
             "items": {
                 "type": "object",

@@ -37,6 +37,42 @@ MAX_LANGUAGES = 20
 FORM_STAMP_SALT = "partners.join-form"
 
 
+# "Same hours as Monday" without the script: Monday's hours copied, when the form is sent,
+# to each day from Tuesday to the one chosen. The script copies them at once, in the fields.
+COPY_MONDAY_CHOICES = [
+    ("", _("No")),
+    (5, _("Monday to Friday")),
+    (6, _("Monday to Saturday")),
+    (7, _("Every day")),
+]
+WHOLE_DAY = datetime.time(0)  # 00:00–00:00: open 24 h/24 (OPEN_AT_SQL)
+
+
+def _copy_monday(data):
+    """The posted ``data`` with Monday's hours, "closed" and "24 h/24" copied to each day
+    up to the one ``copy_monday`` names; the choice is then spent, so the page shown
+    again holds the copied hours, which the venue may still change."""
+    try:
+        last = int(data.get("copy_monday") or 0)
+    except (TypeError, ValueError):
+        return data
+    if last not in (5, 6, 7):
+        return data
+    data = data.copy()
+    for day in range(2, last + 1):
+        for name in list(data):
+            if re.fullmatch(rf"(opens|closes)_{day}_\d+|closed_{day}|allday_{day}", name):
+                del data[name]
+        for name in list(data):
+            if found := re.fullmatch(r"(opens|closes)_1_(\d+)|(closed|allday)_1", name):
+                if found[1]:
+                    data[f"{found[1]}_{day}_{found[2]}"] = data[name]
+                else:
+                    data[f"{found[3]}_{day}"] = data[name]
+    data["copy_monday"] = ""
+    return data
+
+
 class OneLineField(forms.CharField):
     """A one-line text: line separators and control characters, invisible in the field and
     pasted in with the text, become spaces (they would break the emails that quote it)."""
@@ -160,12 +196,27 @@ class VenueForm(forms.Form):
         help_text=_("A few words shown on your venue's page (600 characters at most)."),
     )
 
+    copy_monday = forms.TypedChoiceField(
+        label=_("Same hours as Monday"),
+        choices=COPY_MONDAY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Replaces the hours of these days with Monday's when you send the form."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.commune = None
+        if self.is_bound:
+            self.data = _copy_monday(self.data)
         for day, day_name in WEEKDAYS:
             self.fields[f"closed_{day}"] = forms.BooleanField(
                 label=gettext("%(day)s: closed") % {"day": day_name}, required=False
+            )
+            self.fields[f"allday_{day}"] = forms.BooleanField(
+                label=gettext("%(day)s: open 24 hours") % {"day": day_name}, required=False
             )
             for index in range(self._interval_count(day)):
                 label = gettext("%(day)s, interval %(number)s") % {
@@ -201,6 +252,7 @@ class VenueForm(forms.Form):
                     "day": day,
                     "name": day_name,
                     "closed": self[f"closed_{day}"],
+                    "allday": self[f"allday_{day}"],
                     "intervals": intervals,
                 }
             )
@@ -347,9 +399,13 @@ class VenueForm(forms.Form):
                     self.add_error(opens_field, _("Give the opening time too."))
                 elif closes is None:
                     self.add_error(closes_field, _("Give the closing time too."))
-                elif opens == closes:
+                elif opens == closes and opens != WHOLE_DAY:
                     self.add_error(
-                        closes_field, _("The closing time must differ from the opening time.")
+                        closes_field,
+                        _(
+                            "The closing time must differ from the opening time (open all "
+                            "day: tick “open 24 hours”)."
+                        ),
                     )
                 elif closes < opens and closes > LATEST_OVERNIGHT_CLOSING:
                     self.add_error(
@@ -365,6 +421,19 @@ class VenueForm(forms.Form):
                 self.add_error(
                     f"closed_{day}", _("You ticked “closed” but gave opening hours for this day.")
                 )
+                continue
+            if self.cleaned_data.get(f"allday_{day}"):
+                if self.cleaned_data.get(f"closed_{day}"):
+                    self.add_error(
+                        f"allday_{day}", _("Tick “closed” or “open 24 hours”, not both.")
+                    )
+                elif any((o, c) != (WHOLE_DAY, WHOLE_DAY) for _i, o, c in intervals):
+                    self.add_error(
+                        f"allday_{day}",
+                        _("You ticked “open 24 hours” but gave opening hours for this day."),
+                    )
+                else:
+                    hours.append((day, WHOLE_DAY, WHOLE_DAY))
                 continue
             spans = sorted(
                 (opens, closes if closes > opens else datetime.time.max, index)
@@ -598,6 +667,10 @@ class UpdateForm(VenueForm):
             initial["lat"], initial["lon"] = location.y, location.x
         counts = {}
         for interval in partner.opening_intervals.all():
+            if interval.whole_day:
+                initial[f"allday_{interval.weekday}"] = True
+                counts.setdefault(interval.weekday, 0)
+                continue
             index = counts.get(interval.weekday, 0)
             counts[interval.weekday] = index + 1
             initial[f"opens_{interval.weekday}_{index}"] = interval.opens

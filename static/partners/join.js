@@ -150,4 +150,63 @@
       if (index + 1 >= config.maxIntervals) button.hidden = true;
     });
   });
+  // "Same hours as Monday": the chosen days get Monday's fields at once, where the venue
+  // sees them and may still change them; the choice is then cleared, so the server (which
+  // copies them itself without this script) copies nothing more.
+  const copyBox = document.getElementById("copy-monday");
+  if (copyBox) {
+    const copyButton = document.createElement("button");
+    copyButton.type = "button";
+    copyButton.className = "button-secondary";
+    copyButton.id = "copy-monday-button";
+    copyButton.textContent = copyBox.dataset.button;
+    copyBox.appendChild(copyButton);
+    const copyStatus = document.createElement("p");
+    copyStatus.className = "help";
+    copyStatus.setAttribute("role", "status");
+    copyBox.appendChild(copyStatus);
+    copyButton.addEventListener("click", function () {
+      const chosen = copyBox.querySelector("input[name=copy_monday]:checked");
+      const last = chosen ? parseInt(chosen.value, 10) : NaN;
+      if (!Number.isFinite(last)) {
+        copyStatus.textContent = copyBox.dataset.choose;
+        return;
+      }
+      const monday = document.querySelector('.hours .day[data-day="1"]');
+      for (let day = 2; day <= last; day++) {
+        const target = document.querySelector('.hours .day[data-day="' + day + '"]');
+        const intervals = target.querySelector(".intervals");
+        intervals.innerHTML = "";
+        monday.querySelectorAll(".interval").forEach(function (source, index) {
+          const copy = source.cloneNode(true);
+          copy.querySelectorAll(".errorlist").forEach(function (e) { e.remove(); });
+          copy.querySelectorAll(".field--error").forEach(function (e) { e.classList.remove("field--error"); });
+          const sourceInputs = source.querySelectorAll("input");
+          copy.querySelectorAll("input").forEach(function (input, i) {
+            input.name = input.name.replace(/_1_(\d+)$/, "_" + day + "_$1");
+            input.id = "id_" + input.name;
+            input.value = sourceInputs[i].value;
+            input.removeAttribute("aria-invalid");
+            input.removeAttribute("aria-describedby");
+          });
+          const dayName = target.querySelector("legend").textContent;
+          const mondayName = monday.querySelector("legend").textContent;
+          copy.querySelectorAll("label").forEach(function (label) {
+            label.htmlFor = label.htmlFor.replace(/_1_(\d+)$/, "_" + day + "_$1");
+            const hidden = label.querySelector(".visually-hidden");
+            hidden.textContent = hidden.textContent.replace(mondayName, dayName);
+          });
+          intervals.appendChild(copy);
+        });
+        ["closed", "allday"].forEach(function (name) {
+          target.querySelector("[name=" + name + "_" + day + "]").checked =
+            monday.querySelector("[name=" + name + "_1]").checked;
+        });
+        const add = target.querySelector(".add-interval");
+        if (add) add.hidden = intervals.children.length >= config.maxIntervals;
+      }
+      copyBox.querySelector("input[name=copy_monday][value='']").checked = true;
+      copyStatus.textContent = copyBox.dataset.copied;
+    });
+  }
 })();

@@ -22,9 +22,12 @@ MONDAY = datetime.datetime(2026, 6, 1, tzinfo=PARIS)
 
 def covers(interval, local: datetime.datetime) -> bool:
     """The rule as the join form explains it: an interval covers its day from ``opens``
-    to ``closes``; one closing earlier than it opens runs on into the next morning."""
+    to ``closes``; one closing earlier than it opens runs on into the next morning;
+    00:00–00:00 ("open 24 hours") covers its whole day."""
     weekday, opens, closes = interval
     day, time = local.isoweekday(), local.time()
+    if opens == closes == datetime.time(0):
+        return weekday == day
     overnight = closes < opens
     if weekday == day and opens <= time and (time < closes or overnight):
         return True
@@ -35,8 +38,12 @@ def minutes():
     return st.integers(0, 24 * 60 - 1).map(lambda m: datetime.time(m // 60, m % 60))
 
 
+WHOLE_DAY = datetime.time(0)
 intervals = st.lists(
-    st.tuples(st.integers(1, 7), minutes(), minutes()).filter(lambda i: i[1] != i[2]),
+    st.one_of(
+        st.tuples(st.integers(1, 7), minutes(), minutes()).filter(lambda i: i[1] != i[2]),
+        st.tuples(st.integers(1, 7), st.just(WHOLE_DAY), st.just(WHOLE_DAY)),
+    ),
     max_size=6,
 )
 

@@ -33,6 +33,7 @@ def expected_bits(partner: Partner) -> int:
     for interval in partner.opening_intervals.all():
         start = interval.opens.hour * 60 + interval.opens.minute
         end = interval.closes.hour * 60 + interval.closes.minute
+        # 00:00–00:00 is the whole day: ``end`` wraps round to ``start``.
         minutes = range(start, end) if end > start else [*range(start, 1440), *range(end)]
         for minute in minutes:
             bits |= 1 << (minute // 60)
@@ -71,6 +72,10 @@ def test_hours_of_the_day_follow_every_change_of_the_intervals():
 
     partner.opening_intervals.all().delete()
     assert bits(partner) == 0
+
+    # Open 24 hours on Sunday: every hour of the day.
+    OpeningIntervalFactory(partner=partner, weekday=7, opens=time("00:00"), closes=time("00:00"))
+    assert bits(partner) == expected_bits(partner) == (1 << 24) - 1
 
 
 def test_hours_of_the_day_of_many_partners_in_one_statement():
@@ -125,19 +130,37 @@ def test_open_now_at_every_hour_is_what_the_rule_says(zone, department, point):
                 OpeningIntervalFactory(
                     partner=partner, weekday=(index % 7) + 1, opens=opens, closes=closes
                 )
+        if index % 4 == 0:
+            # Open 24 hours one day (00:00–00:00), the day after its other intervals: an
+            # overnight interval runs into it.
+            OpeningIntervalFactory(
+                partner=partner,
+                weekday=(index + 1) % 7 + 1,
+                opens=time("00:00"),
+                closes=time("00:00"),
+            )
     reach = search.Reach(lon, lat)
     ids = [partner.pk for partner in partners]
 
-    checked_at_night = 0
+    checked_at_night = whole_days = 0
+    partners = list(Partner.objects.filter(pk__in=ids).prefetch_related("opening_intervals"))
     for now in around_the_clock(zone):
         found = [row["id"] for row in search.nearest(reach, open_now=True, now=now, limit=50)]
         rule = set(Partner.objects.filter(pk__in=ids).open_at(now).values_list("pk", flat=True))
         assert set(found) == rule, now
         counted = search.matching(open_now=True, now=now, reach=reach).values_list("pk", flat=True)
         assert set(counted) == rule, now
+        # The Python twin (``hours.Week``) agrees, 24-hour days included.
+        assert {p.pk for p in partners if p.is_open_at(now)} == rule, now
+        whole_days += any(
+            i.whole_day and i.weekday == now.isoweekday()
+            for p in partners
+            for i in p.opening_intervals.all()
+        )
         checked_at_night += now.hour in NIGHT_HOURS and bool(rule)
     # The night's indexes were put to the test with places actually open.
     assert checked_at_night > 20
+    assert whole_days > 100
 
 
 def test_at_three_in_the_morning_the_search_walks_the_index_of_that_hour():
