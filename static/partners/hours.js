@@ -5,7 +5,7 @@
 //
 // openingState(hours, timeZone, date) → {open, next}: hours as the API sends them
 // ([{weekday: 1–7, opens: "HH:MM", closes: "HH:MM"}], a "closes" earlier than "opens"
-// running past midnight); next is the venue-local wall-clock time of the next change
+// running past midnight, "00:00"–"00:00" the whole day, open 24 hours); next is the venue-local wall-clock time of the next change
 // within a week, as a Date whose UTC fields are that wall-clock time, or null.
 (function () {
   "use strict";
@@ -39,7 +39,7 @@
     const spans = (hours || []).map((interval) => {
       const start = (interval.weekday - 1) * DAY + seconds(interval.opens);
       let end = (interval.weekday - 1) * DAY + seconds(interval.closes);
-      if (end < start) end += DAY;
+      if (end <= start) end += DAY;
       return [start, end];
     });
     const covers = (moment) => spans.some(([start, end]) => (start <= moment && moment < end) || (start <= moment + WEEK && moment + WEEK < end));

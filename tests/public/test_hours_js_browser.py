@@ -25,6 +25,10 @@ WEEKS = {
     "bar past midnight": [(day, "18:00", "02:00") for day in range(1, 8)],
     "sunday night into monday": [(7, "22:00", "06:00"), (3, "10:00", "11:00")],
     "all day every day": [(day, "00:00", "23:59") for day in range(1, 8)],
+    "24 hours every day": [(day, "00:00", "00:00") for day in range(1, 8)],
+    "24 hours at weekends, a night before": [
+        (5, "20:00", "03:00"), (6, "00:00", "00:00"), (7, "00:00", "00:00"),
+    ],
     "night shift at the clock change": [(7, "01:30", "03:30"), (6, "23:00", "02:30")],
     "one hour a week": [(4, "12:00", "13:00")],
     "closed": [],
@@ -119,5 +123,25 @@ def test_both_rules_see_a_bar_open_past_midnight_and_closed_in_the_afternoon(chr
         assert page.evaluate(JS, [hours, "Europe/Paris", ["2026-01-06T14:00:00+00:00"]]) == [
             [False, "2026-01-12T18:00:00"]
         ]
+    finally:
+        page.close()
+
+
+def test_both_rules_see_a_24_hour_day_open_all_day_and_only_that_day(chromium):
+    """00:00–00:00 is the whole day ("Ouvert 24 h/24"), for the phone as for the server."""
+    page = chromium.new_page()
+    try:
+        page.add_script_tag(path=HOURS_JS)
+        hours = [{"weekday": 2, "opens": "00:00", "closes": "00:00"}]
+        # Tuesday 03:00 in Paris: open until Wednesday 00:00; Wednesday 03:00: closed.
+        tuesday_night = datetime.datetime(2026, 1, 6, 2, 0, tzinfo=datetime.UTC)
+        wednesday_night = tuesday_night + datetime.timedelta(days=1)
+        for moment, expected in [
+            (tuesday_night, [True, "2026-01-07T00:00:00"]),
+            (wednesday_night, [False, "2026-01-13T00:00:00"]),
+        ]:
+            phone = page.evaluate(JS, [hours, "Europe/Paris", [moment.isoformat()]])
+            assert phone == [expected]
+            assert python_state([(2, "00:00", "00:00")], "Europe/Paris", moment) == expected
     finally:
         page.close()
