@@ -297,8 +297,14 @@ class Partner(models.Model):
     location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
     # Blank for partners recorded before it was kept (migration 0013 marks those at their
     # town's centre).
+    # The database's default too: seed_demo's COPY and raw inserts need not name it.
     pin_source = models.CharField(
-        _("pin placed by"), max_length=10, choices=PinSource.choices, blank=True
+        _("pin placed by"),
+        max_length=10,
+        choices=PinSource.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     # The same point as plain numbers, kept by PostgreSQL: read as they are by the public
     # outputs, and indexed for the map's tiles (a range scan of an index, no table read).

@@ -35,6 +35,8 @@ class Migration(migrations.Migration):
             name="pin_source",
             field=models.CharField(
                 blank=True,
+                db_default="",
+                default="",
                 choices=[
                     ("venue", "placed by the venue"),
                     ("geocoder", "placed from the address by the geocoder"),
