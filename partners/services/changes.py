@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from partners.domain import history
-from partners.models import ACTIVE_STATUSES, Partner
+from partners.models import ACTIVE_STATUSES, Partner, PinSource
 from partners.services.common import DecisionRefused, email_venue, locked, log_event
 from partners.services.selfservice import REVIEWED_FIELDS, _json_value
 
@@ -82,6 +82,8 @@ def _summary(partner: Partner, changes: dict) -> list[tuple[str, str, str]]:
         if field == "location" and value:
             point = GEOSGeometry(value)
             return f"{point.y:.6f}, {point.x:.6f}"
+        if field == "pin_source":
+            return str(dict(PinSource.choices).get(value, "–"))
         return value or "–"
 
     with translation.override("fr"):  # the emails are French

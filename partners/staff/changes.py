@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from partners.domain import history, territories
+from partners.models import PinSource
 from partners.public.maps import base_map_config
 from partners.services import changes
 from partners.services.common import DecisionRefused
@@ -72,6 +73,8 @@ def _shown(field: str, value) -> str:
         return f"{point.y:.6f}, {point.x:.6f}" if point else "–"
     if field == "department":
         return dict(territories.DEPARTMENT_CHOICES).get(value, value) if value else "–"
+    if field == "pin_source":
+        return str(dict(PinSource.choices).get(value, "–"))
     return str(value) if value not in (None, "") else "–"
 
 

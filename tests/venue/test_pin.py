@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from partners.domain import links
 from partners.models import Partner, PinSource, Status
-from partners.services import decisions
+from partners.services import changes, decisions
 from partners.services.common import DecisionRefused
 from tests.factories import OpeningIntervalFactory, PartnerFactory
 from tests.join_helpers import application, quick_forms  # noqa: F401 (a fixture)
@@ -128,6 +128,10 @@ def test_an_approved_venues_new_pin_waits_for_review_with_its_source(client):
     partner.refresh_from_db()
     assert partner.pin_source == PinSource.STAFF
     assert partner.pending_changes["pin_source"] == "town"
+    # Staff applying the proposal apply who placed the pin with it: at the town, unconfirmed.
+    partner = changes.apply_pending_changes(partner=partner, by=None)
+    assert partner.pin_source == PinSource.TOWN
+    assert partner.events.order_by("pk").last().changes["pin_source"] == ["staff", "town"]
 
 
 # Staff.
