@@ -131,9 +131,9 @@ class Client:
             self.conn = None
 
 
-def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
-    """Where people search from: communes weighted by population, a tenth of them overseas,
-    each moved up to ~2 km from the commune's centre. Returns (lat, lon) pairs."""
+def _sample_communes(count: int, seed: int) -> tuple[random.Random, list]:
+    """``count`` communes weighted by population, a tenth of them overseas, in a
+    reproducible order; with the generator, for what is drawn next."""
     rng = random.Random(seed)
     overseas_codes = {code for code in territories.TERRITORIES if code != territories.MAINLAND}
     communes = all_communes()
@@ -144,6 +144,13 @@ def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
         mainland, weights=[max(c.population, 1) for c in mainland], k=count - n_overseas
     ) + rng.choices(overseas, weights=[max(c.population, 1) for c in overseas], k=n_overseas)
     rng.shuffle(picked)
+    return rng, picked
+
+
+def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
+    """Where people search from: communes weighted by population, a tenth of them overseas,
+    each moved up to ~2 km from the commune's centre. Returns (lat, lon) pairs."""
+    rng, picked = _sample_communes(count, seed)
     return [
         (round(c.lat + rng.uniform(-0.018, 0.018), 5), round(c.lon + rng.uniform(-0.025, 0.025), 5))
         for c in picked
@@ -482,16 +489,7 @@ def measure_load(results: Results, base_url: str, points, clients: int, seconds:
 def sample_texts(count: int, seed: int) -> list[str]:
     """What people text to the SMS number: the names of communes weighted by population
     (the places of ``sample_points``), every other one as its postcode."""
-    rng = random.Random(seed)
-    overseas_codes = {code for code in territories.TERRITORIES if code != territories.MAINLAND}
-    communes = all_communes()
-    mainland = [c for c in communes if c.department not in overseas_codes]
-    overseas = [c for c in communes if c.department in overseas_codes]
-    n_overseas = max(1, count // 10)
-    picked = rng.choices(
-        mainland, weights=[max(c.population, 1) for c in mainland], k=count - n_overseas
-    ) + rng.choices(overseas, weights=[max(c.population, 1) for c in overseas], k=n_overseas)
-    rng.shuffle(picked)
+    _rng, picked = _sample_communes(count, seed)
     return [
         c.postcodes[0] if n % 2 and c.postcodes else c.name.upper() for n, c in enumerate(picked)
     ]

@@ -206,7 +206,7 @@ def matching(
         partners = partners.filter(step_free=True)
     if open_now:
         now = now or timezone.now()
-        if reach is not None and (hour := _night_hour(reach.territory, now)) is not None:
+        if reach is not None and (hour := _night_hour(territory, now)) is not None:
             partners = partners.filter(open_in_hour(hour))
         partners = partners.open_at(now)
     return partners

@@ -300,7 +300,18 @@
     item.append(heading, make("p", "", facts.join(" · ")));
     item.append(make("p", "", [partner.address, [partner.postcode, partner.city].join(" ")].join(", ")));
     item.append(make("p", partner.open_now ? "open" : "closed", openingWithZone(partner)));
-    // As templates/partners/public/_directions.html: calling first and largest, then directions.
+    item.append(placeActions(partner, origin.own ? origin.lat + "," + origin.lon : ""));
+
+    const icon = L.divIcon({ html: make("span", "", String(rank)), className: "result-marker", iconSize: [28, 28] });
+    // The list above says everything the marker shows, and links the place: markers that
+    // stack up in a dense town would only be overlapping targets (WCAG 2.5.8).
+    resultLayer.addLayer(L.marker([partner.lat, partner.lon], { icon: icon, title: rank + ". " + partner.name, zIndexOffset: 1000, interactive: false, keyboard: false }));
+    return item;
+  }
+
+  // A place's actions, as templates/partners/public/_directions.html: calling first and
+  // largest, then directions (from ``from``, "lat,lon" or "" for the phone's position).
+  function placeActions(place, from) {
     const actions = make("ul", "actions");
     function action(className, href, text) {
       const a = link(href, text);
@@ -310,16 +321,9 @@
       actions.append(li);
       return a;
     }
-    if (partner.phone) action("action-call", "tel:" + partner.phone, format(messages.call, { phone: partner.phone_display }));
-    const from = origin.own ? origin.lat + "," + origin.lon : "";
-    action("action-directions", window.directionsHref(partner.lat, partner.lon, partner.name, from), messages.directions).rel = "noreferrer";
-    item.append(actions);
-
-    const icon = L.divIcon({ html: make("span", "", String(rank)), className: "result-marker", iconSize: [28, 28] });
-    // The list above says everything the marker shows, and links the place: markers that
-    // stack up in a dense town would only be overlapping targets (WCAG 2.5.8).
-    resultLayer.addLayer(L.marker([partner.lat, partner.lon], { icon: icon, title: rank + ". " + partner.name, zIndexOffset: 1000, interactive: false, keyboard: false }));
-    return item;
+    if (place.phone) action("action-call", "tel:" + place.phone, format(messages.call, { phone: place.phone_display || place.phone }));
+    action("action-directions", window.directionsHref(place.lat, place.lon, place.name, from), messages.directions).rel = "noreferrer";
+    return actions;
   }
 
   // "lundi à 08:00", or "à 08:00" today: the venue's own time and day.
@@ -651,18 +655,7 @@
     item.append(make("p", "", [place.address, [place.postcode, place.city].join(" ")].join(", ")));
     const state = openingOffline(place, when);
     item.append(make("p", state.open ? "open" : "closed", state.text));
-    const actions = make("ul", "actions");
-    function action(className, href, text) {
-      const a = link(href, text);
-      a.className = "action " + className;
-      const li = make("li");
-      li.append(a);
-      actions.append(li);
-      return a;
-    }
-    if (place.phone) action("action-call", "tel:" + place.phone, format(messages.call, { phone: place.phone_display || place.phone }));
-    action("action-directions", window.directionsHref(place.lat, place.lon, place.name, ""), messages.directions).rel = "noreferrer";
-    item.append(actions);
+    item.append(placeActions(place, ""));
     return item;
   }
 
