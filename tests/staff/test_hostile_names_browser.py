@@ -92,6 +92,19 @@ def test_hostile_neighbour_names_are_text_in_the_admin_map_tooltips(
     assert_nothing_parsed(page, start)
 
 
+def close_popup(page, popup) -> None:
+    # A click on the close button while the popup's pan is still moving it can land beside the
+    # button (seen once in CI): click again until the popup is gone.
+    for _ in range(3):
+        page.locator(".leaflet-popup-close-button").click()
+        try:
+            expect(popup).to_be_hidden(timeout=1500)
+            return
+        except AssertionError:
+            continue
+    expect(popup).to_be_hidden()
+
+
 def test_hostile_names_are_text_in_the_home_map_popups(page, live_server):
     # Paris and Marseille: far enough apart to be two pins on the map of mainland France.
     PartnerFactory(name=META, approved=True, location=near(0))
@@ -113,8 +126,7 @@ def test_hostile_names_are_text_in_the_home_map_popups(page, live_server):
         page.get_by_title(name, exact=True).click()
         popup = page.locator(".leaflet-popup-content strong").filter(has_text=name)
         expect(popup).to_have_text(name)
-        page.locator(".leaflet-popup-close-button").click()
-        expect(popup).to_be_hidden()
+        close_popup(page, popup)
     assert_nothing_parsed(page, start)
 
 
