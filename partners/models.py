@@ -643,9 +643,12 @@ class PartnerEvent(models.Model):
         ]
 
     def __str__(self):
+        # The admin shows it above each history row: local time and the statuses' labels.
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}"
         if self.to_status:
-            return f"{self.at:%Y-%m-%d %H:%M} {self.from_status or '∅'} → {self.to_status}"
-        return f"{self.at:%Y-%m-%d %H:%M} {_('edit')}"
+            before = self.get_from_status_display() or "∅"
+            return f"{at} {before} → {self.get_to_status_display()}"
+        return f"{at} {_('edit')}"
 
 
 # Staff vetting: reports from the public and reviewers' territories.

@@ -89,3 +89,12 @@ def test_the_venue_page_shows_hours_edited_by_staff(admin_client, client):
     assert f"{monday} 09:00–19:00" in html
     # The history names the change in the venue's words.
     assert "horaires d&#x27;ouverture" in html
+
+
+def test_a_history_row_is_titled_in_local_time_with_the_statuses_labels(admin_client):
+    at = datetime.datetime(2026, 11, 29, 23, 51, tzinfo=datetime.UTC)  # 00:51 in Paris
+    with time_machine.travel(at, tick=False):
+        partner = decisions.approve_partner(partner=PartnerFactory(status=Status.PENDING))
+    response = admin_client.get(change_url(partner))
+    assert "2026-11-30 00:51 En cours d&#x27;examen → Accepté" in response.text
+    assert "pending → approved" not in response.text

@@ -172,6 +172,7 @@ PARTNER_COLUMNS = [
     "confirmed_at",
     "approved_at",
     "sticker_number",
+    "sticker_sent_on",
     "charter_id",
     "charter_accepted_at",
     "contact_name",
@@ -325,6 +326,7 @@ def build_demo(count: int, seed: int, charter_id: int):
                 approved,
                 approved,
                 f"{department}-D{index:05d}",
+                approved.date(),  # demo stickers are on their windows: none waits to be sent
                 charter_id,
                 approved,
                 "",
