@@ -32,6 +32,20 @@ def next_sticker_number(department: str) -> str:
     return f"{department}-{serial:05d}"
 
 
+def pin_missing(partner: Partner) -> str:
+    """Why ``partner`` cannot be approved before staff place its pin, or "" when it can."""
+    if partner.location is None:
+        return _(
+            "“%(partner)s” has no location yet: place its pin on the map before approving it."
+        ) % {"partner": partner}
+    if partner.pin_unconfirmed:
+        return _(
+            "“%(partner)s” has an unconfirmed pin (its town's centre): place it on the "
+            "venue's door, or confirm it, on the partner's page before approving it."
+        ) % {"partner": partner}
+    return ""
+
+
 @transaction.atomic
 def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str = "") -> Partner:
     """Approve a partner, issuing its sticker number on first approval.
@@ -43,19 +57,8 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
     if partner.status == Status.APPROVED:
         return partner
     allow(partner, "approve", _("Approval"))
-    if partner.location is None:
-        raise DecisionRefused(
-            _("“%(partner)s” has no location yet: place its pin on the map before approving it.")
-            % {"partner": partner}
-        )
-    if partner.pin_unconfirmed:
-        raise DecisionRefused(
-            _(
-                "“%(partner)s” has an unconfirmed pin (its town's centre): place it on the "
-                "venue's door, or confirm it, on the partner's page before approving it."
-            )
-            % {"partner": partner}
-        )
+    if missing := pin_missing(partner):
+        raise DecisionRefused(missing)
     now = timezone.now()
     record_status(partner=partner, to_status=Status.APPROVED, by=by, actor=actor, reason=reason)
     if not partner.sticker_number:

@@ -137,6 +137,10 @@ class DecisionsMixin:
         if not self.has_change_permission(request, partner):
             raise PermissionDenied
         change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+        if decision.slug == "approve" and (missing := decisions.pin_missing(partner)):
+            # Said before the confirmation page, not after it.
+            self.message_user(request, missing, messages.ERROR)
+            return HttpResponseRedirect(change_url)
         form = DecisionForm(request.POST if request.method == "POST" else None, decision=decision)
         if form.is_bound and form.is_valid():
             try:

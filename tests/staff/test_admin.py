@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from partners.models import OpeningInterval, Partner, PartnerEvent, Status
+from partners.models import OpeningInterval, Partner, PartnerEvent, PinSource, Status
 from partners.services import decisions, reports
 from tests import signin
 from tests.factories import OpeningIntervalFactory, PartnerFactory
@@ -384,6 +384,17 @@ def test_an_application_without_a_pin_is_not_approved_and_says_why(admin_client)
     assert partner.sticker_number is None
     assert str(partner) in response.text
     assert not mail.outbox
+
+
+def test_approving_an_unconfirmed_pin_says_why_before_the_confirmation_page(admin_client):
+    partner = PartnerFactory(pin_source=PinSource.TOWN)
+    assert partner.pin_unconfirmed
+    response = admin_client.get(decide_url(partner, "approve"), follow=True)
+    assert response.redirect_chain == [(change_url(partner), 302)]
+    assert "repère non confirmé" in response.text
+    assert 'name="confirm"' not in response.text
+    partner.refresh_from_db()
+    assert partner.status == Status.PENDING
 
 
 def test_unknown_decision_is_404(admin_client):
