@@ -200,7 +200,24 @@ PHONE_PLAN = {
     "987": ("+68940", 6),
     "988": ("+68728", 4),
 }
-MAINLAND_PHONE = ("+331", 8)
+# Mainland landlines start 01 to 05 by area (ARCEP's plan): 01 Île-de-France, 02 north-west,
+# 03 north-east, 04 south-east and Corsica, 05 south-west.
+MAINLAND_AREA = {
+    "Île-de-France": "1",
+    "Bretagne": "2",
+    "Normandie": "2",
+    "Pays de la Loire": "2",
+    "Centre-Val de Loire": "2",
+    "Hauts-de-France": "3",
+    "Grand Est": "3",
+    "Bourgogne-Franche-Comté": "3",
+    "Auvergne-Rhône-Alpes": "4",
+    "Provence-Alpes-Côte d'Azur": "4",
+    "Corse": "4",
+    "Nouvelle-Aquitaine": "5",
+}
+# Occitanie's east (Languedoc-Roussillon) dials 04, its west (Midi-Pyrénées) 05.
+OCCITANIE_EAST = {"11", "30", "34", "48", "66"}
 
 
 class Command(BaseCommand):
@@ -276,7 +293,13 @@ def place_point(commune: Commune, near: list[Commune], rng: random.Random) -> tu
 
 def demo_phone(department: str, rng: random.Random) -> str:
     """A random number that phonenumbers accepts for the territory."""
-    prefix, digits = PHONE_PLAN.get(department, MAINLAND_PHONE)
+    if department in PHONE_PLAN:
+        prefix, digits = PHONE_PLAN[department]
+    else:
+        area = MAINLAND_AREA.get(territories.region_of(department)) or (
+            "4" if department in OCCITANIE_EAST else "5"
+        )
+        prefix, digits = "+33" + area, 8
     while True:
         number = prefix + "".join(str(rng.randrange(10)) for _ in range(digits))
         if phonenumbers.is_valid_number(phonenumbers.parse(number)):
