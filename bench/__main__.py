@@ -14,7 +14,7 @@ from pathlib import Path
 from bench import environment
 from bench.environment import BASE_DIR
 from bench.measures import Results
-from enlieusur import localdb
+from enlieusur import localdb, progress
 
 STATIC_GEOJSON = "bench/partners.geojson"
 
@@ -33,15 +33,30 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def _step(results: Results, section: str, function, *args):
-    """One measurement; a failure is reported as a miss, and the others still run."""
-    print(f"-- {section}", flush=True)
-    try:
-        return function(results, *args)
-    except Exception as error:
-        traceback.print_exc()
-        results.add(section, "error", f"{type(error).__name__}: {error}"[:120], "none", False)
-        return None
+STEPS = 10  # the measurements run() takes in turn
+
+
+class Steps:
+    """The measurements in turn, each announced; on a terminal, a bar with the step, the
+    count and the time left (enlieusur/progress.py)."""
+
+    def __init__(self, results: Results):
+        self.results = results
+        self.bar = progress.bar(STEPS, "make bench", unit="steps")
+
+    def __call__(self, section: str, function, *args):
+        """One measurement; a failure is reported as a miss, and the others still run."""
+        self.bar.set_description(f"make bench, {section[3:]} ({function.__name__})")
+        self.bar.write(f"-- {section}", file=sys.stdout)
+        try:
+            return function(self.results, *args)
+        except Exception as error:
+            traceback.print_exc()
+            message = f"{type(error).__name__}: {error}"[:120]
+            self.results.add(section, "error", message, "none", False)
+            return None
+        finally:
+            self.bar.update(1)
 
 
 def run(args, database_url: str, work: Path) -> int:
@@ -69,12 +84,13 @@ def run(args, database_url: str, work: Path) -> int:
     from partners.models import Partner
 
     results = Results()
+    _step = Steps(results)
     load_before = os.getloadavg()[0]
     points = sample_points(args.points, args.seed)
-    _step(results, "5. SQL queries per page", inprocess.measure_queries)
+    _step("5. SQL queries per page", inprocess.measure_queries)
     first_partner = Partner.objects.public().order_by("id").values_list("id", flat=True)[0]
-    _step(results, "4. nearest under load", inprocess.measure_cpu, points, first_partner)
-    _step(results, "1. nearest-10", inprocess.measure_open_now, points)
+    _step("4. nearest under load", inprocess.measure_cpu, points, first_partner)
+    _step("1. nearest-10", inprocess.measure_open_now, points)
     body = inprocess.geojson_body()
     api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:
@@ -89,11 +105,10 @@ def run(args, database_url: str, work: Path) -> int:
     try:
         server.start()
         base = server.url
-        _step(results, "1. nearest-10", measure_nearest, base, database_url, points, api_plans)
+        _step("1. nearest-10", measure_nearest, base, database_url, points, api_plans)
         texts = sample_texts(args.points, args.seed)
-        _step(results, "1. nearest-10", measure_sms, base, texts)
+        _step("1. nearest-10", measure_sms, base, texts)
         etag = _step(
-            results,
             "2. all-partners GeoJSON",
             measure_geojson,
             base,
@@ -102,7 +117,6 @@ def run(args, database_url: str, work: Path) -> int:
             server.workers(),
         )
         _step(
-            results,
             "4. nearest under load",
             measure_load,
             base,
@@ -110,10 +124,9 @@ def run(args, database_url: str, work: Path) -> int:
             args.clients,
             args.duration,
         )
-        _step(results, "3. home page", measure_home, base, server.workers())
-        _step(results, "3. home page", measure_locate, base, points[0])
+        _step("3. home page", measure_home, base, server.workers())
+        _step("3. home page", measure_locate, base, points[0])
         _step(
-            results,
             "2. all-partners GeoJSON",
             measure_invalidation,
             base,
@@ -122,6 +135,7 @@ def run(args, database_url: str, work: Path) -> int:
         )
     finally:
         server.stop()
+        _step.bar.close()
     results.figures.sort(key=lambda f: f.section[:2])
 
     from bench.report import markdown, print_results

@@ -63,3 +63,16 @@ def test_seed_demo_leaves_real_partners_alone():
     call_command("seed_demo", count=10, seed=1)
     assert Partner.objects.filter(pk=real.pk).exists()
     assert Partner.objects.filter(is_demo=True).count() == 10
+
+
+def test_seed_demo_shows_its_steps_with_counts_on_a_terminal_only(capsys, monkeypatch):
+    # Under pytest standard error is not a terminal: the command says only its last line.
+    call_command("seed_demo", count=50, seed=2)
+    assert "%|" not in capsys.readouterr().err
+
+    monkeypatch.setenv("ENLIEUSUR_PROGRESS", "1")  # as on a terminal
+    call_command("seed_demo", count=60, seed=2)
+    steps = capsys.readouterr().err
+    for step in ("Drawing partners: 100%", "60/60", "Copying partners: 100%"):
+        assert step in steps
+    assert "Copying opening hours: 100%" in steps

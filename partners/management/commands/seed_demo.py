@@ -11,7 +11,7 @@ through PostgreSQL's COPY, so 100,000 partners take seconds.
 """
 
 import datetime
-import io
+import itertools
 import math
 import random
 
@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from enlieusur import progress
 from gazetteer.communes import Commune, all_communes
 from partners.domain import territories
 from partners.models import Charter, Kind, Partner, Status
@@ -316,7 +317,8 @@ def build_demo(count: int, seed: int, charter_id: int):
     approved = datetime.datetime(2026, 1, 15, 10, 0, tzinfo=datetime.UTC)
     now = timezone.now()
     rows, hours = [], []
-    for index, commune in enumerate(pick_places(communes, count, rng), start=1):
+    places = progress.each(pick_places(communes, count, rng), "Drawing partners", unit="partners")
+    for index, commune in enumerate(places, start=1):
         kind = rng.choices(kinds, weights=kind_weights)[0]
         street = f"rue {rng.choice(STREETS)}"
         name = rng.choice(NAME_PATTERNS[kind]).format(
@@ -388,18 +390,33 @@ def copy_rows(rows, hours) -> None:
             [len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        partners = io.StringIO()
-        for pk, row in zip(ids, rows, strict=True):
-            partners.write("\t".join([str(pk), *map(_copy_text, row)]) + "\n")
-        intervals = io.StringIO()
-        for index, day, opens, closes in hours:
-            intervals.write(f"{ids[index - 1]}\t{day}\t{opens}\t{closes}\n")
         raw = cursor.cursor
-        with raw.copy(
-            f"COPY partners_partner (id, {', '.join(PARTNER_COLUMNS)}) FROM STDIN"
-        ) as copy:
-            copy.write(partners.getvalue())
-        with raw.copy(
-            "COPY partners_openinginterval (partner_id, weekday, opens, closes) FROM STDIN"
-        ) as copy:
-            copy.write(intervals.getvalue())
+        partners = (
+            "\t".join([str(pk), *map(_copy_text, row)]) for pk, row in zip(ids, rows, strict=True)
+        )
+        _copy(
+            raw,
+            f"COPY partners_partner (id, {', '.join(PARTNER_COLUMNS)}) FROM STDIN",
+            partners,
+            len(rows),
+            "Copying partners",
+        )
+        # The statement's trigger then computes each partner's hours of the day, after the bar.
+        intervals = (
+            f"{ids[index - 1]}\t{day}\t{opens}\t{closes}" for index, day, opens, closes in hours
+        )
+        _copy(
+            raw,
+            "COPY partners_openinginterval (partner_id, weekday, opens, closes) FROM STDIN",
+            intervals,
+            len(hours),
+            "Copying opening hours",
+        )
+
+
+def _copy(raw, statement: str, lines, count: int, step: str, chunk: int = 10_000) -> None:
+    """COPY ``lines`` through ``statement``, ``chunk`` lines a write, with a bar for ``step``."""
+    with raw.copy(statement) as copy, progress.bar(count, step, unit="rows") as bar:
+        for batch in itertools.batched(lines, chunk):
+            copy.write("".join(line + "\n" for line in batch))
+            bar.update(len(batch))
