@@ -27,19 +27,19 @@ from gazetteer import communes
 from partners.domain import geography, territories
 from partners.staff.charts import BLUE, GRID, TEXT, Table, n
 
-WIDTH, HEIGHT = 744, 468
+WIDTH, HEIGHT = 680, 440
 MARGIN = 6
-# Mainland France with Corsica on the left.
-MAINLAND_BOX = (MARGIN, MARGIN, 452, 462)
+# Mainland France with Corsica on the left, under its title.
+MAINLAND_BOX = (MARGIN, 40, 408, HEIGHT - MARGIN)
 # The overseas insets on the right, two columns, titled above their land.
-INSET_LEFT, INSET_COLUMNS, INSET_WIDTH, INSET_HEIGHT, INSET_GAP = 462, 2, 136, 72, 4
+INSET_LEFT, INSET_COLUMNS, INSET_WIDTH, INSET_HEIGHT, INSET_GAP = 414, 2, 130, 68, 4
 INSET_TITLE = 26
 # The land under the circles: light enough that a circle (BLUE at FILL_OPACITY) keeps 3:1
 # against it as against white.
 LAND, FILL_OPACITY = "#ebebeb", "0.85"
 # The largest circle's radius; the others by area, never under MIN_RADIUS (a single partner
 # among hundreds still shows).
-MAX_RADIUS, MIN_RADIUS = 24, 2.5
+MAX_RADIUS, MIN_RADIUS = 18, 2.5
 # The size legend's bottom.
 LEGEND_BASE = MAINLAND_BOX[3] - 10
 # Mainland cities named for orientation (INSEE codes): the largest, spread over the country.
