@@ -63,42 +63,40 @@ def centres() -> dict[str, tuple[float, float]]:
     return {code: (lat / w, lon / w) for code, (lat, lon, w) in sums.items()}
 
 
-@dataclass(frozen=True)
 class Frame:
     """Where a territory's bounds land on the SVG: the largest box of the bounds' shape that
     fits ``(left, top, right, bottom)``, centred."""
 
-    bounds: geography.Bounds
-    box: tuple[float, float, float, float]
-
-    @property
-    def _cos(self) -> float:
-        return math.cos(math.radians((self.bounds.south + self.bounds.north) / 2))
-
-    @property
-    def scale(self) -> float:
-        left, top, right, bottom = self.box
-        width = (self.bounds.east - self.bounds.west) * self._cos
-        height = self.bounds.north - self.bounds.south
-        return min((right - left) / width, (bottom - top) / height)
+    def __init__(self, bounds: geography.Bounds, box: tuple[float, float, float, float]):
+        left, top, right, bottom = box
+        self.bounds = bounds
+        self.cos = math.cos(math.radians((bounds.south + bounds.north) / 2))
+        width = (bounds.east - bounds.west) * self.cos
+        height = bounds.north - bounds.south
+        self.scale = min((right - left) / width, (bottom - top) / height)
+        self.x0 = left + (right - left - width * self.scale) / 2
+        self.y0 = top + (bottom - top - height * self.scale) / 2
 
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
-        left, top, right, bottom = self.box
-        width = (self.bounds.east - self.bounds.west) * self._cos * self.scale
-        height = (self.bounds.north - self.bounds.south) * self.scale
-        x0 = left + (right - left - width) / 2
-        y0 = top + (bottom - top - height) / 2
         return (
-            x0 + (lon - self.bounds.west) * self._cos * self.scale,
-            y0 + (self.bounds.north - lat) * self.scale,
+            self.x0 + (lon - self.bounds.west) * self.cos * self.scale,
+            self.y0 + (self.bounds.north - lat) * self.scale,
         )
+
+
+@cache
+def _communes_by_territory() -> dict[str, list[communes.Commune]]:
+    grouped = defaultdict(list)
+    for commune in communes.all_communes():
+        grouped[geography.territory_code(commune.department)].append(commune)
+    return grouped
 
 
 @cache
 def _land(code: str, box: tuple[float, float, float, float]) -> str:
     """A territory's silhouette as one SVG path: the grid cells holding a commune, each row's
     cells joined into runs across gaps of up to ``BRIDGE`` cells."""
-    places = [c for c in communes.all_communes() if geography.territory_code(c.department) == code]
+    places = _communes_by_territory()[code]
     if len(places) < SILHOUETTE_MIN_COMMUNES:
         return ""
     frame = Frame(geography.PLACES[code].bounds, box)
