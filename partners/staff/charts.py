@@ -21,7 +21,6 @@ GRID = "#767676"  # 4.5:1 against white
 WIDTH = 640
 TOP, BOTTOM, LEFT, RIGHT = 36, 34, 48, 8
 PLOT_HEIGHT = 200
-ROW_HEIGHT, LABEL_WIDTH = 22, 230
 
 
 def n(value: float) -> str:
@@ -36,8 +35,9 @@ class Series:
 
 
 @dataclass
-class Chart:
-    """One chart: ``values[i][j]`` is series ``j`` for category ``i``."""
+class Table:
+    """A figure's numbers, drawn by a subclass, shown in a table beside the drawing and
+    downloaded as CSV and XLSX: ``values[i][j]`` is series ``j`` for category ``i``."""
 
     slug: str
     title: str
@@ -46,15 +46,9 @@ class Chart:
     categories: list[str]
     series: list[Series]
     values: list[list[float]]
-    horizontal: bool = False
     decimals: int = 0
     csv_url: str = ""
-    # Shorter words under the bars than in the table: (first line, second line or "").
-    axis_labels: list[tuple[str, str]] | None = None
-    svg: dict = field(init=False)
-
-    def __post_init__(self):
-        self.svg = self._horizontal() if self.horizontal else self._vertical()
+    xlsx_url: str = ""
 
     def shown(self, value: float) -> str:
         """A value as the reader reads it: "4,5" in French."""
@@ -66,6 +60,19 @@ class Chart:
             (category, [self.shown(v) for v in values])
             for category, values in zip(self.categories, self.values, strict=True)
         ]
+
+
+@dataclass
+class Chart(Table):
+    """A bar chart of its table."""
+
+    # Shorter words under the bars than in the table: (first line, second line or "").
+    axis_labels: list[tuple[str, str]] | None = None
+    svg: dict = field(init=False)
+    template = "admin/partners/_chart.html"
+
+    def __post_init__(self):
+        self.svg = self._vertical()
 
     def _top(self) -> float:
         top = max((v for values in self.values for v in values), default=0)
@@ -133,37 +140,4 @@ class Chart:
             "labels": labels,
             "ticks": ticks,
             "legend": self._legend() if len(self.series) > 1 else [],
-        }
-
-    def _horizontal(self) -> dict:
-        top = self._top()
-        plot_width = WIDTH - LABEL_WIDTH - 60
-        bars, labels = [], []
-        for i, (category, values) in enumerate(zip(self.categories, self.values, strict=True)):
-            y = 8 + i * ROW_HEIGHT
-            width = plot_width * values[0] / top
-            bars.append(
-                {
-                    "x": n(LABEL_WIDTH),
-                    "y": n(y),
-                    "width": n(width),
-                    "height": n(ROW_HEIGHT - 6),
-                    "colour": self.series[0].colour,
-                    "title": f"{category} : {self.shown(values[0])}",
-                    "value_x": n(LABEL_WIDTH + width + 6),
-                    "value_y": n(y + 12),
-                    "value": self.shown(values[0]),
-                }
-            )
-            labels.append(
-                {"x": n(LABEL_WIDTH - 8), "y": n(y + (ROW_HEIGHT - 6) / 2), "text": category}
-            )
-        return {
-            "width": n(WIDTH),
-            "height": n(16 + len(self.categories) * ROW_HEIGHT),
-            "left": n(LABEL_WIDTH),
-            "bars": bars,
-            "labels": labels,
-            "ticks": [],
-            "legend": [],
         }

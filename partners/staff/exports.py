@@ -11,6 +11,7 @@ Yes and no are words.
 
 import datetime
 import io
+import re
 
 from defusedcsv import csv
 from django.contrib import admin
@@ -124,9 +125,12 @@ def table_csv_response(filename: str, header: list[str], rows: list[list]) -> Ht
     )
 
 
-def xlsx_response(partners) -> HttpResponse:
+def table_xlsx_response(filename: str, sheet_title: str, header: list[str], rows) -> HttpResponse:
+    """Rows of Python values as an Excel workbook, every cell typed: the partners' export,
+    and the figures' small tables."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(pgettext("spreadsheet sheet", "Partners"))
+    # A sheet's name: 31 characters at most, none of []:*?/\.
+    sheet = book.create_sheet(re.sub(r"[][:*?/\\]", " ", sheet_title)[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 
@@ -142,16 +146,21 @@ def xlsx_response(partners) -> HttpResponse:
             written.number_format = "DD/MM/YYYY"
         return written
 
-    sheet.append([cell(title, font=bold) for title in headers()])
-    for partner in partners.iterator(chunk_size=2000):
-        sheet.append([cell(value) for value in values(partner)])
+    sheet.append([cell(title, font=bold) for title in header])
+    for row in rows:
+        sheet.append([cell(value) for value in row])
     body = io.BytesIO()
     book.save(body)
     response = HttpResponse(
         body.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    return _attachment(response, f"{FILENAME}.xlsx")
+    return _attachment(response, f"{filename}.xlsx")
+
+
+def xlsx_response(partners) -> HttpResponse:
+    rows = (values(partner) for partner in partners.iterator(chunk_size=2000))
+    return table_xlsx_response(FILENAME, pgettext("spreadsheet sheet", "Partners"), headers(), rows)
 
 
 FORMATS = {"csv": csv_response, "xlsx": xlsx_response}

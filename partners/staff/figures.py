@@ -1,7 +1,7 @@
-"""The network at a glance: partners by status, kind, région and département, the
-review's pace, and what waits for staff; three charts (applications and decisions per
-month, approved partners per territory, review delays per month), each with its table
-and its CSV (``exports.table_csv_response``)."""
+"""The network at a glance: partners by status, kind and région, the review's pace, and
+what waits for staff; three figures (applications and decisions per month and review
+delays per month as charts, approved partners per département on a map), each with its
+table, its CSV and its XLSX (``exports.table_csv_response``, ``exports.table_xlsx_response``)."""
 
 import datetime
 import statistics
@@ -23,8 +23,8 @@ from partners.models import (
     Report,
     Status,
 )
-from partners.staff import charts
-from partners.staff.exports import table_csv_response
+from partners.staff import charts, maps
+from partners.staff.exports import table_csv_response, table_xlsx_response
 from partners.staff.scope import scoped
 
 MONTHS = 12
@@ -99,24 +99,29 @@ def applications_chart(partners, user) -> charts.Chart:
     )
 
 
-def territories_chart(partners) -> charts.Chart:
+def territories_map(partners) -> maps.Map:
     counts = dict(
         partners.filter(status=Status.APPROVED)
-        .values_list("territory_code")
+        .values_list("department")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return charts.Chart(
+    listed = sorted(counts, key=lambda code: (-counts[code], code))
+    labels = dict(territories.DEPARTMENT_CHOICES)
+    return maps.Map(
         slug="territories",
-        title=gettext("Approved partners per territory"),
+        title=gettext("Approved partners per département"),
         description=gettext(
-            "One bar per territory: mainland France with Corsica, then each overseas territory."
+            "Map of mainland France with Corsica and, beside it, one inset per overseas "
+            "territory. Each département with approved partners is a circle where its "
+            "people live, its area proportional to its partners; the table lists the same "
+            "numbers."
         ),
-        category_label=gettext("Territory"),
-        categories=[str(t.name) for t in territories.TERRITORIES.values()],
+        category_label=gettext("Département"),
+        categories=[labels[code] for code in listed],
         series=[charts.Series(gettext("Approved partners"), charts.BLUE)],
-        values=[[counts.get(code, 0)] for code in territories.TERRITORIES],
-        horizontal=True,
+        values=[[counts[code]] for code in listed],
+        counts=counts,
     )
 
 
@@ -161,10 +166,11 @@ def delays_chart(user) -> charts.Chart:
 CHARTS = ["applications", "territories", "delays"]
 
 
-def figure_charts(partners, user) -> list[charts.Chart]:
-    built = [applications_chart(partners, user), territories_chart(partners), delays_chart(user)]
+def figure_charts(partners, user) -> list[charts.Table]:
+    built = [applications_chart(partners, user), territories_map(partners), delays_chart(user)]
     for chart in built:
         chart.csv_url = reverse(f"admin:partners_partner_figures_{chart.slug}_csv")
+        chart.xlsx_url = reverse(f"admin:partners_partner_figures_{chart.slug}_xlsx")
     return built
 
 
@@ -195,7 +201,6 @@ class FiguresMixin:
         delays = [(at - confirmed).total_seconds() for at, confirmed in decisions]
         median = datetime.timedelta(seconds=statistics.median(delays)) if delays else None
         kinds = dict(Partner._meta.get_field("kind").choices)
-        departments = dict(territories.DEPARTMENT_CHOICES)
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("Figures"),
@@ -203,9 +208,6 @@ class FiguresMixin:
             "by_status": [(label, by_status.get(value, 0)) for value, label in Status.choices],
             "by_kind": [(kinds[k], n) for k, n in by_kind.most_common()],
             "by_region": by_region.most_common(),
-            "by_department": sorted(
-                ((departments[c], n) for c, n in by_department.items()), key=lambda r: -r[1]
-            ),
             "per_month": list(per_month),
             "charts": figure_charts(partners, request.user),
             "median_delay": median,
@@ -220,35 +222,43 @@ class FiguresMixin:
         }
         return TemplateResponse(request, "admin/partners/figures.html", context)
 
-    def figures_csv_view(self, request, chart):
-        """One chart's table, as the figures page shows it, for a spreadsheet."""
+    def figures_table_view(self, request, chart, extension):
+        """One figure's table, as the figures page shows it, for a spreadsheet."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         partners = self.get_queryset(request)
         built = {
             "applications": lambda: applications_chart(partners, request.user),
-            "territories": lambda: territories_chart(partners),
+            "territories": lambda: territories_map(partners),
             "delays": lambda: delays_chart(request.user),
         }[chart]()
-        return table_csv_response(
-            f"chiffres-{built.slug}",
-            [built.category_label, *(s.label for s in built.series)],
-            [
-                [category, *(built.shown(v).replace(".", ",") for v in values)]
-                for category, values in zip(built.categories, built.values, strict=True)
-            ],
-        )
+        header = [built.category_label, *(s.label for s in built.series)]
+        filename = f"chiffres-{built.slug}"
+        pairs = zip(built.categories, built.values, strict=True)
+        if extension == "xlsx":
+            # Numbers as numbers, rounded as the page shows them.
+            rows = [
+                [category, *(round(v, built.decimals) for v in values)]
+                for category, values in pairs
+            ]
+            return table_xlsx_response(filename, built.title, header, rows)
+        rows = [
+            [category, *(built.shown(v).replace(".", ",") for v in values)]
+            for category, values in pairs
+        ]
+        return table_csv_response(filename, header, rows)
 
     def get_urls(self):
         return [
             *(
                 path(
-                    f"figures/{chart}.csv",
-                    self.admin_site.admin_view(self.figures_csv_view),
-                    {"chart": chart},
-                    name=f"partners_partner_figures_{chart}_csv",
+                    f"figures/{chart}.{extension}",
+                    self.admin_site.admin_view(self.figures_table_view),
+                    {"chart": chart, "extension": extension},
+                    name=f"partners_partner_figures_{chart}_{extension}",
                 )
                 for chart in CHARTS
+                for extension in ("csv", "xlsx")
             ),
             path(
                 "figures/",

@@ -23,12 +23,22 @@ def test_the_charts_are_drawn_and_accessible(page, live_server, make_reviewer, t
     page.goto(reverse("admin:partners_partner_figures"))
     charts = page.get_by_role("img", name="Candidatures et décisions par mois")
     expect(charts).to_be_visible()
-    expect(page.get_by_role("img", name="Lieux acceptés par territoire")).to_be_visible()
+    expect(page.get_by_role("img", name="Lieux acceptés par département")).to_be_visible()
     expect(page.get_by_role("img", name="Délais d'examen par mois (jours)")).to_be_visible()
     expect(
-        page.get_by_role("table", name="Lieux acceptés par territoire : les chiffres")
+        page.get_by_role("table", name="Lieux acceptés par département : les chiffres")
     ).to_be_visible()
     assert page.locator("svg[role=img] rect title").count() > 12
+    # Paris's circle, drawn; La Réunion's pending partner counted nowhere.
+    expect(page.locator("circle.map-partners")).to_have_count(1)
+    expect(page.locator("circle.map-partners title")).to_have_text("Paris : 3")
+    box = page.locator("circle.map-partners").bounding_box()
+    assert box["width"] > 30  # the largest circle, 36 px across at full size
+    with page.expect_download() as download:
+        page.get_by_role(
+            "link", name="Télécharger « Lieux acceptés par département » (Excel .xlsx)"
+        ).click()
+    assert download.value.suggested_filename == "chiffres-territories.xlsx"
     assert axe_violations(page) == []
     assert page.evaluate("window.cspViolations") == []
     page.screenshot(path=str(tmp_path / "figures.png"), full_page=True)

@@ -1,6 +1,7 @@
 """The figures page's charts: applications and decisions per month, approved partners per
-territory, review delays per month; each an SVG with its title, description and table,
-within the reviewer's départements, and a CSV for French Excel."""
+département (the map's numbers: tests/staff/test_figures_map.py draws it), review delays per
+month; each an SVG with its title, description and table, within the reviewer's départements,
+and a CSV for French Excel and an XLSX."""
 
 import csv
 import datetime
@@ -9,6 +10,7 @@ import re
 import zoneinfo
 from xml.etree import ElementTree
 
+import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.django_db
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=PARIS)
 SVG = "{http://www.w3.org/2000/svg}"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def at(month: int, day: int, hour: int = 12) -> datetime.datetime:
@@ -73,13 +76,10 @@ def test_applications_and_decisions_per_month(figures):
     assert rows["janvier 2026"] == [0, 0, 0]
 
 
-def test_approved_partners_per_territory_lists_every_territory(figures):
+def test_approved_partners_per_departement_most_first(figures):
     territories = chart(figures(), "territories")
-    rows = dict(zip(territories.categories, territories.values, strict=True))
-    assert len(rows) == 12
-    assert rows["France métropolitaine et Corse"] == [3]
-    assert rows["Guadeloupe"] == [1]
-    assert rows["Nouvelle-Calédonie"] == [0]
+    assert territories.categories == ["75 – Paris", "13 – Bouches-du-Rhône", "971 – Guadeloupe"]
+    assert territories.values == [[2], [1], [1]]
 
 
 def test_review_delays_median_and_90th_percentile(figures):
@@ -120,7 +120,8 @@ def test_a_reviewer_sees_their_departements_figures_only(client, make_reviewer, 
     with time_machine.travel(NOW, tick=False):
         response = client.get(reverse("admin:partners_partner_figures"))
     territories = chart(response, "territories")
-    assert sum(v[0] for v in territories.values) == 2
+    assert territories.categories == ["75 – Paris"]
+    assert territories.values == [[2]]
     applications = dict(
         zip(*(lambda c: (c.categories, c.values))(chart(response, "applications")), strict=True)
     )
@@ -135,7 +136,7 @@ def test_a_reviewer_sees_their_departements_figures_only(client, make_reviewer, 
             ["Mois", "Candidatures", "Acceptées", "Refusées"],
             ["avril 2026", "3", "2", "1"],
         ),
-        ("territories", ["Territoire", "Lieux acceptés"], ["Guadeloupe", "1"]),
+        ("territories", ["Département", "Lieux acceptés"], ["971 – Guadeloupe", "1"]),
         ("delays", ["Mois de la décision", "Médiane", "90e centile"], ["avril 2026", "4,0", "8,8"]),
     ],
 )
@@ -148,6 +149,59 @@ def test_each_chart_downloads_as_csv_for_french_excel(admin_client, network, slu
     rows = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
     assert rows[0] == header
     assert row in rows
+
+
+def xlsx_rows(response) -> tuple[str, list[list]]:
+    assert response["Content-Type"] == XLSX
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    return sheet.title, [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_applications_chart_downloads_as_xlsx(admin_client, network):
+    with time_machine.travel(NOW, tick=False):
+        response = admin_client.get(reverse("admin:partners_partner_figures_applications_xlsx"))
+    assert response["Content-Disposition"] == 'attachment; filename="chiffres-applications.xlsx"'
+    title, rows = xlsx_rows(response)
+    assert title == "Candidatures et décisions par m"  # a sheet's name: 31 characters
+    assert rows[0] == ["Mois", "Candidatures", "Acceptées", "Refusées"]
+    assert len(rows) == 13
+    assert rows[1] == ["juillet 2025", 0, 0, 0]
+    assert rows[10] == ["avril 2026", 3, 2, 1]
+    assert rows[11] == ["mai 2026", 2, 2, 0]
+    assert rows[12] == ["juin 2026", 1, 0, 0]
+
+
+def test_the_map_downloads_as_xlsx_one_row_per_departement(admin_client, network):
+    with time_machine.travel(NOW, tick=False):
+        response = admin_client.get(reverse("admin:partners_partner_figures_territories_xlsx"))
+    title, rows = xlsx_rows(response)
+    assert title == "Lieux acceptés par département"
+    assert rows == [
+        ["Département", "Lieux acceptés"],
+        ["75 – Paris", 2],
+        ["13 – Bouches-du-Rhône", 1],
+        ["971 – Guadeloupe", 1],
+    ]
+
+
+def test_the_delays_download_as_xlsx_numbers_not_text(admin_client, network):
+    with time_machine.travel(NOW, tick=False):
+        response = admin_client.get(reverse("admin:partners_partner_figures_delays_xlsx"))
+    title, rows = xlsx_rows(response)
+    assert title == "Délais d'examen par mois (jours"
+    assert rows[0] == ["Mois de la décision", "Médiane", "90e centile"]
+    by_month = {row[0]: row[1:] for row in rows[1:]}
+    assert by_month["avril 2026"] == [4, 8.8]
+    assert by_month["mai 2026"] == [10, 10]
+    assert by_month["juin 2026"] == [0, 0]
+
+
+def test_a_reviewer_downloads_their_departements_only(client, make_reviewer, network):
+    signin.verified_login(client, make_reviewer(departments=["971"]))
+    with time_machine.travel(NOW, tick=False):
+        response = client.get(reverse("admin:partners_partner_figures_territories_xlsx"))
+    assert xlsx_rows(response)[1] == [["Département", "Lieux acceptés"], ["971 – Guadeloupe", 1]]
 
 
 def test_figures_without_any_partner_draw_empty_charts(admin_client):
