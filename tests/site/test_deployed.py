@@ -372,3 +372,27 @@ def test_a_text_message_signed_by_twilio_is_answered_behind_nginx(site, partner)
     )
     for secret in ("655544433", "PARIS 4", "PARIS+4", params["MessageSid"], "Mairie"):
         assert secret not in logs
+
+
+def test_nearest_answers_are_shared_by_the_workers_and_follow_the_data(site, partner):
+    """Both gunicorn workers answer from one Redis, under keys that hold no position; a
+    partner leaving the network leaves the answers within PUBLIC_VERSION_TTL."""
+    browser = site.client()
+    answers = [browser.get(NEAREST) for _ in range(8)]
+    assert {a.status for a in answers} == {200}
+    assert [a.headers["X-Cache"] for a in answers].count("miss") == 1
+    assert len({a.body for a in answers}) == 1
+    assert partner.name in answers[0].text
+    cache = redis.Redis.from_url(site.redis_url)
+    keys = [key.decode() for key in cache.keys("*nearest:*")]
+    assert len(keys) == 1
+    assert LAT not in keys[0]
+    assert LON not in keys[0]
+    assert 0 < cache.ttl(keys[0]) <= 60
+
+    partner.status = "suspended"
+    partner.save()
+    deadline = time.monotonic() + 5 + 5  # the deployment's PUBLIC_VERSION_TTL, and a margin
+    while partner.name in browser.get(NEAREST).text:
+        assert time.monotonic() < deadline, "a suspended partner still answered"
+        time.sleep(0.2)
