@@ -75,3 +75,9 @@ def test_the_cache_holds_no_position_in_clear(client, partners, settings):
 def test_errors_are_not_kept(client):
     assert client.get("/api/v1/partners/nearest?lat=91&lon=0").status_code == 400
     assert "X-Cache" not in client.get("/api/v1/partners/nearest?lat=91&lon=0")
+
+
+def test_the_privacy_notice_tells_of_the_minute_kept(client):
+    assert "jusqu'à la fin de la minute, puis effacée" in client.get("/confidentialite/").text
+    english = client.get("/en/confidentialite/").text
+    assert "kept in the server's memory until the end of the minute" in english
