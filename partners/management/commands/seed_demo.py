@@ -1,9 +1,10 @@
 """Realistic approved demo partners, spread over mainland France and every territory.
 
 Places are drawn from the offline gazetteer, weighted by population so that cities
-get most venues, with at least one venue in every territory. A point lies on the
-way from a commune's centre towards a neighbouring commune's centre (at most a
-third of the way), which keeps it on land even in coastal towns and islands.
+get most venues, with at least one venue in every territory. A point lies in the
+commune's own area, on the side of one of its neighbours (``place_point``), which
+spreads a city's venues over the city and keeps them on land even in coastal towns
+and islands.
 
 Deterministic for a given --seed. Demo partners are flagged ``is_demo``; a second
 run with the same count keeps them, another count replaces them. Rows go in
@@ -258,32 +259,49 @@ def pick_places(communes: tuple[Commune, ...], count: int, rng: random.Random) -
     return [*guaranteed, *rest][:count]
 
 
-def neighbours(communes: tuple[Commune, ...]) -> dict[str, list[Commune]]:
-    """The five nearest communes of each commune within its own département."""
+def _unit_vectors(group: list[Commune]) -> np.ndarray:
+    lat = np.radians([c.lat for c in group])
+    lon = np.radians([c.lon for c in group])
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+
+
+def neighbours(communes: tuple[Commune, ...], count: int = 6) -> dict[str, list[Commune]]:
+    """The ``count`` nearest communes of each commune: within its département, or, for a
+    département of fewer communes (Paris is one), within its whole territory."""
     by_department: dict[str, list[Commune]] = {}
+    by_territory: dict[str, list[Commune]] = {}
     for commune in communes:
         by_department.setdefault(commune.department, []).append(commune)
+        code = territories.territory_of(commune.department).code
+        by_territory.setdefault(code, []).append(commune)
     result = {}
-    for group in by_department.values():
-        lat = np.radians([c.lat for c in group])
-        lon = np.radians([c.lon for c in group])
-        x = np.cos(lat) * np.cos(lon)
-        y = np.cos(lat) * np.sin(lon)
-        z = np.sin(lat)
-        points = np.stack([x, y, z], axis=1)
-        distances = -points @ points.T
-        order = np.argsort(distances, axis=1)[:, 1:6]
-        for i, commune in enumerate(group):
-            result[commune.insee] = [group[j] for j in order[i]]
+    for department, group in by_department.items():
+        if len(group) > count:
+            points = _unit_vectors(group)
+            order = np.argsort(-points @ points.T, axis=1)[:, 1 : count + 1]
+            for i, commune in enumerate(group):
+                result[commune.insee] = [group[j] for j in order[i]]
+            continue
+        others = by_territory[territories.territory_of(department).code]
+        points = _unit_vectors(others)
+        for commune, here in zip(group, _unit_vectors(group), strict=True):
+            order = [j for j in np.argsort(-points @ here) if others[j] is not commune]
+            result[commune.insee] = [others[j] for j in order[:count]]
     return result
 
 
 def place_point(commune: Commune, near: list[Commune], rng: random.Random) -> tuple[float, float]:
+    """A point in the commune's own area, as real venues spread over a town: towards one
+    of its neighbours, at most half of the way (nearer its own centre than theirs), and
+    aside by up to 30 % of that distance, so that a city's venues fill a disc rather
+    than a few lines. Mostly over land, even on a coast: neighbours are on land."""
     if near:
         other = rng.choice(near)
-        share = rng.uniform(0, 0.33)
-        lat = commune.lat + (other.lat - commune.lat) * share
-        lon = commune.lon + (other.lon - commune.lon) * share
+        ahead = 0.5 * math.sqrt(rng.random())  # uniform over the area, not the radius
+        aside = rng.uniform(-0.3, 0.3) * ahead / 0.5
+        d_lat, d_lon = other.lat - commune.lat, other.lon - commune.lon
+        lat = commune.lat + d_lat * ahead - d_lon * aside * math.cos(math.radians(commune.lat))
+        lon = commune.lon + d_lon * ahead + d_lat * aside / math.cos(math.radians(commune.lat))
     else:
         lat, lon = commune.lat, commune.lon
     # A little scatter (up to ~60 m) so that venues of one town do not stack.
