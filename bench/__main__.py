@@ -116,14 +116,7 @@ def run(args, database_url: str, work: Path) -> int:
             f"/static/{STATIC_GEOJSON}",
             server.workers(),
         )
-        _step(
-            "4. nearest under load",
-            measure_load,
-            base,
-            points,
-            args.clients,
-            args.duration,
-        )
+        _step("4. nearest under load", measure_load, base, args.seed, args.clients, args.duration)
         _step("3. home page", measure_home, base, server.workers())
         _step("3. home page", measure_locate, base, points[0])
         _step(
@@ -178,7 +171,13 @@ def main(argv=None) -> int:
     database_url = environment.bench_database_url(configured)
     started = False if configured else localdb.start()
     try:
-        with tempfile.TemporaryDirectory(prefix="enlieusur-bench-") as work:
+        with (
+            tempfile.TemporaryDirectory(prefix="enlieusur-bench-") as work,
+            environment.redis_server(Path(work)) as redis_url,
+        ):
+            # The shared cache as deployed (README, "Redis"): the workers' answers, tiles
+            # and rate limits, and the in-process measurements', in one Redis.
+            os.environ["REDIS_URL"] = redis_url
             status = run(args, database_url, Path(work))
     finally:
         if started:

@@ -81,6 +81,34 @@ def production_environment(database_url: str, static_root: Path) -> dict[str, st
     }
 
 
+@contextlib.contextmanager
+def redis_server(directory: Path, *, port: int | None = None) -> Iterator[str]:
+    """A throw-away Redis on the loopback, no persistence; yields its URL. ``port`` starts
+    it again where a stopped one was. The bench's, and the deployed tests' (tests/servers.py)."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [
+            "/usr/bin/redis-server",
+            *("--port", str(port), "--bind", "127.0.0.1"),
+            *("--save", "", "--appendonly", "no", "--dir", str(directory)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

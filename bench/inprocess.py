@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from bench.measures import GEOJSON_PATH, Results, ms, nearest_path, p50, p95
+from bench.measures import CHANGED_NAME, GEOJSON_PATH, Results, ms, nearest_path, p50, p95
 from partners.models import Kind, Partner, Status
 from partners.public import search
 from partners.services import decisions
@@ -184,7 +184,7 @@ def approve_a_new_partner() -> str:
     """A real change of the public set, through the service layer (which writes history
     and schedules the staff email, printed by the console backend and swallowed here)."""
     partner = Partner.objects.create(
-        name="Médiathèque du banc d'essai",
+        name=CHANGED_NAME,
         kind=Kind.LIBRARY,
         address="1 place de la Mairie",
         postcode="75004",

@@ -157,6 +157,14 @@ def sample_points(count: int, seed: int) -> list[tuple[float, float]]:
     ]
 
 
+def sample_people(count: int, seed: int) -> list[tuple[float, float]]:
+    """Where people search from under load: gazetteer communes drawn by population (a
+    tenth of them overseas), each at its point, rounded as the home page rounds a
+    position before asking (to 0.001°, about 100 m: static/partners/map.js)."""
+    _, picked = _sample_communes(count, seed)
+    return [(round(c.lat, 3), round(c.lon, 3)) for c in picked]
+
+
 def nearest_path(lat: float, lon: float, limit: int = 10) -> str:
     return f"{NEAREST_PATH}?{urlencode({'lat': lat, 'lon': lon, 'limit': limit})}"
 
@@ -263,9 +271,11 @@ def measure_nearest(results: Results, base_url: str, database_url: str, points, 
         results.missing(section, "API p95 / raw p95", "≤ 3×", why)
         results.missing(section, "API query plan", "KNN index scan, no Sort", why)
         return
+    # Warmed on other positions: the measured ones are searched, not read from the
+    # answer cache (measured under load, section 4).
     for lat, lon in points[:30]:
-        client.get(nearest_path(lat, lon))
-        client.get(raw_nearest_path(lat, lon))
+        client.get(nearest_path(lat + 0.01, lon))
+        client.get(raw_nearest_path(lat + 0.01, lon))
     # The API and its floor in turn, point by point: the machine's moods weigh on both.
     api, floor, failures, floor_failures = [], [], 0, 0
     for lat, lon in points:
@@ -404,33 +414,50 @@ def measure_geojson(
     return etag
 
 
+# Where inprocess.approve_a_new_partner adds its partner, as the page rounds it, and its name.
+CHANGED_AT = (48.853, 2.35)
+CHANGED_NAME = "Médiathèque du banc d'essai"
+
+
 def measure_invalidation(results: Results, base_url: str, etag: str | None, change) -> None:
+    """How soon a change shows: in the GeoJSON (its ETag) and in the nearest answer for
+    the place of the change, kept for the minute by the answer cache beforehand."""
     section = "2. all-partners GeoJSON"
-    if etag is None:
-        results.missing(section, "ETag changes when a partner changes", "changes", "no ETag")
-        return
+    client = Client(base_url)
+    nearest = nearest_path(*CHANGED_AT)
+    client.get(nearest)  # now kept by the answer cache
     what = change()
     # Each worker remembers the public version for PUBLIC_VERSION_TTL seconds: the new
     # body must be served within that delay (and a second for the request itself).
     limit = settings.PUBLIC_VERSION_TTL + 1
-    client = Client(base_url)
     started = time.monotonic()
-    while True:
-        response = client.get(GEOJSON_PATH, {"Accept-Encoding": "gzip", "If-None-Match": etag})
-        new = response.headers.get("etag")
-        ok = response.status == 200 and bool(new) and new != etag
-        waited = time.monotonic() - started
-        if ok or waited > limit:
-            break
-        time.sleep(0.25)
+    seen: dict[str, float] = {}
+    while len(seen) < 2 and time.monotonic() - started <= limit:
+        if "geojson" not in seen and etag is not None:
+            response = client.get(GEOJSON_PATH, {"Accept-Encoding": "gzip", "If-None-Match": etag})
+            new = response.headers.get("etag")
+            if response.status == 200 and new and new != etag:
+                seen["geojson"] = time.monotonic() - started
+        if "nearest" not in seen and CHANGED_NAME in client.get(nearest).body.decode():
+            seen["nearest"] = time.monotonic() - started
+        time.sleep(0.1)
     client.close()
+    target = f"within {limit} s"
+    if etag is None:
+        results.missing(section, "ETag changes when a partner changes", "changes", "no ETag")
+    else:
+        ok = "geojson" in seen
+        value = f"new ETag after {seen['geojson']:.1f} s" if ok else f"unchanged after {limit} s"
+        results.add(section, "ETag changes when a partner changes", value, target, ok, note=what)
+    ok = "nearest" in seen
+    value = f"after {seen['nearest']:.1f} s" if ok else f"unchanged after {limit} s"
     results.add(
-        section,
-        "ETag changes when a partner changes",
-        f"HTTP {response.status} after {waited:.1f} s, ETag {'changed' if ok else 'unchanged'}",
-        f"200, new ETag within {limit} s",
+        "4. nearest under load",
+        "a cached nearest answer shows a change",
+        value,
+        target,
         ok,
-        note=what,
+        note="the answer at the new partner's place, cached before the change",
     )
 
 
@@ -462,28 +489,47 @@ def run_wrk(base_url: str, paths: list[str], connections: int, seconds: float) -
     return json.loads(summary.removeprefix("BENCH "))
 
 
-def measure_load(results: Results, base_url: str, points, clients: int, seconds: float):
+# One minute of searches at the target rate: the load never comes back to a path but as
+# another person at the same place would (answers are kept for the minute).
+PEOPLE_PER_MINUTE = 60_000
+
+
+def measure_load(results: Results, base_url: str, seed: int, clients: int, seconds: float):
     """Throughput of the nearest search. The load comes from wrk, written in C: a load
-    generator in Python took a seventh of the two cores it was measuring."""
+    generator in Python took a seventh of the two cores it was measuring. Two loads: people
+    where they live (communes drawn by population, positions rounded as the page rounds
+    them), whom the shared answer cache serves when they ask from the same place in the
+    same minute; and positions that never repeat, every answer searched."""
     section = "4. nearest under load"
+    people = sample_people(PEOPLE_PER_MINUTE, seed)
     probe = Client(base_url)
-    problem = check_nearest_response(probe.get(nearest_path(*points[0])))
+    problem = check_nearest_response(probe.get(nearest_path(*people[0])))
     probe.close()
-    target = "≥ 300 req/s, 0 errors"
     if problem:
-        results.missing(section, "throughput", target, f"GET {NEAREST_PATH}: {problem}")
+        why = f"GET {NEAREST_PATH}: {problem}"
+        results.missing(section, "requests/s, people where they live", "≥ 1,000", why)
         return
-    summary = run_wrk(base_url, [nearest_path(lat, lon) for lat, lon in points], clients, seconds)
-    rate = summary["requests"] / summary["seconds"]
-    note = f"wrk, {clients} connections for {seconds:.0f} s, {summary['requests']} answers"
-    results.add(section, "requests/s", f"{rate:.0f}", "≥ 300", rate >= 300, note=note)
-    results.add(section, "p95 under load", ms(summary["p95_us"] / 1e6))
-    kinds = {kind: summary[kind] for kind in ("status", "connect", "read", "write", "timeout")}
-    errors = sum(kinds.values())
-    detail = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
-    results.add(
-        section, "errors", f"{errors}" + (f" ({detail})" if detail else ""), "0", not errors
+    loads = (
+        ("people where they live", people, "≥ 1,000", 1000),
+        ("every answer searched", sample_points(PEOPLE_PER_MINUTE, seed + 1), "≥ 300", 300),
     )
+    for name, points, target, floor in loads:
+        paths = [nearest_path(lat, lon) for lat, lon in points]
+        summary = run_wrk(base_url, paths, clients, seconds)
+        rate = summary["requests"] / summary["seconds"]
+        hit_rate = summary["hits"] / max(summary["requests"], 1)
+        note = (
+            f"wrk, {clients} connections for {seconds:.0f} s, {summary['requests']} answers, "
+            f"{hit_rate:.0%} from the answer cache"
+        )
+        results.add(section, f"requests/s, {name}", f"{rate:.0f}", target, rate >= floor, note)
+        results.add(section, f"p95 under load, {name}", ms(summary["p95_us"] / 1e6))
+        kinds = {k: summary[k] for k in ("status", "connect", "read", "write", "timeout")}
+        errors = sum(kinds.values())
+        detail = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
+        value = f"{errors}" + (f" ({detail})" if detail else "")
+        results.add(section, f"errors, {name}", value, "0", not errors)
+        results.details.setdefault("load", {})[name] = {**summary, "hit_rate": hit_rate}
 
 
 def sample_texts(count: int, seed: int) -> list[str]:

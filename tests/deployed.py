@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlencode
 
+from bench.environment import redis_server
 from tests import servers
 
 SITE_CONFIGURATION = servers.BASE_DIR / "deploy" / "nginx" / "enlieusur.conf"
@@ -263,7 +264,7 @@ def deployment(directory: Path, *, static_root: Path, **env: str):
     with contextlib.ExitStack() as stack:
         redis_port = servers.free_port()
         (directory / "redis").mkdir()
-        redis = Restartable(lambda: servers.redis_server(directory / "redis", port=redis_port))
+        redis = Restartable(lambda: redis_server(directory / "redis", port=redis_port))
         redis_url = redis.start()
         stack.callback(redis.stop)
         smtp = stack.enter_context(servers.smtp_sink())

@@ -138,36 +138,6 @@ def task_worker(*, log: Path | None = None, **env: str):
         yield process
 
 
-@contextlib.contextmanager
-def redis_server(directory: Path, *, port: int | None = None):
-    """A throw-away Redis on the loopback, no persistence; yields its URL. ``port`` starts
-    it again where a stopped one was."""
-    port = port or free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [
-            "/usr/bin/redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
-
 class SmtpSink:
     """An SMTP server on the loopback (aiosmtpd, in a thread of this process) that keeps
     every message it is given in ``messages`` (each with the envelope's recipients in

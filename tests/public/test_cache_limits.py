@@ -4,7 +4,7 @@ import pytest
 import redis
 from django.test import override_settings
 
-from tests import servers
+from bench.environment import redis_server
 from tests.factories import PartnerFactory
 from tests.public.test_tiles import get_tile, tile_of
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def redis_cache(tmp_path):
     """Django's cache on a throw-away Redis, as in production; yields a client to it."""
-    with servers.redis_server(tmp_path) as url:
+    with redis_server(tmp_path) as url:
         backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
         with override_settings(CACHES={"default": backend}):
             yield redis.Redis.from_url(url)

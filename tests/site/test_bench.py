@@ -20,6 +20,7 @@ from bench.measures import (
     plan_walks_index,
     raw_nearest_path,
     run_wrk,
+    sample_people,
     sample_points,
     sample_texts,
 )
@@ -103,6 +104,7 @@ def test_the_load_generator_cycles_through_the_paths_and_counts_failures():
             seen[self.path] += 1
             body = b"ok"
             self.send_response(404 if self.path == "/missing" else 200)
+            self.send_header("X-Cache", "hit" if self.path == "/a" else "miss")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -120,6 +122,17 @@ def test_the_load_generator_cycles_through_the_paths_and_counts_failures():
     assert max(seen.values()) - min(seen.values()) <= connections  # each path in turn
     assert seen["/missing"] - connections <= summary["status"] <= seen["/missing"]
     assert summary["p95_us"] > 0
+    # The answers served by the answer cache, as counted from their X-Cache header.
+    assert seen["/a"] - connections <= summary["hits"] <= seen["/a"]
+
+
+def test_people_under_load_search_from_communes_by_population_rounded_as_the_page_does():
+    people = sample_people(20_000, seed=1)
+    assert people == sample_people(20_000, seed=1)
+    assert all(round(lat, 3) == lat and round(lon, 3) == lon for lat, lon in people)
+    # Big towns come back often: many people ask from the same place in a minute.
+    assert max(Counter(people).values()) > 100
+    assert len(set(people)) < len(people) / 2
 
 
 def _setting_names(module) -> set[str]:

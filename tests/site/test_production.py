@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 
+from bench.environment import redis_server
 from tests import servers
 from tests.factories import PartnerFactory
 from tests.site.test_settings import _settings_value
@@ -91,7 +92,7 @@ def test_two_processes_share_the_redis_cache(tmp_path):
     import subprocess
     import sys
 
-    with servers.redis_server(tmp_path) as url:
+    with redis_server(tmp_path) as url:
         outputs = [
             subprocess.run(  # noqa: S603
                 [sys.executable, "-c", SHARED_CACHE_SNIPPET, step],
