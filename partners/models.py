@@ -8,12 +8,13 @@ from django.contrib.gis.db.models.functions import Distance
 from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Case, F, Func, Q, Value, When
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
@@ -147,15 +148,20 @@ class Charter(models.Model):
 # (``partners.public``). ``hours.Week`` is its Python twin, tested against it. An interval
 # closing earlier than it opens runs past midnight into the next day; one closing when it
 # opens lasts 24 hours, and the only such interval allowed, 00:00–00:00, is the whole day
-# ("24 h/24", ``OpeningInterval.whole_day``).
+# ("24 h/24", ``OpeningInterval.whole_day``). A dated closure (``Closure``) closes the
+# whole venue-local days it covers: the part of an evening's opening that runs past
+# midnight into a closed day is closed, the part before midnight stays open, and so does
+# the night of a closure's last day once past midnight.
 OPEN_AT_SQL = """EXISTS (
-    SELECT 1 FROM partners_openinginterval oi
-    CROSS JOIN LATERAL (SELECT timezone({zone}, {when}) AS t) AS local
-    WHERE oi.partner_id = {partner} AND (
+    SELECT 1 FROM (SELECT timezone({zone}, {when}) AS t) AS local
+    JOIN partners_openinginterval oi ON oi.partner_id = {partner} AND (
         (oi.weekday = EXTRACT(ISODOW FROM local.t) AND oi.opens <= local.t::time
             AND (oi.closes > local.t::time OR oi.closes <= oi.opens))
         OR (oi.weekday = EXTRACT(ISODOW FROM local.t - interval '1 day')
-            AND oi.closes <= oi.opens AND oi.closes > local.t::time)))"""
+            AND oi.closes <= oi.opens AND oi.closes > local.t::time))
+    WHERE NOT EXISTS (
+        SELECT 1 FROM partners_closure cl WHERE cl.partner_id = oi.partner_id
+            AND cl.starts <= local.t::date AND cl.ends >= local.t::date))"""
 
 
 # The hours of the night, venue-local: few places are open then, so a search for places
@@ -509,8 +515,17 @@ class Partner(models.Model):
         return (when or timezone.now()).astimezone(self.zone)
 
     def week(self) -> Week:
-        """The opening intervals as a ``Week`` (prefetch them for many partners)."""
-        return Week((i.weekday, i.opens, i.closes) for i in self.opening_intervals.all())
+        """The opening intervals and closures as a ``Week`` (prefetch both for many
+        partners: ``WEEK_PREFETCH``)."""
+        return Week(
+            ((i.weekday, i.opens, i.closes) for i in self.opening_intervals.all()),
+            ((c.starts, c.ends) for c in self.closures.all()),
+        )
+
+    def upcoming_closures(self, when: datetime.datetime | None = None) -> list["Closure"]:
+        """Its closures not over at ``when`` (venue-local dates), first first."""
+        today = self.local_time(when).date()
+        return [closure for closure in self.closures.all() if closure.ends >= today]
 
     def is_open_at(self, when: datetime.datetime) -> bool:
         return self.week().is_open(self.local_time(when))
@@ -581,6 +596,59 @@ class OpeningInterval(models.Model):
     def whole_day(self) -> bool:
         """Open 24 h/24 that day: stored as 00:00–00:00."""
         return self.opens == self.closes
+
+
+# What ``Partner.week`` reads, to prefetch for many partners.
+WEEK_PREFETCH = ("opening_intervals", "closures")
+# A venue's closures: at most this many at a time, ending at most this far ahead.
+MAX_CLOSURES = 20
+MAX_CLOSURE_DAYS_AHEAD = 366
+
+
+class Closure(models.Model):
+    """A dated closure (holidays, works): the venue is closed from ``starts`` to ``ends``,
+    both included, whole venue-local days, whatever its weekly hours say (``OPEN_AT_SQL``).
+    Past closures change nothing; a venue's own update of its closures drops them."""
+
+    # Deleted by PostgreSQL with the partner, as its opening intervals.
+    partner = models.ForeignKey(Partner, on_delete=models.DB_CASCADE, related_name="closures")
+    starts = models.DateField(_("closed from"))
+    ends = models.DateField(_("closed until (included)"))
+    reason = models.CharField(_("reason"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["starts", "ends"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gte=models.F("starts")),
+                name="closure_ends_after_it_starts",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The last day of a closure cannot be before its first."),
+            ),
+        ]
+
+    def __str__(self):
+        text = f"{self.starts:%Y-%m-%d}–{self.ends:%Y-%m-%d}"
+        return f"{text} ({self.reason})" if self.reason else text
+
+    def clean(self):
+        if self.ends and self.partner_id:
+            self.check_within_reach(self.ends, self.partner.local_time().date())
+
+    @staticmethod
+    def check_within_reach(ends: datetime.date, today: datetime.date) -> None:
+        """Refuse a closure ending more than ``MAX_CLOSURE_DAYS_AHEAD`` after ``today``."""
+        latest = today + datetime.timedelta(days=MAX_CLOSURE_DAYS_AHEAD)
+        if ends > latest:
+            raise ValidationError(
+                {
+                    "ends": _("Give closures within a year: a last day by %(date)s at the latest.")
+                    % {"date": formats.date_format(latest, "j F Y")}
+                },
+                code="too_far",
+            )
 
 
 class PartnerEvent(models.Model):

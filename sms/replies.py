@@ -14,6 +14,7 @@ seconds in the shared cache, under a salted hash of the sender's number
 """
 
 import re
+import zoneinfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -82,7 +83,7 @@ def _partner_line(number: int | None, row: dict, now, *, detail: int) -> str:
     2). ``detail`` 0 drops the address's town and the distance."""
     reading = Reading(row, now=now, urls=None)
     open_now, change = reading.opening_state
-    same_day = change is not None and change.date() == now.astimezone(change.tzinfo).date()
+    today = now.astimezone(zoneinfo.ZoneInfo(row["time_zone"])).date()
     parts = [_cut(row["name"])]
     address = _cut(row["address"])
     if detail:
@@ -90,7 +91,9 @@ def _partner_line(number: int | None, row: dict, now, *, detail: int) -> str:
     parts.append(address)
     if row["phone"]:
         parts.append(phone_display(row["phone"], row["department"]))
-    state = wording.opening(open_now=open_now, next_change=change, same_day=same_day)
+    state = wording.opening(
+        open_now=open_now, next_change=change, days=wording.days_ahead(change, today)
+    )
     if detail > 1:
         state = f"{state} ({distance(row['distance'])})"
     parts.append(state)

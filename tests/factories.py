@@ -4,7 +4,7 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from partners.models import Charter, Kind, OpeningInterval, Partner, Status
+from partners.models import Charter, Closure, Kind, OpeningInterval, Partner, Status
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -42,6 +42,16 @@ class OpeningIntervalFactory(factory.django.DjangoModelFactory):
     weekday = 1
     opens = datetime.time(9)
     closes = datetime.time(18)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    partner = factory.SubFactory(PartnerFactory)
+    starts = datetime.date(2026, 12, 24)
+    ends = datetime.date(2026, 12, 26)
+    reason = ""
 
 
 def every_day(partner, opens: str, closes: str) -> None:

@@ -1,8 +1,8 @@
 """The shape of a history entry's ``changes``, for every writer and every reader.
 
 ``changes`` maps a name to ``[before, after]``, JSON values as stored. A name is a
-``Partner`` field or one of ``LABELS`` ("hours"): readers never ask the model for a name,
-so a change need not be a field to be shown. An erased contact field records
+``Partner`` field or one of ``LABELS`` ("hours", "closures"): readers never ask the model
+for a name, so a change need not be a field to be shown. An erased contact field records
 ``[ERASED, ""]``: its old value is precisely what is not kept.
 
 Rows written before this module keep their shape in production databases, and
@@ -19,6 +19,7 @@ ERASED = "erased"
 # Changes that are not Partner fields.
 LABELS = {
     "hours": _("opening hours"),
+    "closures": _("closures"),
     "opening_hours": _("opening hours"),  # the admin's name for "hours" until 2026-11
 }
 

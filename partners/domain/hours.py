@@ -1,9 +1,9 @@
-"""A venue's weekly opening hours as spans of a week, and the state they give at an
-instant: open or closed, and when that changes next.
+"""A venue's weekly opening hours as spans of a week, its dated closures, and the state
+they give at an instant: open or closed, and when that changes next.
 
 The API answers "open now, until when" for every partner of a search, so this is on its
 hot path: one pass over a handful of integers per partner, no datetimes built per
-interval (``make bench``, BENCHMARKS.md).
+interval (``make bench``, BENCHMARKS.md). Closures cost nothing to a venue that has none.
 """
 
 import datetime
@@ -28,11 +28,20 @@ class Week:
     to ``opens`` lasts 24 hours (00:00–00:00: the whole day, "24 h/24"), as
     ``OPEN_AT_SQL`` reads it in SQL.
 
+    ``closures`` are dated closures ``(starts, ends)``, venue-local dates, both included:
+    the venue is closed on those whole calendar days, whatever its hours say. An evening
+    opening running past midnight into a closed day closes at that midnight; one running
+    out of the closure's last day into an open day is open after that midnight.
+
     Times are wall-clock times in the venue's zone, and so is the arithmetic: a change
     at 02:00 on the night clocks go forward is reported at 02:00, as written.
     """
 
-    def __init__(self, intervals: Iterable[tuple[int, datetime.time, datetime.time]]):
+    def __init__(
+        self,
+        intervals: Iterable[tuple[int, datetime.time, datetime.time]],
+        closures: Iterable[tuple[datetime.date, datetime.date]] = (),
+    ):
         self.spans: list[tuple[int, int]] = []
         for weekday, opens, closes in intervals:
             start = (weekday - 1) * DAY + _micros(opens)
@@ -40,6 +49,7 @@ class Week:
             if end <= start:
                 end += DAY
             self.spans.append((start, end))
+        self.closures = sorted(closures)
 
     def covers(self, moment: int) -> bool:
         """Whether the spans cover ``moment`` (microseconds since Monday 00:00)."""
@@ -47,18 +57,42 @@ class Week:
             start <= moment < end or start <= moment + WEEK < end for start, end in self.spans
         )
 
+    def closed_on(self, day: datetime.date) -> bool:
+        """Whether a dated closure covers the venue-local date ``day``."""
+        return any(starts <= day <= ends for starts, ends in self.closures)
+
     def is_open(self, local: datetime.datetime) -> bool:
         """Whether the venue is open at the venue-local ``local``."""
-        return self.covers(_since_monday(local))
+        return not self.closed_on(local.date()) and self.covers(_since_monday(local))
 
     def state(self, local: datetime.datetime) -> tuple[bool, datetime.datetime | None]:
-        """Open or closed at the venue-local ``local``, and the next change within a week
-        (venue-local, aware), or None when the state never changes."""
+        """Open or closed at the venue-local ``local``, and the next change (venue-local,
+        aware), or None when the state never changes. The next change is looked for within
+        a week, or, when closures are coming, until a week after the last one ends."""
         now = _since_monday(local)
-        is_open = self.covers(now)
+        today = local.date()
+        is_open = self.is_open(local)
         # How far ahead each span's edges come next, in (0, WEEK].
-        ahead = sorted({(edge - now - 1) % WEEK + 1 for span in self.spans for edge in span})
-        for delay in ahead:
-            if self.covers((now + delay) % WEEK) != is_open:
+        ahead = {(edge - now - 1) % WEEK + 1 for span in self.spans for edge in span}
+        coming = [(s, e) for s, e in self.closures if e >= today]
+        if not coming:
+            for delay in sorted(ahead):
+                if self.covers((now + delay) % WEEK) != is_open:
+                    return is_open, local + datetime.timedelta(microseconds=delay)
+            return is_open, None
+        # The edges of the weeks until a week after the last closure, and the midnights
+        # at which each closure begins and ends.
+        clock = now % DAY
+        last = max(e for _s, e in coming)
+        weeks = (last - today).days // 7 + 2
+        delays = {delay + week * WEEK for delay in ahead for week in range(weeks)}
+        for starts, ends in coming:
+            for day in (starts, ends + datetime.timedelta(days=1)):
+                delay = (day - today).days * DAY - clock
+                if delay > 0:
+                    delays.add(delay)
+        for delay in sorted(delays):
+            day = today + datetime.timedelta(days=(clock + delay) // DAY)
+            if (not self.closed_on(day) and self.covers((now + delay) % WEEK)) != is_open:
                 return is_open, local + datetime.timedelta(microseconds=delay)
         return is_open, None

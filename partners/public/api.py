@@ -197,13 +197,12 @@ def _nearest_answer(request, params: dict, now) -> JsonResponse:
 
 @api_view
 def partner_detail(request, pk):
-    row = search.detail_row(pk)
+    now = timezone.now()
+    row = search.detail_row(pk, now=now)
     if row is None:
         return error(_("No approved partner has this id."), status=404)
     return json_response(
-        search.public_data(
-            row, now=timezone.now(), urls=search.DetailUrls(request), shown=Shown.DETAIL
-        )
+        search.public_data(row, now=now, urls=search.DetailUrls(request), shown=Shown.DETAIL)
     )
 
 

@@ -35,6 +35,11 @@ GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in
 HOURS_SQL = """(SELECT json_agg(json_build_array(oi.weekday, oi.opens, oi.closes)
                      ORDER BY oi.weekday, oi.opens)::text
      FROM partners_openinginterval oi WHERE oi.partner_id = p.id)"""
+# Its closures not over at the query's ``now`` (venue-local dates), the same way.
+CLOSURES_SQL = """(SELECT json_agg(json_build_array(cl.starts, cl.ends, cl.reason)
+                     ORDER BY cl.starts, cl.ends)::text
+     FROM partners_closure cl
+     WHERE cl.partner_id = p.id AND cl.ends >= timezone(p.time_zone, %(now)s)::date)"""
 
 
 class Shown(enum.Flag):
@@ -68,9 +73,17 @@ class Reading:
         ]
 
     @functools.cached_property
+    def closures(self) -> list[tuple[datetime.date, datetime.date, str]]:
+        return [
+            (datetime.date.fromisoformat(starts), datetime.date.fromisoformat(ends), reason)
+            for starts, ends, reason in json.loads(self.row["closures"] or "[]")
+        ]
+
+    @functools.cached_property
     def opening_state(self) -> tuple[bool, datetime.datetime | None]:
         zone = zoneinfo.ZoneInfo(self.row["time_zone"])
-        return Week(self.intervals).state(self.now.astimezone(zone))
+        week = Week(self.intervals, ((starts, ends) for starts, ends, _r in self.closures))
+        return week.state(self.now.astimezone(zone))
 
     @functools.cached_property
     def kind_names(self) -> tuple[str, str]:
@@ -156,7 +169,7 @@ def _next_change(r: Reading) -> str | None:
     return change.isoformat() if change else None
 
 
-_HOURS = {"hours": HOURS_SQL, "time_zone": "p.time_zone"}
+_HOURS = {"hours": HOURS_SQL, "closures": CLOSURES_SQL, "time_zone": "p.time_zone"}
 _HH_MM = {"type": "string", "pattern": "^\\d{2}:\\d{2}$"}
 
 FIELDS = (
@@ -256,7 +269,8 @@ FIELDS = (
         "string",
         Shown.LISTED,
         "When the venue next opens or closes (venue-local time with its offset), within "
-        "a week; null if it does not change.",
+        "a week, or, when closures are coming, up to a week after the last one ends; null "
+        "if it does not change.",
         nullable=True,
         schema={"format": "date-time"},
         columns=_HOURS,
@@ -306,6 +320,31 @@ FIELDS = (
         read=lambda r: [
             {"weekday": weekday, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
             for weekday, opens, closes in r.intervals
+        ],
+    ),
+    PublicField(
+        "closures",
+        "array",
+        # In the nearest search too, for the phone's offline opening state (hours.js).
+        Shown.LISTED,
+        "Dated closures not over yet (holidays, works), first first: venue-local dates, "
+        "both included. The venue is closed on those whole days, including the part of a "
+        "night opening that runs past midnight into one.",
+        schema={
+            "items": {
+                "type": "object",
+                "required": ["starts", "ends", "reason"],
+                "properties": {
+                    "starts": {"type": "string", "format": "date"},
+                    "ends": {"type": "string", "format": "date"},
+                    "reason": {"type": "string", "description": "Empty when none is given."},
+                },
+            }
+        },
+        columns={"closures": CLOSURES_SQL, "time_zone": "p.time_zone"},
+        read=lambda r: [
+            {"starts": starts.isoformat(), "ends": ends.isoformat(), "reason": reason}
+            for starts, ends, reason in r.closures
         ],
     ),
     PublicField(

@@ -82,6 +82,7 @@ def home_map_config() -> dict:
         "kinds": {kind.value: str(kind.label) for kind in Kind},
         "numbers": helplines.as_config(),
         "nearRules": wording.near_rules(),
+        "weekdayDaysAhead": wording.WEEKDAY_DAYS_AHEAD,
         "mainlandZone": territories.MAINLAND_ZONE,
         "timeNames": {
             t.timezone: str(territories.time_name(t.timezone))
@@ -107,6 +108,7 @@ def home_map_config() -> dict:
             "nextOpen": _("The nearest opens %(when)s: %(name)s, %(distance)s away."),
             "opensToday": _("at %(time)s"),
             "opensOn": _("%(day)s at %(time)s"),
+            "opensOnDate": _("on %(date)s at %(time)s"),
             "yourPosition": _("your position"),
             # A position from a shared link: the sender's, not the reader's.
             "positionGiven": _("the position given"),

@@ -25,6 +25,7 @@ from partners.models import (
     KIND_GROUPS,
     NIGHT_HOURS,
     OPEN_AT_SQL,
+    WEEK_PREFETCH,
     Kind,
     KindGroup,
     Partner,
@@ -222,7 +223,7 @@ def _night_hour(territory: territories.Territory, now: datetime.datetime) -> int
 
 def opening_state(partner: Partner, now: datetime.datetime):
     """Whether ``partner`` is open at ``now``, and when (venue-local, aware) that
-    changes next within a week, or None. Reads the prefetched opening intervals."""
+    changes next (``Week.state``), or None. Reads the prefetched ``WEEK_PREFETCH``."""
     return partner.week().state(now.astimezone(partner.zone))
 
 
@@ -293,7 +294,8 @@ def _conditions(
     night_hour: int | None,
 ):
     """``matching``'s filters, in SQL, on the partner table named ``alias``; and, for
-    ``opens_later``, closed now but with opening hours (so opening within a week).
+    ``opens_later``, closed now but with opening hours (so opening later: within a week,
+    or once its closures are over).
 
     ``night_hour``: "open now" at that hour of the night (``NIGHT_HOURS``), in the
     territory's time. Only the places open at some minute of that hour are read, through
@@ -403,14 +405,16 @@ def nearest(
 def next_open(reach: Reach, *, kind: str = "", step_free: bool = False, now) -> dict | None:
     """What to offer when nothing open is within reach: the nearest partner within reach
     (with the other filters) that is closed at ``now`` and opens later. Every place with
-    opening hours opens within a week; its ``next_change`` is when."""
+    opening hours opens later (within a week, or once its closures are over); its
+    ``next_change`` is when."""
     rows = nearest(reach, kind=kind, step_free=step_free, opens_later=True, now=now, limit=1)
     return rows[0] if rows else None
 
 
-def detail_row(pk: int) -> dict | None:
-    """An approved partner's public columns, for ``public_data(..., shown=Shown.DETAIL)``."""
-    rows = _rows(_DETAIL_SQL, {"id": pk, "approved": Status.APPROVED})
+def detail_row(pk: int, *, now: datetime.datetime) -> dict | None:
+    """An approved partner's public columns, for ``public_data(..., shown=Shown.DETAIL)``;
+    its closures are those not over at ``now``."""
+    rows = _rows(_DETAIL_SQL, {"id": pk, "approved": Status.APPROVED, "now": now})
     return rows[0] if rows else None
 
 
@@ -492,10 +496,8 @@ def nothing_within_reach(reach: Reach, *, open_now: bool, filtered: bool) -> str
 
 
 def as_partners(rows: list[dict]) -> list[Partner]:
-    """``nearest`` rows as partners (opening intervals prefetched) with their ``distance``."""
-    found = Partner.objects.prefetch_related("opening_intervals").in_bulk(
-        [row["id"] for row in rows]
-    )
+    """``nearest`` rows as partners (hours and closures prefetched) with their ``distance``."""
+    found = Partner.objects.prefetch_related(*WEEK_PREFETCH).in_bulk([row["id"] for row in rows])
     partners = []
     for row in rows:
         partner = found[row["id"]]

@@ -11,8 +11,8 @@ from django.views.generic import DetailView
 from gazetteer import places
 from partners.domain import territories
 from partners.domain.ratelimit import over_limit
-from partners.models import KindGroup, OpeningInterval, Partner, Status
-from partners.public import aftercare, card, search
+from partners.models import WEEK_PREFETCH, KindGroup, OpeningInterval, Partner, Status
+from partners.public import aftercare, card, search, wording
 from partners.public.forms import CardForm, ReportForm, TerritoryForm
 from partners.public.maps import choose_place_message, home_map_config, place_search_config
 from partners.services import reports
@@ -38,9 +38,12 @@ def home(request):
 def _with_opening_state(partners, now):
     for partner in partners:
         partner.open_now, partner.next_change = search.opening_state(partner, now)
-        partner.changes_today = bool(
-            partner.next_change and partner.next_change.date() == partner.local_time(now).date()
+        partner.change_in_days = wording.days_ahead(
+            partner.next_change, partner.local_time(now).date()
         )
+        # More than a week ahead (after a closure): a weekday alone would not say when.
+        partner.change_by_date = partner.change_in_days > wording.WEEKDAY_DAYS_AHEAD
+        partner.closures_ahead = partner.upcoming_closures(now)
     return partners
 
 
@@ -92,7 +95,7 @@ def partner_list(request):
     else:
         results = (
             search.matching(**filters)
-            .prefetch_related("opening_intervals")
+            .prefetch_related(*WEEK_PREFETCH)
             .order_by("department", "city", "name", "id")[:MAX_RESULTS]
         )
     page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
@@ -128,9 +131,7 @@ class PartnerDetailView(DetailView):
     context_object_name = "partner"
 
     def get_queryset(self):
-        return (
-            Partner.objects.public().select_related("charter").prefetch_related("opening_intervals")
-        )
+        return Partner.objects.public().select_related("charter").prefetch_related(*WEEK_PREFETCH)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -6,6 +6,7 @@ state, and "near <place>" with French's elision and contraction of "de".
 import datetime
 import re
 
+from django.utils import formats
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -66,26 +67,60 @@ def near_rules() -> list[list[str]]:
 
 def opening_messages() -> dict[str, str]:
     """A place's opening state; ``day`` is a weekday as written mid-sentence ("lundi" in
-    French) and ``time`` the time in the place's own zone ("08:00")."""
+    French), ``date`` a day of the month and its month ("28 décembre": a change more than a
+    week ahead, after a closure) and ``time`` the time in the place's own zone ("08:00")."""
     return {
         "openUntil": _("Open until %(time)s"),
         "openUntilDay": _("Open until %(day)s %(time)s"),
+        "openUntilDate": _("Open until %(date)s at %(time)s"),
         "opensAt": _("Closed, opens at %(time)s"),
         "opensDay": _("Closed, opens %(day)s at %(time)s"),
+        "opensDate": _("Closed, opens on %(date)s at %(time)s"),
         "openNow": _("Open now"),
         "closed": _("Closed now"),
     }
 
 
-def opening(*, open_now: bool, next_change: datetime.datetime | None, same_day: bool) -> str:
-    """``next_change`` is venue-local; ``same_day`` whether it falls on the venue's today."""
+# Past this many days ahead a weekday alone is ambiguous: the change is given by its date.
+WEEKDAY_DAYS_AHEAD = 7
+
+
+def days_ahead(next_change: datetime.datetime | None, today: datetime.date) -> int:
+    """How many days after the venue-local ``today`` the venue-local ``next_change`` falls."""
+    return (next_change.date() - today).days if next_change else 0
+
+
+def opening(*, open_now: bool, next_change: datetime.datetime | None, days: int) -> str:
+    """``next_change`` is venue-local; ``days`` how many days after the venue's today it
+    falls (``days_ahead``)."""
     messages = opening_messages()
     if next_change is None:
         return messages["openNow"] if open_now else messages["closed"]
-    if same_day:
+    if days == 0:
         key = "openUntil" if open_now else "opensAt"
-    else:
+    elif days <= WEEKDAY_DAYS_AHEAD:
         key = "openUntilDay" if open_now else "opensDay"
+    else:
+        key = "openUntilDate" if open_now else "opensDate"
     # Django's own catalog writes weekdays as they are written in a sentence.
     day = WEEKDAYS[next_change.weekday()]
-    return messages[key] % {"day": day, "time": next_change.strftime("%H:%M")}
+    date = formats.date_format(next_change, "j F")
+    return messages[key] % {"day": day, "date": date, "time": next_change.strftime("%H:%M")}
+
+
+def closure(starts: datetime.date, ends: datetime.date, reason: str = "") -> str:
+    """A dated closure in words: "Closed from 24 to 26 December (holidays)", "Closed on
+    1 May"; the years only when it runs into the next one (closures are within a year)."""
+    years = starts.year != ends.year
+    last = formats.date_format(ends, "j F Y" if years else "j F")
+    if starts == ends:
+        text = _("Closed on %(date)s") % {"date": last}
+    else:
+        if years:
+            first = formats.date_format(starts, "j F Y")
+        elif starts.month != ends.month:
+            first = formats.date_format(starts, "j F")
+        else:
+            first = formats.date_format(starts, "j")
+        text = _("Closed from %(first)s to %(last)s") % {"first": first, "last": last}
+    return _("%(closure)s (%(reason)s)") % {"closure": text, "reason": reason} if reason else text

@@ -18,6 +18,7 @@ from partners.models import (
 from partners.services import emails, geocoding
 from partners.services.common import (
     record_status,
+    set_closures,
     set_hours,
 )
 
@@ -64,12 +65,14 @@ def looks_like_existing_partner(partner: Partner) -> bool:
 
 
 @transaction.atomic
-def submit_application(*, data: dict, hours, charter, submission_key) -> tuple[Partner, bool]:
+def submit_application(
+    *, data: dict, hours, charter, submission_key, closures=()
+) -> tuple[Partner, bool]:
     """Record an application, unconfirmed until its contact follows the emailed link.
 
     ``data`` holds the partner's fields; ``hours`` is a list of (weekday, opens,
-    closes). A retried submission (same ``submission_key``) returns the application
-    already recorded, and ``False``.
+    closes), ``closures`` one of (starts, ends, reason). A retried submission (same
+    ``submission_key``) returns the application already recorded, and ``False``.
     """
     existing = Partner.objects.filter(submission_key=submission_key).first()
     if existing:
@@ -95,6 +98,7 @@ def submit_application(*, data: dict, hours, charter, submission_key) -> tuple[P
             return existing, False
         raise
     set_hours(partner, hours)
+    set_closures(partner, closures)
     if looks_like_existing_partner(partner):
         partner.possible_duplicate = True
         partner.save(update_fields=["possible_duplicate"])

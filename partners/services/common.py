@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from partners.domain import transitions
 from partners.models import (
+    Closure,
     OpeningInterval,
     Partner,
     PartnerEvent,
@@ -70,6 +71,16 @@ def email_venue(partner: Partner, template: str, **context) -> None:
         template=template,
         to=[partner.contact_email],
         context={"partner": partner, "contact": settings.STAFF_CONTACT_EMAIL, **context},
+    )
+
+
+def set_closures(partner: Partner, closures) -> None:
+    """The partner's closures become ``closures`` ((starts, ends, reason)); past ones,
+    which change nothing any more, go with the rest."""
+    partner.closures.all().delete()
+    Closure.objects.bulk_create(
+        Closure(partner=partner, starts=starts, ends=ends, reason=reason)
+        for starts, ends, reason in closures
     )
 
 

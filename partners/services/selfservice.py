@@ -15,11 +15,12 @@ from partners.models import (
 from partners.services import applications, emails, geocoding
 from partners.services.common import (
     record_status,
+    set_closures,
     set_hours,
 )
 
-# An approved venue's identity and place wait for staff review; the rest applies at once.
-# Who placed the pin travels with it.
+# An approved venue's identity and place wait for staff review; the rest applies at once,
+# opening hours and closures included. Who placed the pin travels with it.
 REVIEWED_FIELDS = (
     "name",
     "address",
@@ -64,6 +65,8 @@ def _json_value(field: str, value):
     """A value as the history and ``pending_changes`` record it (JSON)."""
     if field == "hours":
         return [f"{day} {opens:%H:%M}-{closes:%H:%M}" for day, opens, closes in value]
+    if field == "closures":
+        return [f"{starts}/{ends} {reason}".rstrip() for starts, ends, reason in value]
     if field == "location":
         return value.ewkt if value else None
     if field == "languages" or isinstance(value, bool | int | float | None):
@@ -72,7 +75,8 @@ def _json_value(field: str, value):
 
 
 def update_partner(*, partner: Partner, changes: dict, by="venue") -> Partner:
-    """Change a partner's details; ``changes`` maps field names (and "hours") to new values.
+    """Change a partner's details; ``changes`` maps field names (and "hours", "closures")
+    to new values.
 
     For a partner that is or was on the map, changes of name, address or location wait
     in ``pending_changes`` for staff review, the old details staying public. A new address
@@ -96,12 +100,16 @@ def _update_partner(*, partner: Partner, changes: dict, by) -> Partner:
         raise ValueError(f"A {partner.status} partner cannot be edited.")
     user, actor = (None, by) if isinstance(by, str) else (by, "")
     reviewed = partner.status in (Status.APPROVED, Status.SUSPENDED)
-    current_hours = [(i.weekday, i.opens, i.closes) for i in partner.opening_intervals.all()]
+    current = {
+        "hours": [(i.weekday, i.opens, i.closes) for i in partner.opening_intervals.all()],
+        # Past closures change nothing: only the coming ones are compared, and replaced.
+        "closures": sorted((c.starts, c.ends, c.reason) for c in partner.upcoming_closures()),
+    }
 
     applied, to_review = {}, {}
     for field, after in changes.items():
-        before = current_hours if field == "hours" else getattr(partner, field)
-        if field == "hours":
+        before = current[field] if field in current else getattr(partner, field)
+        if field in current:
             after = sorted(after)
         if _json_value(field, before) == _json_value(field, after):
             if field in partner.pending_changes:
@@ -117,6 +125,8 @@ def _update_partner(*, partner: Partner, changes: dict, by) -> Partner:
     for field, (after, _change) in applied.items():
         if field == "hours":
             set_hours(partner, after)
+        elif field == "closures":
+            set_closures(partner, after)
         else:
             setattr(partner, field, after)
     pending = dict(partner.pending_changes)

@@ -17,7 +17,9 @@ import partners.staff.reports
 import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
 from partners.domain import territories
 from partners.models import (
+    MAX_CLOSURES,
     Charter,
+    Closure,
     OpeningInterval,
     Partner,
     PinSource,
@@ -50,6 +52,15 @@ admin.site.site_title = _("En lieu sûr – staff")
 class OpeningIntervalInline(admin.TabularInline):
     model = OpeningInterval
     extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    """Dated closures: "open now" honours them everywhere (``OPEN_AT_SQL``). Past ones
+    change nothing; a venue's own update drops them."""
+
+    model = Closure
+    extra = 0
+    max_num = MAX_CLOSURES
 
 
 class PartnerForm(forms.ModelForm):
@@ -191,7 +202,7 @@ class PartnerAdmin(
         ),
         (_("This edit"), {"fields": ["edit_reason"]}),
     ]
-    inlines = [OpeningIntervalInline, PartnerEventInline]
+    inlines = [OpeningIntervalInline, ClosureInline, PartnerEventInline]
     actions = [
         *DecisionsMixin.actions,
         *PrintingMixin.actions,

@@ -34,6 +34,10 @@ def _hours(partner: Partner) -> str:
     return "; ".join(str(i) for i in partner.opening_intervals.all())
 
 
+def _closures(partner: Partner) -> str:
+    return "; ".join(str(c) for c in partner.closures.all())
+
+
 def describe_event(event: PartnerEvent) -> str:
     """What an event did, in the staff's words."""
     labels = dict(Status.choices)
@@ -109,11 +113,13 @@ class PartnerEventInline(ReadOnlyHistory, admin.TabularInline):
 
 
 class EditHistoryMixin:
-    """Staff edits are recorded with their before and after, the opening hours included."""
+    """Staff edits are recorded with their before and after, the opening hours and
+    closures included."""
 
     def save_related(self, request, form, formsets, change):
         # The partner is saved, its inlines not yet: the hours read now are the old ones.
         hours_before = _hours(form.instance) if change else ""
+        closures_before = _closures(form.instance) if change else ""
         super().save_related(request, form, formsets, change)
         changes = {
             name: [
@@ -128,6 +134,9 @@ class EditHistoryMixin:
         hours = _hours(form.instance)
         if hours != hours_before:
             changes["hours"] = [hours_before, hours]
+        closures = _closures(form.instance)
+        if closures != closures_before:
+            changes["closures"] = [closures_before, closures]
         decisions.record_edit(
             partner=form.instance,
             by=request.user,

@@ -59,10 +59,16 @@ def helplines_everywhere():
 @register.filter
 def opening(partner) -> str:
     """Its opening state in words; the view set ``open_now``, ``next_change`` and
-    ``changes_today`` (``views._with_opening_state``)."""
+    ``change_in_days`` (``views._with_opening_state``)."""
     return wording.opening(
-        open_now=partner.open_now, next_change=partner.next_change, same_day=partner.changes_today
+        open_now=partner.open_now, next_change=partner.next_change, days=partner.change_in_days
     )
+
+
+@register.filter
+def closure(closure) -> str:
+    """A ``Closure`` in words: "Fermé du 24 au 26 décembre (congés)"."""
+    return wording.closure(closure.starts, closure.ends, closure.reason)
 
 
 @register.filter

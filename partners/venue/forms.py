@@ -4,6 +4,7 @@ import datetime
 import itertools
 import re
 import uuid
+import zoneinfo
 
 import phonenumbers
 from django import forms
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +20,14 @@ from gazetteer import communes as gazetteer
 from partners.domain import territories
 from partners.domain.honeypot import HoneypotForm
 from partners.domain.validators import single_line, validate_siret
-from partners.models import BUSINESS_KINDS, KIND_GROUPS, Charter, OpeningInterval
+from partners.models import (
+    BUSINESS_KINDS,
+    KIND_GROUPS,
+    MAX_CLOSURES,
+    Charter,
+    Closure,
+    OpeningInterval,
+)
 
 KIND_CHOICES = [
     ("", _("Choose…")),
@@ -33,6 +42,9 @@ SHOWN_INTERVALS = 2
 MAX_INTERVALS = 6
 # An interval closing earlier than it opens runs past midnight; later than this it is a typo.
 LATEST_OVERNIGHT_CLOSING = datetime.time(8)
+# Closures: the stored ones and one empty row to add another, two at least, at most
+# ``MAX_CLOSURES`` (a venue adds more by sending the form again).
+SHOWN_CLOSURES = 2
 MAX_LANGUAGES = 20
 FORM_STAMP_SALT = "partners.join-form"
 
@@ -71,6 +83,24 @@ def _copy_monday(data):
                     data[f"{found[3]}_{day}"] = data[name]
     data["copy_monday"] = ""
     return data
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _date_field(label):
+    return forms.DateField(
+        label=label,
+        required=False,
+        widget=DateInput(),
+        # A browser's date field sends the first; typed by hand where it has none, the rest.
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"],
+        error_messages={"invalid": _("Enter a date such as 24/12/2026.")},
+    )
 
 
 class OneLineField(forms.CharField):
@@ -229,6 +259,36 @@ class VenueForm(forms.Form):
                 self.fields[f"closes_{day}_{index}"] = _time_field(
                     gettext("%(interval)s: closes") % {"interval": label}
                 )
+        for index in range(self._closure_count()):
+            number = {"number": index + 1}
+            self.fields[f"closure_starts_{index}"] = _date_field(
+                gettext("Closure %(number)s: first day") % number
+            )
+            self.fields[f"closure_ends_{index}"] = _date_field(
+                gettext("Closure %(number)s: last day") % number
+            )
+            self.fields[f"closure_reason_{index}"] = OneLineField(
+                label=gettext("Closure %(number)s: reason") % number,
+                max_length=Closure._meta.get_field("reason").max_length,
+                required=False,
+            )
+
+    def _closure_count(self) -> int:
+        """Closure rows to show: those posted or stored, then an empty one."""
+        source = self.data if self.is_bound else self.initial
+        filled = [
+            index
+            for index in range(MAX_CLOSURES)
+            if any(source.get(f"closure_{part}_{index}") for part in ("starts", "ends", "reason"))
+        ]
+        return min(MAX_CLOSURES, max(SHOWN_CLOSURES, filled[-1] + 2 if filled else 0))
+
+    def closure_rows(self):
+        """For the template: each closure's first day, last day and reason fields."""
+        return [
+            [self[f"closure_{part}_{index}"] for part in ("starts", "ends", "reason")]
+            for index in range(self._closure_count())
+        ]
 
     def _interval_count(self, day: int) -> int:
         """Intervals to show for a day: two, or as many as were posted or stored."""
@@ -296,7 +356,38 @@ class VenueForm(forms.Form):
                 self.add_error("phone", error)
         self._check_location(cleaned)
         cleaned["hours"] = self._check_hours()
+        cleaned["closures"] = self._check_closures(department)
         return cleaned
+
+    def _check_closures(self, department: str | None) -> list:
+        """The closures given, as (starts, ends, reason): a last day left empty is the
+        first (one day); the last day is today at the earliest, in the venue's time zone,
+        and within a year."""
+        zone = territories.territory_of(department).timezone if department else None
+        today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone) if zone else None)
+        closures = []
+        for index in range(self._closure_count()):
+            names = [f"closure_{part}_{index}" for part in ("starts", "ends", "reason")]
+            if any(name in self.errors for name in names):
+                continue
+            starts, ends, reason = (self.cleaned_data.get(name) for name in names)
+            if starts is None:
+                if ends is not None or reason:
+                    self.add_error(names[0], _("Give the first day of this closure."))
+                continue
+            ends = ends or starts
+            try:
+                Closure.check_within_reach(ends, today)
+            except ValidationError as error:
+                self.add_error(names[1], error.message_dict["ends"])
+                continue
+            if ends < starts:
+                self.add_error(names[1], _("The last day cannot be before the first."))
+            elif ends < today:
+                self.add_error(names[1], _("This closure is already over: leave its days empty."))
+            else:
+                closures.append((starts, ends, reason))
+        return sorted(closures)
 
     def _check_siret(self, cleaned):
         siret = cleaned.get("siret")
@@ -677,6 +768,10 @@ class UpdateForm(VenueForm):
             initial[f"closes_{interval.weekday}_{index}"] = interval.closes
         for day, _name in WEEKDAYS:
             initial[f"closed_{day}"] = day not in counts
+        for index, closure in enumerate(partner.upcoming_closures()[:MAX_CLOSURES]):
+            initial[f"closure_starts_{index}"] = closure.starts
+            initial[f"closure_ends_{index}"] = closure.ends
+            initial[f"closure_reason_{index}"] = closure.reason
         return initial
 
     def clean(self):
@@ -690,6 +785,7 @@ class UpdateForm(VenueForm):
     def changes(self) -> dict:
         data = self.venue_data()
         data["hours"] = self.cleaned_data["hours"]
+        data["closures"] = self.cleaned_data["closures"]
         if not {"postcode", "city"} & set(self.changed_data):
             # Derived from the town: unchanged when the town is.
             del data["department"], data["insee_code"]

@@ -87,6 +87,7 @@ def join_form(request):
     partner, _created = applications.submit_application(
         data={**form.venue_data(), **form.contact_data()},
         hours=form.cleaned_data["hours"],
+        closures=form.cleaned_data["closures"],
         charter=form.charter,
         submission_key=form.cleaned_data["submission_key"],
     )
@@ -195,6 +196,7 @@ def selfservice(request, token):
             ],
             "pending": _field_labels(partner.pending_changes),
             "intervals": partner.opening_intervals.all(),
+            "closures": partner.upcoming_closures(),
         },
     )
 

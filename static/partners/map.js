@@ -259,18 +259,41 @@
     return metres < 1000 ? distanceFormat.m.format(Math.round(metres / 10) * 10) : distanceFormat.km.format(metres / 1000);
   }
 
-  // "Open until 18:00", "Closed, opens Monday at 09:00", in the venue's own time zone, in
-  // the server's words (partners/public/wording.py); the weekday as the language writes it
-  // mid-sentence ("lundi").
+  // A change's time, weekday and date in the venue's zone, and how many days after the
+  // venue's today it falls (a weekday alone says when within a week, partners/public/wording.py).
+  const dayFormats = new Map();
+  function changeWords(at, now, timeZone) {
+    let parts = dayFormats.get(timeZone);
+    if (!parts) {
+      parts = new Intl.DateTimeFormat("en-GB", { timeZone: timeZone, year: "numeric", month: "numeric", day: "numeric" });
+      dayFormats.set(timeZone, parts);
+    }
+    const dayNumber = (d) => {
+      const p = {};
+      for (const part of parts.formatToParts(d)) p[part.type] = Number(part.value);
+      return Date.UTC(p.year, p.month - 1, p.day) / 86400000;
+    };
+    const zone = { timeZone: timeZone };
+    return {
+      days: dayNumber(at) - dayNumber(now),
+      time: at.toLocaleTimeString(lang, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+      day: at.toLocaleDateString(lang, { ...zone, weekday: "long" }),
+      date: at.toLocaleDateString(lang, { ...zone, day: "numeric", month: "long" }),
+    };
+  }
+
+  // "Open until 18:00", "Closed, opens Monday at 09:00", "Closed, opens on 28 December at
+  // 09:00" (after a closure), in the server's words (partners/public/wording.py).
+  function openingText(open, words) {
+    const keys = open ? ["openUntil", "openUntilDay", "openUntilDate"] : ["opensAt", "opensDay", "opensDate"];
+    const index = words.days === 0 ? 0 : words.days <= config.weekdayDaysAhead ? 1 : 2;
+    return format(messages[keys[index]], words);
+  }
+
+  // The API's state of a place, in the venue's own time zone.
   function opening(partner) {
     if (!partner.next_change) return partner.open_now ? messages.openNow : messages.closed;
-    const at = new Date(partner.next_change);
-    const zone = { timeZone: partner.time_zone };
-    const time = at.toLocaleTimeString(lang, { ...zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-    const date = (d) => d.toLocaleDateString(lang, zone);
-    if (date(at) === date(new Date())) return format(partner.open_now ? messages.openUntil : messages.opensAt, { time: time });
-    const day = at.toLocaleDateString(lang, { ...zone, weekday: "long" });
-    return format(partner.open_now ? messages.openUntilDay : messages.opensDay, { day: day, time: time });
+    return openingText(partner.open_now, changeWords(new Date(partner.next_change), new Date(), partner.time_zone));
   }
 
   // An overseas place's hours carry their time in words, as on the server's pages.
@@ -326,13 +349,12 @@
     return actions;
   }
 
-  // "lundi à 08:00", or "à 08:00" today: the venue's own time and day.
+  // "lundi à 08:00", "à 08:00" today, "le 28 décembre à 08:00" after a closure: the venue's
+  // own time and day.
   function opensWhen(iso, timeZone) {
-    const at = new Date(iso);
-    const time = at.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: timeZone });
-    const day = (d, options) => d.toLocaleDateString(lang, Object.assign({ timeZone: timeZone }, options));
-    if (day(at) === day(new Date())) return format(messages.opensToday, { time: time });
-    return format(messages.opensOn, { day: day(at, { weekday: "long" }), time: time });
+    const words = changeWords(new Date(iso), new Date(), timeZone);
+    if (words.days === 0) return format(messages.opensToday, words);
+    return format(words.days <= config.weekdayDaysAhead ? messages.opensOn : messages.opensOnDate, words);
   }
 
   // Nothing within reach: say so (the API's sentence), then what to do now: the
@@ -630,18 +652,9 @@
   });
 
   function openingOffline(place, when) {
-    const state = window.openingState(place.opening_hours, place.time_zone, when);
-    let text;
-    if (!state.next) {
-      text = state.open ? messages.openNow : messages.closed;
-    } else {
-      const utc = { timeZone: "UTC" };
-      const time = state.next.toLocaleTimeString(lang, { ...utc, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-      const sameDay = state.next.toISOString().slice(0, 10) === state.today.toISOString().slice(0, 10);
-      const day = state.next.toLocaleDateString(lang, { ...utc, weekday: "long" });
-      const key = state.open ? (sameDay ? "openUntil" : "openUntilDay") : sameDay ? "opensAt" : "opensDay";
-      text = format(messages[key], { day: day, time: time });
-    }
+    const state = window.openingState(place.opening_hours, place.time_zone, when, place.closures);
+    // hours.js gives wall-clock times as Dates whose UTC fields read them.
+    const text = state.next ? openingText(state.open, changeWords(state.next, state.today, "UTC")) : state.open ? messages.openNow : messages.closed;
     if (place.time_zone !== config.mainlandZone) text += " (" + config.timeNames[place.time_zone] + ")";
     return { open: state.open, text: text };
   }

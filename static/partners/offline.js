@@ -11,7 +11,7 @@
   const STORE = "searches";
   const MAX_SEARCHES = 6;
   // What a kept place holds: what the offline list shows, nothing else.
-  const FIELDS = ["id", "name", "kind", "kind_label", "address", "postcode", "city", "department", "lat", "lon", "phone", "phone_display", "step_free", "time_zone", "opening_hours"];
+  const FIELDS = ["id", "name", "kind", "kind_label", "address", "postcode", "city", "department", "lat", "lon", "phone", "phone_display", "step_free", "time_zone", "opening_hours", "closures"];
   let cleared = false;
 
   function request(operation) {

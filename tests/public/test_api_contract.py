@@ -105,16 +105,17 @@ SEARCH_FIELDS = [
     "id", "name", "kind", "kind_label", "group", "address", "postcode", "city", "department",
     "lat", "lon", "distance_m", "walking_minutes", "phone", "phone_display", "website",
     "step_free", "open_now", "next_change", "time_zone", "url", "sticker_number",
-    # Added for the offline list (README, "Installing the site and using it offline").
-    "opening_hours",
+    # Added for the offline list (README, "Installing the site and using it offline"),
+    # with the dated closures it honours.
+    "opening_hours", "closures",
 ]  # fmt: skip
 DETAIL_FIELDS = [
     *(
         name
         for name in SEARCH_FIELDS
-        if name not in {"distance_m", "walking_minutes", "opening_hours"}
+        if name not in {"distance_m", "walking_minutes", "opening_hours", "closures"}
     ),
-    "email", "accessibility_note", "languages", "welcome_note", "opening_hours",
+    "email", "accessibility_note", "languages", "welcome_note", "opening_hours", "closures",
     "charter_version",
 ]  # fmt: skip
 

@@ -1,7 +1,8 @@
 """The phone's opening rule (static/partners/hours.js, run in Chromium) gives what the
 server's gives (partners/domain/hours.py ``Week.state``, which a domain test holds to the
 SQL's OPEN_AT): open or closed, and the venue-local time of the next change, around the
-clock, in every kind of week, across clock changes and past midnight."""
+clock, in every kind of week, across clock changes, past midnight and around dated
+closures."""
 
 import datetime
 import zoneinfo
@@ -73,34 +74,49 @@ def instants():
         yield exact + datetime.timedelta(minutes=30)
 
 
-def python_state(intervals, zone, instant):
+# Dated closures around the weeks checked: on and around the clock changes (Paris 29 March
+# and 25 October, Miquelon 8 March), one day, a long weekend, a fortnight into the next
+# month. Venue-local dates, whatever the zone.
+CLOSURES = [
+    ("2026-03-07", "2026-03-08"),
+    ("2026-03-29", "2026-03-29"),
+    ("2026-07-03", "2026-07-17"),
+    ("2026-10-24", "2026-10-25"),
+    ("2026-10-31", "2026-11-02"),
+]
+
+
+def python_state(intervals, zone, instant, closures=()):
     week = Week(
-        (day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
-        for day, opens, closes in intervals
-    )
+        ((day, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+         for day, opens, closes in intervals),
+        ((datetime.date.fromisoformat(s), datetime.date.fromisoformat(e)) for s, e in closures),
+    )  # fmt: skip
     is_open, change = week.state(instant.astimezone(zoneinfo.ZoneInfo(zone)))
     return [is_open, change and change.replace(tzinfo=None).isoformat(timespec="seconds")]
 
 
-JS = """([hours, zone, instants]) => instants.map((iso) => {
-  const state = window.openingState(hours, zone, new Date(iso));
+JS = """([hours, zone, instants, closures]) => instants.map((iso) => {
+  const state = window.openingState(hours, zone, new Date(iso), closures);
   return [state.open, state.next && state.next.toISOString().slice(0, 19)];
 })"""
 
 
+@pytest.mark.parametrize("closures", [(), CLOSURES], ids=["", "with closures"])
 @pytest.mark.parametrize("week", WEEKS)
-def test_the_phone_and_the_server_agree_on_open_now_and_the_next_change(chromium, week):
+def test_the_phone_and_the_server_agree_on_open_now_and_the_next_change(chromium, week, closures):
     intervals = WEEKS[week]
     hours = [{"weekday": day, "opens": opens, "closes": closes} for day, opens, closes in intervals]
+    sent = [{"starts": starts, "ends": ends, "reason": ""} for starts, ends in closures]
     moments = list(instants())
     page = chromium.new_page()
     try:
         page.add_script_tag(path=HOURS_JS)
         checked = 0
         for zone in ZONES:
-            phone = page.evaluate(JS, [hours, zone, [m.isoformat() for m in moments]])
+            phone = page.evaluate(JS, [hours, zone, [m.isoformat() for m in moments], sent])
             for moment, answer in zip(moments, phone, strict=True):
-                expected = python_state(intervals, zone, moment)
+                expected = python_state(intervals, zone, moment, closures)
                 assert answer == expected, (week, zone, moment.isoformat())
                 checked += 1
         assert checked > 1000
@@ -143,5 +159,29 @@ def test_both_rules_see_a_24_hour_day_open_all_day_and_only_that_day(chromium):
             phone = page.evaluate(JS, [hours, "Europe/Paris", [moment.isoformat()]])
             assert phone == [expected]
             assert python_state([(2, "00:00", "00:00")], "Europe/Paris", moment) == expected
+    finally:
+        page.close()
+
+
+def test_both_rules_close_a_bar_on_a_closed_day_and_say_when_it_reopens(chromium):
+    """A guard against two rules that agree because both ignore closures: a bar open every
+    evening until 02:00, closed on Thursday 24 December 2026."""
+    page = chromium.new_page()
+    try:
+        page.add_script_tag(path=HOURS_JS)
+        bar = [(day, "20:00", "02:00") for day in range(1, 8)]
+        hours = [{"weekday": d, "opens": o, "closes": c} for d, o, c in bar]
+        closures = [("2026-12-24", "2026-12-24")]
+        sent = [{"starts": "2026-12-24", "ends": "2026-12-24", "reason": "congés"}]
+        for utc, expected in [
+            # Wednesday 23:00 in Paris: open, until the closure's midnight.
+            ("2026-12-23T22:00:00+00:00", [True, "2026-12-24T00:00:00"]),
+            # Thursday 01:00: its night is in the closed day; Thursday's evening opening
+            # runs on into Friday, open from Friday's midnight.
+            ("2026-12-24T00:00:00+00:00", [False, "2026-12-25T00:00:00"]),
+        ]:
+            moment = datetime.datetime.fromisoformat(utc)
+            assert page.evaluate(JS, [hours, "Europe/Paris", [utc], sent]) == [expected]
+            assert python_state(bar, "Europe/Paris", moment, closures) == expected
     finally:
         page.close()

@@ -1,7 +1,7 @@
 """The installed site in Chromium (README, "Installing the site and using it offline"):
 installable, its worker active, the last search's places and the emergency numbers shown
 offline, a withdrawn place gone after the next visit online, "Clear this site's data"
-leaving nothing, and nothing personal ever kept."""
+leaving nothing, and nothing personal ever kept; a place's closures kept with it."""
 
 import datetime
 import time
@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.utils import formats, translation
 from playwright.sync_api import expect
 
 from partners.models import Charter, Kind
 from partners.services.selfservice import withdraw_partner
 from tests.a11y import axe_violations
-from tests.factories import PartnerFactory, every_day
+from tests.factories import ClosureFactory, PartnerFactory, every_day
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -326,3 +327,31 @@ def test_when_the_network_returns_the_shown_list_loses_a_withdrawn_place(app, ly
     app.context.set_offline(False)
     expect(app.locator("#offline")).not_to_contain_text("Pharmacie sans horaires", timeout=10_000)
     expect(app.locator("#offline")).to_contain_text("Médiathèque gardée")
+
+
+def test_a_closed_place_says_when_it_reopens_online_and_offline(app, lyon):
+    """A place open all day every day but closed from today for ten days: online (the
+    API's state) and offline (hours.js with the kept closures), it is closed and reopens
+    on the day after the closure, given by its date."""
+    library, _pharmacy = lyon
+    today = library.local_time().date()
+    ends = today + datetime.timedelta(days=9)
+    ClosureFactory(partner=library, starts=today, ends=ends, reason="travaux")
+    with translation.override("fr"):
+        reopens = formats.date_format(ends + datetime.timedelta(days=1), "j F")
+    expected = f"Fermé, ouvre le {reopens} à 00:00"
+    app.goto("/")
+    controlled(app)
+    search_lyon(app)
+    expect(app.locator("#results-area li.result", has_text="Médiathèque gardée")).to_contain_text(
+        expected
+    )
+    app.context.set_offline(True)
+    try:
+        app.reload()
+        section = app.locator("#offline")
+        expect(section.locator("li.result", has_text="Médiathèque gardée")).to_contain_text(
+            expected
+        )
+    finally:
+        app.context.set_offline(False)

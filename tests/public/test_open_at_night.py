@@ -1,7 +1,8 @@
 """At night, "open now" reads only the places open at that hour, through their own index
 (``Partner.open_hours_of_day``, kept by PostgreSQL from the opening intervals): the
-answers are those of the rule itself (``OPEN_AT_SQL``) at every hour of the week, and the
-search no longer checks every place within reach."""
+answers are those of the rule itself (``OPEN_AT_SQL``) at every hour of the week, dated
+closures included (the index stays a superset: a closure only closes), and the search no
+longer checks every place within reach."""
 
 import datetime
 import random
@@ -11,9 +12,10 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
 
-from partners.models import NIGHT_HOURS, OpeningInterval, Partner
+from partners.domain.hours import Week
+from partners.models import NIGHT_HOURS, WEEK_PREFETCH, OpeningInterval, Partner
 from partners.public import search
-from tests.factories import OpeningIntervalFactory, PartnerFactory
+from tests.factories import ClosureFactory, OpeningIntervalFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +141,18 @@ def test_open_now_at_every_hour_is_what_the_rule_says(zone, department, point):
                 opens=time("00:00"),
                 closes=time("00:00"),
             )
+        if index % 3 == 1:
+            # Closed one or two days of the week checked, the day after some of its
+            # intervals: their nights run into the closure, or out of it.
+            first = MONDAY + datetime.timedelta(days=(index + 1) % 7)
+            ClosureFactory(
+                partner=partner, starts=first, ends=first + datetime.timedelta(index % 2)
+            )
     reach = search.Reach(lon, lat)
     ids = [partner.pk for partner in partners]
 
-    checked_at_night = whole_days = 0
-    partners = list(Partner.objects.filter(pk__in=ids).prefetch_related("opening_intervals"))
+    checked_at_night = whole_days = closed_by_closure = 0
+    partners = list(Partner.objects.filter(pk__in=ids).prefetch_related(*WEEK_PREFETCH))
     for now in around_the_clock(zone):
         found = [row["id"] for row in search.nearest(reach, open_now=True, now=now, limit=50)]
         rule = set(Partner.objects.filter(pk__in=ids).open_at(now).values_list("pk", flat=True))
@@ -158,9 +167,17 @@ def test_open_now_at_every_hour_is_what_the_rule_says(zone, department, point):
             for i in p.opening_intervals.all()
         )
         checked_at_night += now.hour in NIGHT_HOURS and bool(rule)
+        local = now.date()
+        closed_by_closure += sum(
+            Week((i.weekday, i.opens, i.closes) for i in p.opening_intervals.all()).is_open(now)
+            and any(c.starts <= local <= c.ends for c in p.closures.all())
+            for p in partners
+        )
     # The night's indexes were put to the test with places actually open.
     assert checked_at_night > 20
     assert whole_days > 100
+    # Closures did close places whose hours say open.
+    assert closed_by_closure > 20
 
 
 def test_at_three_in_the_morning_the_search_walks_the_index_of_that_hour():
@@ -192,3 +209,52 @@ def test_at_three_in_the_morning_the_search_walks_the_index_of_that_hour():
     # so few rows PostgreSQL would rather read any index).
     counted = search.matching(open_now=True, now=now, reach=reach)
     assert '("partners_partner"."open_hours_of_day" & 8) > 0' in str(counted.query)
+
+
+def state_everywhere(partner: Partner, now: datetime.datetime) -> bool:
+    """Open or not at ``now`` by the SQL's rule, the ORM's, the nearest search's and the
+    Python twin's: all must agree."""
+    lon, lat = partner.location.x, partner.location.y
+    sql = Partner.objects.open_at(now).filter(pk=partner.pk).exists()
+    found = {row["id"] for row in search.nearest(search.Reach(lon, lat), open_now=True, now=now)}
+    counted = search.matching(open_now=True, now=now, reach=search.Reach(lon, lat))
+    twin = Partner.objects.prefetch_related(*WEEK_PREFETCH).get(pk=partner.pk).is_open_at(now)
+    assert (partner.pk in found) == counted.filter(pk=partner.pk).exists() == sql == twin, now
+    return sql
+
+
+def test_a_closure_closes_the_night_running_into_it_and_not_the_evening_before():
+    bar = PartnerFactory(approved=True)
+    for day in range(1, 8):
+        OpeningIntervalFactory(partner=bar, weekday=day, opens=time("20:00"), closes=time("02:00"))
+    # Closed on Thursday 3 December 2026 only.
+    ClosureFactory(partner=bar, starts=datetime.date(2026, 12, 3), ends=datetime.date(2026, 12, 3))
+
+    def at(text):
+        return datetime.datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+    assert state_everywhere(bar, at("2026-12-02T23:59"))  # Wednesday evening: kept
+    assert not state_everywhere(bar, at("2026-12-03T00:00"))  # its night, in the closed day
+    assert not state_everywhere(bar, at("2026-12-03T01:59"))
+    assert not state_everywhere(bar, at("2026-12-03T21:00"))  # Thursday evening: closed
+    # Thursday's night, past midnight, is in Friday: open again.
+    assert state_everywhere(bar, at("2026-12-04T00:30"))
+    assert state_everywhere(bar, at("2026-12-04T21:00"))
+
+
+def test_a_closure_on_the_night_clocks_go_back_closes_both_of_its_half_past_two():
+    """Sunday 25 October 2026 in Paris: 03:00 becomes 02:00 again; 02:30 comes twice, and
+    both are in the closed Sunday. Saturday's evening before midnight is kept."""
+    club = PartnerFactory(approved=True)
+    OpeningIntervalFactory(partner=club, weekday=6, opens=time("22:00"), closes=time("04:00"))
+    OpeningIntervalFactory(partner=club, weekday=7, opens=time("22:00"), closes=time("04:00"))
+    ClosureFactory(
+        partner=club, starts=datetime.date(2026, 10, 25), ends=datetime.date(2026, 10, 25)
+    )
+    utc = datetime.UTC
+    assert state_everywhere(club, datetime.datetime(2026, 10, 24, 21, 30, tzinfo=utc))  # 23:30
+    # 02:30 summer time (00:30 UTC), then 02:30 winter time (01:30 UTC).
+    assert not state_everywhere(club, datetime.datetime(2026, 10, 25, 0, 30, tzinfo=utc))
+    assert not state_everywhere(club, datetime.datetime(2026, 10, 25, 1, 30, tzinfo=utc))
+    # Sunday's night runs into Monday, which is open: 01:00 on Monday 26.
+    assert state_everywhere(club, datetime.datetime(2026, 10, 26, 0, 0, tzinfo=utc))

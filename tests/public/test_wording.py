@@ -61,16 +61,19 @@ MONDAY_9 = datetime.datetime(2026, 6, 1, 9, 0)
 
 
 @pytest.mark.parametrize(
-    ("open_now", "same_day", "french", "english"),
+    ("open_now", "days", "french", "english"),
     [
-        (True, True, "Ouvert jusqu’à 09:00", "Open until 09:00"),
-        (True, False, "Ouvert jusqu’à lundi 09:00", "Open until Monday 09:00"),
-        (False, True, "Fermé, ouvre à 09:00", "Closed, opens at 09:00"),
-        (False, False, "Fermé, ouvre lundi à 09:00", "Closed, opens Monday at 09:00"),
+        (True, 0, "Ouvert jusqu’à 09:00", "Open until 09:00"),
+        (True, 3, "Ouvert jusqu’à lundi 09:00", "Open until Monday 09:00"),
+        (False, 0, "Fermé, ouvre à 09:00", "Closed, opens at 09:00"),
+        (False, 7, "Fermé, ouvre lundi à 09:00", "Closed, opens Monday at 09:00"),
+        # Past a week (after a closure), a weekday would not say which: the date does.
+        (True, 8, "Ouvert jusqu’au 1 juin à 09:00", "Open until 1 June at 09:00"),
+        (False, 15, "Fermé, ouvre le 1 juin à 09:00", "Closed, opens on 1 June at 09:00"),
     ],
 )
-def test_opening_state_in_words(open_now, same_day, french, english):
-    state = {"open_now": open_now, "next_change": MONDAY_9, "same_day": same_day}
+def test_opening_state_in_words(open_now, days, french, english):
+    state = {"open_now": open_now, "next_change": MONDAY_9, "days": days}
     with translation.override("fr"):
         assert wording.opening(**state) == french
     with translation.override("en"):

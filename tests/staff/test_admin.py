@@ -747,3 +747,48 @@ def test_lists_run_the_same_number_of_queries_for_5_or_50_partners(admin_client,
         return len(captured)
 
     assert queries_with(5) == queries_with(50)
+
+
+def test_staff_add_a_closure_inline_it_is_in_the_history_and_a_bad_one_is_refused_in_french(
+    admin_client,
+):
+    # Dates from today: the staff's session lives on the real clock.
+    partner = PartnerFactory(approved=True)
+    OpeningIntervalFactory(partner=partner)
+    today = partner.local_time().date()
+    starts, ends = today + datetime.timedelta(days=10), today + datetime.timedelta(days=12)
+    data = _form_data(admin_client.get(change_url(partner)))
+    data |= {
+        "closures-TOTAL_FORMS": "1",
+        "closures-0-starts": starts.isoformat(),
+        "closures-0-ends": ends.isoformat(),
+        "closures-0-reason": "congés",
+    }
+
+    response = admin_client.post(change_url(partner), data)
+
+    assert response.status_code == 302
+    closure = partner.closures.get()
+    assert (closure.starts, closure.ends, closure.reason) == (starts, ends, "congés")
+    assert partner.events.get().changes["closures"] == ["", f"{starts}–{ends} (congés)"]
+    # Closed in the middle of it at noon, for the rule.
+    middle = datetime.datetime.combine(starts + datetime.timedelta(days=1), datetime.time(12))
+    assert (
+        not Partner.objects.open_at(middle.replace(tzinfo=partner.zone))
+        .filter(pk=partner.pk)
+        .exists()
+    )
+
+    data = _form_data(admin_client.get(change_url(partner)))
+    data |= {
+        "closures-TOTAL_FORMS": "2",
+        "closures-1-starts": (today + datetime.timedelta(days=40)).isoformat(),
+        "closures-1-ends": (today + datetime.timedelta(days=30)).isoformat(),
+    }
+    response = admin_client.post(change_url(partner), data)
+    assert response.status_code == 200
+    assert "Le dernier jour d’une fermeture ne peut pas précéder le premier." in response.text
+    data["closures-1-ends"] = (today + datetime.timedelta(days=400)).isoformat()
+    response = admin_client.post(change_url(partner), data)
+    assert "Indiquez les fermetures de l’année à venir" in response.text
+    assert partner.closures.count() == 1
