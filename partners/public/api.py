@@ -6,7 +6,6 @@ positions and queries are never logged or stored.
 
 import functools
 import gzip
-import hmac
 import json
 import re
 
@@ -122,44 +121,14 @@ def partners_geojson(request):
     return response
 
 
-# The nearest search's answers, shared by every worker through the cache (Redis): one per
-# position, filters, language and minute (open now and "until when" change with the minute),
-# under the public version, which any approval, edit or departure moves, so an answer is at
-# most PUBLIC_VERSION_TTL seconds behind the data. The page rounds positions to about 100 m,
-# so people near each other share answers (make bench measures the hit rate and the
-# freshness). The key is a keyed hash: Redis never holds a position in clear, and an answer
-# lives a minute at most, linked to nobody (README, "Privacy").
-NEAREST_CACHE_SECONDS = 60
-
-
-def _nearest_key(params: dict, language: str, now) -> str:
-    described = repr(
-        (search.public_version(), language, f"{now:%Y%m%d%H%M}", sorted(params.items()))
-    )
-    digest = hmac.new(settings.SECRET_KEY.encode(), described.encode(), "blake2b").hexdigest()
-    return f"nearest:{digest[:40]}"
-
-
 @api_view
 def partners_nearest(request):
+    """The nearest approved partners within reach (its answers are kept for the minute:
+    partners/public/answers.py)."""
     params, problem = search.NearestForm.parse(request.GET)
     if problem:
         return error(problem)
     now = timezone.now()
-    key = _nearest_key(params, translation.get_language(), now)
-    body = cache.get(key)
-    if body is None:
-        body = _nearest_answer(request, params, now).content
-        cache.set(key, body, NEAREST_CACHE_SECONDS)
-        state = "miss"
-    else:
-        state = "hit"
-    response = HttpResponse(body, content_type="application/json")
-    response["X-Cache"] = state
-    return response
-
-
-def _nearest_answer(request, params: dict, now) -> JsonResponse:
     reach = search.Reach(params["lon"], params["lat"], params["max_km"] or search.MAX_KM)
     filters = {"kind": params["kind"], "step_free": params["step_free"], "now": now}
     rows = search.nearest(

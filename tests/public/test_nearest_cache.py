@@ -1,19 +1,65 @@
-"""The nearest search's answers, shared through the cache: one per position, filters,
-language and minute, under the public version (partners/public/api.py)."""
+"""The nearest search's answers kept for the minute, given before Django runs
+(partners/public/answers.py): called as gunicorn calls the WSGI application."""
 
+import contextlib
+import dataclasses
 import datetime
+import json
 
 import pytest
 import time_machine
+from django.core import signals
 from django.core.cache import cache
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
+from django.test import RequestFactory
 
 from partners.models import Status
+from partners.public.answers import KeptAnswers
 from tests.factories import PartnerFactory, every_day
 
 pytestmark = pytest.mark.django_db
 
 NEAREST = "/api/v1/partners/nearest?lat=48.857&lon=2.352"
 TUESDAY_NOON = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=datetime.UTC)
+APPLICATION = KeptAnswers(WSGIHandler())
+
+
+@dataclasses.dataclass
+class Answer:
+    status: str
+    headers: dict
+    body: bytes
+
+    def __getitem__(self, name):
+        return self.headers[name]
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@contextlib.contextmanager
+def test_transaction_kept():
+    """As Django's test client does: the test's transaction stays open across requests."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(close_old_connections)
+
+
+def get(path: str, **headers) -> Answer:
+    environ = RequestFactory().get(path, headers=headers).environ
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen.update(status=status, headers=dict(headers))
+
+    with test_transaction_kept():
+        body = b"".join(APPLICATION(environ, start_response))
+    return Answer(seen["status"], seen["headers"], body)
 
 
 @pytest.fixture
@@ -24,57 +70,76 @@ def partners():
     return near
 
 
-def names(response) -> list[str]:
-    return [result["name"] for result in response.json()["results"]]
+def names(answer) -> list[str]:
+    return [result["name"] for result in answer.json()["results"]]
 
 
 @time_machine.travel(TUESDAY_NOON, tick=False)
-def test_the_same_search_in_the_same_minute_is_answered_from_the_cache(client, partners):
-    first = client.get(NEAREST)
-    again = client.get(NEAREST)
+def test_the_same_search_in_the_same_minute_is_answered_from_the_cache(partners):
+    first = get(NEAREST)
+    again = get(NEAREST)
     assert (first["X-Cache"], again["X-Cache"]) == ("miss", "hit")
-    assert again.content == first.content
-    assert again["Content-Type"] == "application/json"
+    assert again.body == first.body
+    assert again.status == "200 OK"
+    # Every header Django set comes back with the kept answer, the security headers too.
+    assert {k: v for k, v in again.headers.items() if k != "X-Cache"} == {
+        k: v for k, v in first.headers.items() if k != "X-Cache"
+    }
+    assert "Content-Security-Policy" in again.headers
     assert len(names(again)) == 3
-    # Another filter, another language: other answers.
-    assert client.get(NEAREST + "&open_now=true")["X-Cache"] == "miss"
-    english = client.get(NEAREST, headers={"accept-language": "en"})
+    # Another filter, another language, another host for the links: other answers.
+    assert get(NEAREST + "&open_now=true")["X-Cache"] == "miss"
+    english = get(NEAREST, accept_language="en")
     assert english["X-Cache"] == "miss"
     assert english.json()["results"][0]["kind_label"] != first.json()["results"][0]["kind_label"]
+    assert get(NEAREST, cookie="django_language=en")["X-Cache"] == "miss"
 
 
-def test_a_new_minute_is_a_new_answer(client, partners):
+@pytest.mark.parametrize("method", ["HEAD", "OPTIONS"])
+def test_only_gets_are_kept(partners, method):
+    get(NEAREST)
+    environ = RequestFactory().generic(method, NEAREST).environ
+    seen = {}
+    with test_transaction_kept():
+        APPLICATION(environ, lambda status, headers, exc_info=None: seen.update(dict(headers)))
+    assert "X-Cache" not in seen
+
+
+def test_a_new_minute_is_a_new_answer(partners):
     with time_machine.travel(TUESDAY_NOON, tick=False):
-        assert client.get(NEAREST)["X-Cache"] == "miss"
+        assert get(NEAREST)["X-Cache"] == "miss"
     with time_machine.travel(TUESDAY_NOON + datetime.timedelta(seconds=59), tick=False):
-        assert client.get(NEAREST)["X-Cache"] == "hit"
+        assert get(NEAREST)["X-Cache"] == "hit"
     with time_machine.travel(TUESDAY_NOON + datetime.timedelta(seconds=60), tick=False):
-        assert client.get(NEAREST)["X-Cache"] == "miss"
+        assert get(NEAREST)["X-Cache"] == "miss"
 
 
 @time_machine.travel(TUESDAY_NOON, tick=False)
-def test_a_partner_leaving_the_network_leaves_the_answers_at_once(client, partners):
-    assert "Lieu 1" in names(client.get(NEAREST))
+def test_a_partner_leaving_the_network_leaves_the_answers_at_once(partners):
+    assert "Lieu 1" in names(get(NEAREST))
     partners[1].status = Status.SUSPENDED
     partners[1].save()
-    after = client.get(NEAREST)  # the public version moved: another key
+    after = get(NEAREST)  # the public version moved: another key
     assert after["X-Cache"] == "miss"
     assert "Lieu 1" not in names(after)
 
 
 @time_machine.travel(TUESDAY_NOON, tick=False)
-def test_the_cache_holds_no_position_in_clear(client, partners, settings):
+def test_the_cache_holds_no_position_in_clear(partners, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    client.get(NEAREST)
-    keys = [key for key in cache._cache if ":nearest:" in key]  # locmem's own store
+    get(NEAREST)
+    keys = [key for key in cache._cache if ":nearest-answer:" in key]  # locmem's own store
     assert len(keys) == 1
     assert "48.857" not in keys[0]
     assert "2.352" not in keys[0]
 
 
-def test_errors_are_not_kept(client):
-    assert client.get("/api/v1/partners/nearest?lat=91&lon=0").status_code == 400
-    assert "X-Cache" not in client.get("/api/v1/partners/nearest?lat=91&lon=0")
+def test_refusals_are_not_kept():
+    for _ in range(2):
+        answer = get("/api/v1/partners/nearest?lat=91&lon=0")
+        assert answer.status.startswith("400")
+        assert answer["X-Cache"] == "miss"
+    assert get(NEAREST, host="evil.example").status.startswith("400")  # not an allowed host
 
 
 def test_the_privacy_notice_tells_of_the_minute_kept(client):

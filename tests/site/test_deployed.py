@@ -384,7 +384,7 @@ def test_nearest_answers_are_shared_by_the_workers_and_follow_the_data(site, par
     assert len({a.body for a in answers}) == 1
     assert partner.name in answers[0].text
     cache = redis.Redis.from_url(site.redis_url)
-    keys = [key.decode() for key in cache.keys("*nearest:*")]
+    keys = [key.decode() for key in cache.keys("*nearest-answer:*")]
     assert len(keys) == 1
     assert LAT not in keys[0]
     assert LON not in keys[0]

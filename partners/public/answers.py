@@ -1,0 +1,86 @@
+"""The nearest search's answers, kept for the rest of the minute in the shared cache (Redis)
+and given again before Django runs (make bench: about 0.3 ms of CPU instead of 4 ms).
+
+This is WSGI middleware around the Django application (enlieusur/wsgi.py), as a proxy's
+micro-cache would be, but keyed on what makes an answer:
+- the request as sent: its query string (the page rounds positions to about 100 m, so people
+  near each other send the same one), the languages it accepts and the language cookie, and
+  the host and scheme its links are built from;
+- the minute (open now and "until when" change with it);
+- the public version, which any approval, edit or departure moves: an answer is never more
+  than ``PUBLIC_VERSION_TTL`` seconds behind the data.
+
+Only Django's own 200 answers are kept, with all their headers (the security headers
+included), so a request Django would refuse (an unknown host, a bad parameter) never finds
+one. The key is a keyed hash: Redis never holds a position in clear, and nothing links an
+answer to the person who asked (README, "Privacy"). ``X-Cache`` says ``hit`` or ``miss``.
+With Redis down every request is searched (enlieusur/cache.py fails open).
+"""
+
+import hmac
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import parse_cookie
+from django.utils import timezone
+
+from partners.public import search
+
+logger = logging.getLogger(__name__)
+
+PATH = "/api/v1/partners/nearest"
+SECONDS = 60
+
+
+def key(environ: dict, now) -> str:
+    cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(settings.LANGUAGE_COOKIE_NAME, "")
+    described = repr(
+        (
+            search.public_version(),
+            f"{now:%Y%m%d%H%M}",
+            environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+            cookie,
+            environ.get("HTTP_HOST", ""),
+            environ.get("wsgi.url_scheme", ""),
+            environ.get("HTTP_X_FORWARDED_PROTO", ""),
+        )
+    )
+    digest = hmac.new(settings.SECRET_KEY.encode(), described.encode(), "blake2b").hexdigest()
+    return f"nearest-answer:{digest[:40]}"
+
+
+class KeptAnswers:
+    """WSGI middleware: the nearest search's answers from the cache when they are there."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != PATH:
+            return self.application(environ, start_response)
+        try:
+            answer_key = key(environ, timezone.now())
+            kept = cache.get(answer_key)
+        except Exception:  # the public version from a database that is down: Django answers
+            logger.exception("Kept answers skipped")
+            return self.application(environ, start_response)
+        if kept is not None:
+            status, headers, body = kept
+            start_response(status, [*headers, ("X-Cache", "hit")])
+            return [body]
+        seen = {}
+
+        def keep_status(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, [*headers, ("X-Cache", "miss")], exc_info)
+
+        answer = self.application(environ, keep_status)
+        try:
+            body = b"".join(answer)
+        finally:
+            answer.close()  # Django's request_finished: database connections tidied
+        if seen.get("status", "").startswith("200 "):
+            cache.set(answer_key, (seen["status"], seen["headers"], body), SECONDS)
+        return [body]
