@@ -716,6 +716,16 @@ class JoinForm(HoneypotForm, VenueForm):
             self.more_sites[-1].fields["name"].widget.attrs["autofocus"] = True
 
     @property
+    def site_one_fields(self) -> set[str]:
+        """With further sites, the names of site 1's fields, which the error summary names
+        "Site 1" (the others are the application's)."""
+        if not self.more_sites:
+            return set()
+        return {name for name in self.fields if name in self.more_sites[0].fields} | {
+            name for name in self.fields if re.fullmatch(r"(opens|closes)_\d_\d+", name)
+        }
+
+    @property
     def sites_full(self) -> bool:
         return len(self.more_sites) >= MAX_SITES - 1
 

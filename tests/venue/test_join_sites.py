@@ -160,6 +160,7 @@ def test_adding_and_removing_sites_sends_nothing_and_spends_no_budget(client, se
 def test_errors_in_site_3_are_shown_beside_its_fields_and_linked_from_the_summary(client):
     data = multi(client, [2, 3])
     data |= site(3, postcode="99999", opens_4_0="25:00")
+    data |= {"city": "Lyon", "contact_email": "camille@"}
     response = client.post("/rejoindre/formulaire/", data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -168,6 +169,9 @@ def test_errors_in_site_3_are_shown_beside_its_fields_and_linked_from_the_summar
     assert '<a href="#id_site3-postcode">Site 3, Code postal : ' in summary
     assert 'href="#id_site3-opens_4_0"' in summary
     assert "site2" not in summary
+    # Site 1's fields are named so too; the application's are not.
+    assert '<a href="#id_city">Site 1, Commune : ' in summary
+    assert '<a href="#id_contact_email">Votre e-mail : ' in summary
     assert re.search(
         r'<input[^>]*name="site3-postcode"[^>]*value="99999"[^>]*aria-invalid="true"'
         r'|<input[^>]*aria-invalid="true"[^>]*name="site3-postcode"[^>]*value="99999"',
@@ -255,3 +259,12 @@ def test_a_second_confirmation_of_the_application_changes_and_sends_nothing(
     assert mail.outbox == []
     first.refresh_from_db()
     assert first.status == Status.PENDING
+
+
+def test_sites_are_added_in_english_too(client):
+    data = multi(client, [2], add_site="1")
+    html = client.post("/en/rejoindre/formulaire/", data).content.decode()
+    assert "<legend>Site 3</legend>" in html
+    assert "Remove site 3" in html
+    assert "Add another site" in html
+    assert "Ajouter" not in html
