@@ -67,7 +67,6 @@ def looks_like_existing_partner(partner: Partner) -> bool:
     return bool(likely_duplicates(partner=partner))
 
 
-@transaction.atomic
 def submit_application(*, sites, charter, submission_key) -> tuple[Partner, bool]:
     """Record an application for one or more sites, unconfirmed until its contact follows
     the emailed link.
@@ -82,12 +81,24 @@ def submit_application(*, sites, charter, submission_key) -> tuple[Partner, bool
     existing = Partner.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
+    # The geocoder is outside our control: every site is placed before the transaction.
+    places = [
+        geocoding.placed(
+            location=data["location"], **{key: data.get(key, "") for key in geocoding.LOCATED_BY}
+        )
+        for data, _hours, _closures in sites
+    ]
+    return _record_application(
+        sites=sites, places=places, charter=charter, submission_key=submission_key
+    )
+
+
+@transaction.atomic
+def _record_application(*, sites, places, charter, submission_key) -> tuple[Partner, bool]:
     application_key = submission_key if len(sites) > 1 else None
     now = timezone.now()
     partners = []
-    for data, hours, closures in sites:
-        where = {key: data.get(key, "") for key in geocoding.LOCATED_BY}
-        location, pin_source = geocoding.placed(location=data["location"], **where)
+    for (data, hours, closures), (location, pin_source) in zip(sites, places, strict=True):
         fields = {
             **data,
             "location": location,
