@@ -622,7 +622,6 @@ class JoinForm(HoneypotForm, VenueForm):
     """The application: the organisation, its first venue (site 1) and maybe more sites
     (``more_sites``), its private contact, the charter, and spam traps."""
 
-    key, number = 1, 1
     organisation = OneLineField(
         label=_("Organisation"),
         max_length=200,
