@@ -142,7 +142,11 @@ def join_confirm(request, token):
         partner = applications.confirm_email(partner=partner)
         messages.success(request, _("Thank you: your email address is confirmed."))
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
-    return render(request, "partners/venue/join/confirm.html", {"reference": partner.reference})
+    return render(
+        request,
+        "partners/venue/join/confirm.html",
+        {"reference": partner.reference, "sites": list(partner.application_sites())},
+    )
 
 
 def selfservice_request(request):

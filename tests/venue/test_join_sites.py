@@ -218,6 +218,9 @@ def test_the_one_link_confirms_every_site_and_staff_get_one_email(
         client.post("/rejoindre/formulaire/", multi(client, [2, 3]))
     link = re.search(r"http://\S+(/rejoindre/confirmer/\S+/)", mail.outbox[0].body)[1]
     mail.outbox.clear()
+    page = client.get(link).content.decode()
+    assert "Elle compte 3 sites" in page
+    assert "Mairie annexe 3, Paris" in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(link)
     sites = list(Partner.objects.order_by("pk"))
