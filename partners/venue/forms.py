@@ -720,8 +720,11 @@ class JoinForm(HoneypotForm, VenueForm):
         "Site 1" (the others are the application's)."""
         if not self.more_sites:
             return set()
+        # Intervals and closures: site 1 may show more rows than site 2.
         return {name for name in self.fields if name in self.more_sites[0].fields} | {
-            name for name in self.fields if re.fullmatch(r"(opens|closes)_\d_\d+", name)
+            name
+            for name in self.fields
+            if re.fullmatch(r"(opens|closes)_\d_\d+|closure_(starts|ends|reason)_\d+", name)
         }
 
     @property

@@ -1,10 +1,13 @@
 """Multi-site applications: a town hall applies for several buildings at once. Shared
-organisation, kind, SIRET and contact; each site its own address, hours and pin, and a
-pending partner of its own; one rate-limit hit, one email each way."""
+organisation, kind, SIRET and contact; each site its own address, hours, closures and pin,
+and a pending partner of its own; one rate-limit hit, one email each way."""
 
+import collections
+import datetime
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.cache import cache
 
@@ -15,6 +18,8 @@ from tests.join_helpers import application, quick_forms  # noqa: F401 (a fixture
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_forms")]
 
+# Tuesday 1 December 2026, noon in Paris (the clock runs: the form may not be sent in no time).
+NOW = datetime.datetime(2026, 12, 1, 11, 0, tzinfo=datetime.UTC)
 # Paris's arrondissements: one town, many postcodes, each a site of the town hall.
 POSTCODES = ["75001", "75002", "75003", "75004", "75005", "75006", "75007"]
 
@@ -182,6 +187,76 @@ def test_errors_in_site_3_are_shown_beside_its_fields_and_linked_from_the_summar
     assert 'value="Mairie annexe 3"' in html
     assert 'value="Ville de Paris"' in html
     assert "<title>Erreur" in html
+
+
+def closures(partner):
+    return [(f"{c.starts}", f"{c.ends}", c.reason) for c in partner.closures.all()]
+
+
+@time_machine.travel(NOW)
+def test_each_site_of_an_application_keeps_its_own_closures(client):
+    data = multi(
+        client,
+        [2],
+        closure_starts_0="2026-12-24",
+        closure_ends_0="2026-12-26",
+        closure_reason_0="congés",
+    )
+    # Site 2: its own closures, its third row given with its second left empty (it is
+    # counted from site 2's own rows, not site 1's).
+    data |= site(
+        2,
+        closure_starts_0="2027-02-01",
+        closure_ends_0="2027-02-14",
+        closure_reason_0="travaux",
+        closure_starts_2="01/05/2027",
+    )
+    response = client.post("/rejoindre/formulaire/", data)
+    html = response.content.decode()
+    assert response.status_code == 302, html[html.find("error-summary") :][:1500]
+    first, second = Partner.objects.order_by("pk")
+    assert closures(first) == [("2026-12-24", "2026-12-26", "congés")]
+    assert closures(second) == [
+        ("2027-02-01", "2027-02-14", "travaux"),
+        ("2027-05-01", "2027-05-01", ""),
+    ]
+
+
+@time_machine.travel(NOW)
+def test_a_sites_bad_closure_is_named_after_its_site_and_nothing_is_recorded(client):
+    data = multi(client, [2, 3], closure_starts_2="2026-12-24")
+    data |= site(3, closure_starts_0="2026-12-26", closure_ends_0="2026-12-24")
+    data |= {"closure_ends_2": "2026-12-20"}
+    html = client.post("/rejoindre/formulaire/", data).content.decode()
+    assert Partner.objects.count() == 0
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)[0]
+    assert (
+        '<a href="#id_site3-closure_ends_0">Site 3, Fermeture 1 : dernier jour : '
+        "Le dernier jour ne peut pas précéder le premier."
+    ) in summary
+    # Site 1 shows more closure rows than the others: its third is named "Site 1" too.
+    assert '<a href="#id_closure_ends_2">Site 1, Fermeture 3 : dernier jour : ' in summary
+    assert "site2" not in summary
+    # Each site's rows, as typed, under its own names.
+    assert re.search(r'<input[^>]*name="site3-closure_starts_0"[^>]*value="2026-12-26"', html)
+    assert re.search(r'<input[^>]*name="closure_starts_2"[^>]*value="2026-12-24"', html)
+
+
+def test_a_site_added_without_the_script_has_its_own_closure_rows(client):
+    data = multi(client, [2], closure_starts_0="2026-12-24", add_site="1")
+    html = client.post("/rejoindre/formulaire/", data).content.decode()
+    page, template = html.split('<template id="site-template">')
+    for key in (2, 3):
+        assert f'<fieldset class="closures" id="site{key}-closures"' in page
+        for index in (0, 1):
+            assert f'name="site{key}-closure_starts_{index}"' in page
+    assert 'name="site3-closure_starts_2"' not in page
+    # Ids are unique in the page, and the script's blank site has its own to fill in.
+    ids = collections.Counter(re.findall(r' id="([^"]+)"', page))
+    assert [name for name, count in ids.items() if count > 1] == []
+    assert 'id="site__key__-closures"' in template
+    assert 'name="site__key__-closure_starts_0"' in template
+    assert 'value="2026-12-24"' not in template
 
 
 def test_an_application_holds_twenty_sites_at_most(client):

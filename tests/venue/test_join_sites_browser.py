@@ -1,5 +1,6 @@
 """A town hall adds and removes sites in Chromium, with the script and without it."""
 
+import datetime
 import re
 
 import pytest
@@ -27,6 +28,24 @@ def fill_site(place, name, address, postcode, day):
     place.get_by_label("Commune").fill("Lyon")
     place.get_by_label(f"{day}, créneau 1 : ouverture").fill("09:00")
     place.get_by_label(f"{day}, créneau 1 : fermeture").fill("17:00")
+
+
+def closure_days(start: int, length: int) -> tuple[str, str]:
+    """A closure ``start`` days from today, ``length`` days long (the browser's clock is
+    not frozen: the form accepts closures within a year)."""
+    first = datetime.date.today() + datetime.timedelta(days=start)
+    return f"{first}", f"{first + datetime.timedelta(days=length - 1)}"
+
+
+def fill_closure(place, row: int, days: tuple[str, str], reason: str):
+    closure = place.get_by_role("group", name=f"Fermeture {row}", exact=True)
+    closure.get_by_label("Premier jour").fill(days[0])
+    closure.get_by_label("Dernier jour").fill(days[1])
+    closure.get_by_label("Motif").fill(reason)
+
+
+def closures(partner):
+    return [(f"{c.starts}", f"{c.ends}", c.reason) for c in partner.closures.all()]
 
 
 def fill_organisation(page):
@@ -85,6 +104,15 @@ def test_a_town_hall_adds_and_removes_sites_in_the_page(page, live_server):
     site(page, 2).get_by_role("button", name="Copier les horaires du lundi").click()
     expect(site(page, 2).get_by_label("Jeudi, créneau 1 : ouverture")).to_have_value("08:00")
     expect(site(page, 1).get_by_label("Jeudi, créneau 1 : ouverture")).to_have_value("")
+    # Its own closures: fresh rows, under names of its own.
+    for row in (1, 2):
+        fresh = site(page, 2).get_by_role("group", name=f"Fermeture {row}", exact=True)
+        expect(fresh.get_by_label("Premier jour")).to_have_value("")
+    expect(page.locator('[name="site3-closure_starts_0"]')).to_have_count(1)
+    expect(page.locator('[name*="__key__"]')).to_have_count(0)
+    fill_closure(site(page, 1), 1, closure_days(20, 3), "congés")
+    fill_closure(site(page, 2), 1, closure_days(40, 14), "travaux")
+    fill_closure(site(page, 2), 2, closure_days(90, 1), "")
     assert axe_violations(page) == []
 
     town_hall, third = send(page)
@@ -94,6 +122,8 @@ def test_a_town_hall_adds_and_removes_sites_in_the_page(page, live_server):
     assert third.pin_source == PinSource.TOWN
     assert third.postcode == "69003"
     assert [i.weekday for i in third.opening_intervals.all()] == [1, 2, 3, 4, 5]
+    assert closures(town_hall) == [(*closure_days(20, 3), "congés")]
+    assert closures(third) == [(*closure_days(40, 14), "travaux"), (*closure_days(90, 1), "")]
     assert {p.organisation for p in (town_hall, third)} == {"Ville de Lyon"}
     assert page.dialogs == []
 
@@ -118,6 +148,7 @@ def test_sites_are_added_and_removed_without_javascript(chromium, live_server):
     fill_site(site(page, 2), "Mairie du 2e", "2 rue d'Enghien", "69002", "Mardi")
     add.click()
     fill_site(site(page, 3), "Mairie du 3e", "215 rue Duguesclin", "69003", "Mercredi")
+    fill_closure(site(page, 3), 1, closure_days(30, 2), "inventaire")
     # Enter in a field sends the application, never removes a site.
     site(page, 3).get_by_label("Commune").press("Enter")
     expect(page.locator("#error-summary")).to_be_visible()
@@ -125,9 +156,12 @@ def test_sites_are_added_and_removed_without_javascript(chromium, live_server):
     site(page, 2).get_by_role("button", name="Supprimer le site 2").click()
     expect(site(page, 2).get_by_label("Nom public du lieu")).to_have_value("Mairie du 3e")
     expect(site(page, 3)).to_have_count(0)
+    kept = site(page, 2).get_by_role("group", name="Fermeture 1", exact=True)
+    expect(kept.get_by_label("Motif")).to_have_value("inventaire")
 
     sites = send(page)
     assert [p.name for p in sites] == ["Hôtel de Ville", "Mairie du 3e"]
+    assert [closures(p) for p in sites] == [[], [(*closure_days(30, 2), "inventaire")]]
     assert [p.postcode for p in sites] == ["69001", "69003"]
     assert len({p.application_key for p in sites}) == 1
     assert {p.pin_source for p in sites} == {PinSource.TOWN}
