@@ -380,7 +380,17 @@ class Partner(models.Model):
     # review here while the old details stay public: {"field": new value}.
     pending_changes = models.JSONField(_("changes awaiting review"), default=dict, blank=True)
     # The form's one-time key: a retried POST (double click, reload) finds its application.
+    # A multi-site application stores it on its first site only.
     submission_key = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    # The sites of one multi-site application (a town hall's buildings) share this key
+    # (their form's submission key), their organisation and contact person; each is a
+    # partner of its own, vetted and given its sticker on its own. Null for one site.
+    application_key = models.UUIDField(
+        _("multi-site application"), null=True, blank=True, editable=False, db_index=True
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, default="", db_default=""
+    )
 
     # Private: never in a public page, the API or an export.
     contact_name = models.CharField(_("contact name"), max_length=150, blank=True)
@@ -486,6 +496,12 @@ class Partner(models.Model):
     def reference(self) -> str:
         """The application's reference number, given to the venue."""
         return f"ELS-{self.pk:06d}"
+
+    def application_sites(self) -> "PartnerQuerySet":
+        """Every site of this partner's application, itself included, in the order given."""
+        if self.application_key is None:
+            return Partner.objects.filter(pk=self.pk)
+        return Partner.objects.filter(application_key=self.application_key).order_by("pk")
 
     @property
     def territory(self) -> territories.Territory:

@@ -49,6 +49,9 @@ def likely_duplicates(*, partner: Partner, among=None) -> list[Partner]:
     user's scope) that are probably ``partner``: the same SIRET anywhere, or a similar
     name within ``DUPLICATE_RADIUS_M``."""
     others = (Partner.objects.all() if among is None else among).exclude(pk=partner.pk)
+    if partner.application_key:
+        # The other sites of its application share its SIRET, and often its name.
+        others = others.exclude(application_key=partner.application_key)
     same_siret = list(others.filter(siret=partner.siret)) if partner.siret else []
     close_and_alike = []
     if partner.location is not None:
@@ -64,76 +67,125 @@ def looks_like_existing_partner(partner: Partner) -> bool:
     return bool(likely_duplicates(partner=partner))
 
 
-@transaction.atomic
-def submit_application(
-    *, data: dict, hours, charter, submission_key, closures=()
-) -> tuple[Partner, bool]:
-    """Record an application, unconfirmed until its contact follows the emailed link.
+def submit_application(*, sites, charter, submission_key) -> tuple[Partner, bool]:
+    """Record an application for one or more sites, unconfirmed until its contact follows
+    the emailed link.
 
-    ``data`` holds the partner's fields; ``hours`` is a list of (weekday, opens,
-    closes), ``closures`` one of (starts, ends, reason). A retried submission (same
-    ``submission_key``) returns the application already recorded, and ``False``.
+    ``sites`` is a list of (data, hours, closures): ``data`` holds a partner's fields (the
+    shared organisation, kind, SIRET and contact person included), ``hours`` a list of
+    (weekday, opens, closes), ``closures`` one of (starts, ends, reason). Each site becomes
+    a partner; several share an ``application_key``. Returns the first site and ``True``;
+    a retried submission (same ``submission_key``) returns the first site already
+    recorded, and ``False``.
     """
     existing = Partner.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
-    where = {key: data.get(key, "") for key in geocoding.LOCATED_BY}
-    location, pin_source = geocoding.placed(location=data["location"], **where)
-    data = {**data, "location": location, "pin_source": pin_source}
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            partner = Partner.objects.create(
-                **data,
-                status=Status.UNCONFIRMED,
-                status_changed_at=now,
-                charter=charter,
-                charter_accepted_at=now,
-                submission_key=submission_key,
-            )
-    except IntegrityError:
-        # The same form posted twice at once: the other request recorded it.
-        existing = Partner.objects.filter(submission_key=submission_key).first()
-        if existing:
-            return existing, False
-        raise
-    set_hours(partner, hours)
-    set_closures(partner, closures)
-    if looks_like_existing_partner(partner):
-        partner.possible_duplicate = True
-        partner.save(update_fields=["possible_duplicate"])
-    PartnerEvent.objects.create(
-        partner=partner, at=now, actor="venue", to_status=Status.UNCONFIRMED
+    # The geocoder is outside our control: every site is placed before the transaction.
+    places = [
+        geocoding.placed(
+            location=data["location"], **{key: data.get(key, "") for key in geocoding.LOCATED_BY}
+        )
+        for data, _hours, _closures in sites
+    ]
+    return _record_application(
+        sites=sites, places=places, charter=charter, submission_key=submission_key
     )
-    send_confirmation_link(partner=partner)
-    return partner, True
+
+
+@transaction.atomic
+def _record_application(*, sites, places, charter, submission_key) -> tuple[Partner, bool]:
+    application_key = submission_key if len(sites) > 1 else None
+    now = timezone.now()
+    partners = []
+    for (data, hours, closures), (location, pin_source) in zip(sites, places, strict=True):
+        fields = {
+            **data,
+            "location": location,
+            "pin_source": pin_source,
+            "status": Status.UNCONFIRMED,
+            "status_changed_at": now,
+            "charter": charter,
+            "charter_accepted_at": now,
+            "application_key": application_key,
+            # The first site carries the key that finds a retried submission.
+            "submission_key": None if partners else submission_key,
+        }
+        try:
+            with transaction.atomic():
+                partner = Partner.objects.create(**fields)
+        except IntegrityError:
+            # The same form posted twice at once: the other request recorded it.
+            existing = Partner.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing, False
+            raise
+        set_hours(partner, hours)
+        set_closures(partner, closures)
+        PartnerEvent.objects.create(
+            partner=partner, at=now, actor="venue", to_status=Status.UNCONFIRMED
+        )
+        partners.append(partner)
+    for partner in partners:
+        if looks_like_existing_partner(partner):
+            partner.possible_duplicate = True
+            partner.save(update_fields=["possible_duplicate"])
+    send_confirmation_link(partner=partners[0])
+    return partners[0], True
 
 
 def send_confirmation_link(*, partner: Partner) -> None:
+    """One link for the whole application: it confirms every site (``confirm_email``)."""
     emails.send(
         template="application_confirm_email",
         to=[partner.contact_email],
-        context={"partner": partner, "confirm_url": links.url(partner, links.CONFIRM)},
+        context={
+            "partner": partner,
+            "sites": list(partner.application_sites()),
+            "confirm_url": links.url(partner, links.CONFIRM),
+        },
     )
 
 
 @transaction.atomic
 def confirm_email(*, partner: Partner) -> Partner:
-    """The contact followed the link: the application joins the staff queue."""
-    partner = Partner.objects.select_for_update().get(pk=partner.pk)
-    if partner.status != Status.UNCONFIRMED:
+    """The contact followed the link: the application, each of its sites with the same
+    contact that is still unconfirmed, joins the staff queue; one email to the contact
+    and one to staff list the sites."""
+    sites = list(
+        partner.application_sites()
+        .filter(contact_email__iexact=partner.contact_email)
+        .select_for_update()
+    )
+    confirmed = [site for site in sites if site.status == Status.UNCONFIRMED]
+    for site in confirmed:
+        record_status(partner=site, to_status=Status.PENDING, actor="venue")
+        site.confirmed_at = site.status_changed_at
+        site.save()
+    partner = next(site for site in sites if site.pk == partner.pk)
+    if not confirmed:
         return partner
-    record_status(partner=partner, to_status=Status.PENDING, actor="venue")
-    partner.confirmed_at = partner.status_changed_at
-    partner.save()
     emails.send(
         template="application_confirmed",
         to=[partner.contact_email],
-        context={"partner": partner, "selfservice_url": links.url(partner, links.SELFSERVICE)},
+        context={
+            "partner": partner,
+            "sites": [
+                {"partner": site, "selfservice_url": links.url(site, links.SELFSERVICE)}
+                for site in confirmed
+            ],
+            "selfservice_url": links.url(partner, links.SELFSERVICE),
+        },
     )
     emails.send(
         template="staff_new_application",
         to=settings.STAFF_NOTIFICATION_EMAILS,
-        context={"partner": partner, "admin_url": emails.admin_link(partner)},
+        context={
+            "partner": partner,
+            "sites": [
+                {"partner": site, "admin_url": emails.admin_link(site)} for site in confirmed
+            ],
+            "admin_url": emails.admin_link(partner),
+        },
     )
     return partner

@@ -54,9 +54,13 @@ def send_links_to_contact(*, email: str) -> None:
 
 @task
 def _send_links_to_contact(*, email: str) -> None:
-    for partner in Partner.objects.filter(contact_email__iexact=email):
+    applied = set()
+    for partner in Partner.objects.filter(contact_email__iexact=email).order_by("pk"):
         if partner.status == Status.UNCONFIRMED:
-            applications.send_confirmation_link(partner=partner)
+            # One link confirms every site of a multi-site application.
+            if partner.application_key is None or partner.application_key not in applied:
+                applied.add(partner.application_key)
+                applications.send_confirmation_link(partner=partner)
         else:
             send_selfservice_link(partner=partner)
 

@@ -32,6 +32,7 @@ from partners.staff.decisions import DecisionsMixin
 from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
 from partners.staff.filters import (
+    ApplicationFilter,
     PendingChangesFilter,
     PinFilter,
     ReconfirmationOverdueFilter,
@@ -144,9 +145,11 @@ class PartnerAdmin(
         StickerToSendFilter,
         ReconfirmationOverdueFilter,
         PendingChangesFilter,
+        ApplicationFilter,
     ]
     search_fields = [
         "name",
+        "organisation",
         "city",
         "postcode",
         "siret",
@@ -162,6 +165,7 @@ class PartnerAdmin(
             {
                 "fields": [
                     "name",
+                    "organisation",
                     "kind",
                     "siret",
                     "possible_duplicate",
@@ -240,6 +244,16 @@ class PartnerAdmin(
                     "door (or tick “The pin is on the venue's door”) and save before approving."
                 ),
             )
+        if partner is not None and partner.application_key:
+            # Each site is vetted on its own; staff see the others of its application.
+            extra_context = (extra_context or {}) | {
+                "other_sites": list(
+                    self.get_queryset(request)
+                    .filter(application_key=partner.application_key)
+                    .exclude(pk=partner.pk)
+                    .order_by("pk")
+                ),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("waiting for"), ordering="confirmed_at")

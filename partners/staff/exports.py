@@ -31,6 +31,7 @@ from partners.public.fields import phone_display
 FIELDS = [
     "sticker_number",
     "name",
+    "organisation",
     "kind",
     "status",
     "address",

@@ -1,5 +1,7 @@
 """The partner list's filters: the review queue first."""
 
+import uuid
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -130,3 +132,24 @@ class PinFilter(admin.SimpleListFilter):
         if self.value() == "confirmed":
             return queryset.exclude(pin_source=PinSource.TOWN)
         return queryset
+
+
+class ApplicationFilter(admin.SimpleListFilter):
+    """The sites of multi-site applications, or of one (the link on a site's page)."""
+
+    title = _("multi-site application")
+    parameter_name = "application"
+    MULTI = "multi"
+
+    def lookups(self, request, model_admin):
+        return [(self.MULTI, _("Sites of a multi-site application"))]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        if self.value() == self.MULTI:
+            return queryset.filter(application_key__isnull=False)
+        try:
+            return queryset.filter(application_key=uuid.UUID(self.value()))
+        except ValueError:
+            return queryset.none()

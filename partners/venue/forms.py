@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry, Point
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,8 @@ LATEST_OVERNIGHT_CLOSING = datetime.time(8)
 # ``MAX_CLOSURES`` (a venue adds more by sending the form again).
 SHOWN_CLOSURES = 2
 MAX_LANGUAGES = 20
+# Sites of one application (a town hall's buildings): the first and up to 19 more.
+MAX_SITES = 20
 FORM_STAMP_SALT = "partners.join-form"
 
 
@@ -60,28 +63,30 @@ COPY_MONDAY_CHOICES = [
 WHOLE_DAY = datetime.time(0)  # 00:00–00:00: open 24 h/24 (OPEN_AT_SQL)
 
 
-def _copy_monday(data):
+def _copy_monday(data, prefix=""):
     """The posted ``data`` with Monday's hours, "closed" and "24 h/24" copied to each day
-    up to the one ``copy_monday`` names; the choice is then spent, so the page shown
-    again holds the copied hours, which the venue may still change."""
+    up to the one ``copy_monday`` names (of the form whose field names start with
+    ``prefix``: a site of a multi-site application); the choice is then spent, so the
+    page shown again holds the copied hours, which the venue may still change."""
     try:
-        last = int(data.get("copy_monday") or 0)
+        last = int(data.get(f"{prefix}copy_monday") or 0)
     except (TypeError, ValueError):
         return data
     if last not in (5, 6, 7):
         return data
     data = data.copy()
+    p = re.escape(prefix)
     for day in range(2, last + 1):
         for name in list(data):
-            if re.fullmatch(rf"(opens|closes)_{day}_\d+|closed_{day}|allday_{day}", name):
+            if re.fullmatch(rf"{p}((opens|closes)_{day}_\d+|closed_{day}|allday_{day})", name):
                 del data[name]
         for name in list(data):
-            if found := re.fullmatch(r"(opens|closes)_1_(\d+)|(closed|allday)_1", name):
+            if found := re.fullmatch(rf"{p}(?:(opens|closes)_1_(\d+)|(closed|allday)_1)", name):
                 if found[1]:
-                    data[f"{found[1]}_{day}_{found[2]}"] = data[name]
+                    data[f"{prefix}{found[1]}_{day}_{found[2]}"] = data[name]
                 else:
-                    data[f"{found[3]}_{day}"] = data[name]
-    data["copy_monday"] = ""
+                    data[f"{prefix}{found[3]}_{day}"] = data[name]
+    data[f"{prefix}copy_monday"] = ""
     return data
 
 
@@ -240,7 +245,7 @@ class VenueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.commune = None
         if self.is_bound:
-            self.data = _copy_monday(self.data)
+            self.data = _copy_monday(self.data, self.html_prefix)
         for day, day_name in WEEKDAYS:
             self.fields[f"closed_{day}"] = forms.BooleanField(
                 label=gettext("%(day)s: closed") % {"day": day_name}, required=False
@@ -275,11 +280,10 @@ class VenueForm(forms.Form):
 
     def _closure_count(self) -> int:
         """Closure rows to show: those posted or stored, then an empty one."""
-        source = self.data if self.is_bound else self.initial
         filled = [
             index
             for index in range(MAX_CLOSURES)
-            if any(source.get(f"closure_{part}_{index}") for part in ("starts", "ends", "reason"))
+            if any(self._given(f"closure_{part}_{index}") for part in ("starts", "ends", "reason"))
         ]
         return min(MAX_CLOSURES, max(SHOWN_CLOSURES, filled[-1] + 2 if filled else 0))
 
@@ -292,12 +296,30 @@ class VenueForm(forms.Form):
 
     def _interval_count(self, day: int) -> int:
         """Intervals to show for a day: two, or as many as were posted or stored."""
-        source = self.data if self.is_bound else self.initial
         count = SHOWN_INTERVALS
         for index in range(MAX_INTERVALS):
-            if source.get(f"opens_{day}_{index}") or source.get(f"closes_{day}_{index}"):
+            if self._given(f"opens_{day}_{index}") or self._given(f"closes_{day}_{index}"):
                 count = max(count, index + 1)
         return count
+
+    def _given(self, name: str):
+        """A field's value as posted (under this form's prefix) or stored, before any
+        cleaning: what decides how many rows of intervals or closures to show."""
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name)
+
+    @property
+    def html_prefix(self) -> str:
+        """What starts this form's field names and the ids of its parts: "" for the one
+        venue of a form, "site3-" for a further site of an application."""
+        return self.add_prefix("")
+
+    def hold_errors(self) -> None:
+        """Shown again as typed, without its errors: the venue only added or removed a
+        site, and has not sent the form yet."""
+        self._errors = ErrorDict()
+        self.cleaned_data = {}
 
     def hours_rows(self):
         """For the template: each weekday with its "closed" box and interval fields."""
@@ -572,9 +594,44 @@ class VenueForm(forms.Form):
         return data
 
 
-class JoinForm(HoneypotForm, VenueForm):
-    """The application: the venue, its private contact, the charter, and spam traps."""
+class SiteForm(VenueForm):
+    """A further site of a multi-site application, its fields prefixed with ``site<key>``;
+    the organisation, kind, SIRET and contact are the application's (``JoinForm``).
 
+    ``key`` names the site in the posted data and never changes; ``number`` is its place
+    in the form (``Site 2``), which changes when an earlier site is removed."""
+
+    def __init__(self, *args, key, number, **kwargs):
+        super().__init__(*args, prefix=f"site{key}", **kwargs)
+        self.key, self.number = key, number
+        del self.fields["kind"]
+        del self.fields["siret"]
+
+
+def _site_keys(data) -> list[int]:
+    """The keys of the further sites posted, in the form's order (site 1 has none)."""
+    values = data.getlist("sites") if hasattr(data, "getlist") else data.get("sites", [])
+    keys = []
+    for value in values:
+        if re.fullmatch(r"[1-9][0-9]{0,2}", str(value)) and int(value) > 1:
+            keys.append(int(value))
+    return list(dict.fromkeys(keys))
+
+
+class JoinForm(HoneypotForm, VenueForm):
+    """The application: the organisation, its first venue (site 1) and maybe more sites
+    (``more_sites``), its private contact, the charter, and spam traps."""
+
+    organisation = OneLineField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "The town, company or association the venue belongs to, if any: for example "
+            "Ville de Lyon."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     contact_name = OneLineField(
         label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -625,6 +682,71 @@ class JoinForm(HoneypotForm, VenueForm):
             self.charter_changed = True
         else:
             self.charter_changed = False
+        self._build_sites()
+
+    def _build_sites(self) -> None:
+        """The further sites: those posted, less one the venue removed, plus one it added
+        (the buttons work without the script, which does the same in the page)."""
+        keys = _site_keys(self.data) if self.is_bound else []
+        self.too_many_sites = len(keys) >= MAX_SITES
+        keys = keys[: MAX_SITES - 1]
+        self.site_change = None
+        added = False
+        if self.is_bound and self.data.get("remove_site"):
+            self.site_change = "remove"
+            keys = [key for key in keys if str(key) != self.data["remove_site"]]
+        elif self.is_bound and "add_site" in self.data:
+            self.site_change = "add"
+            if len(keys) < MAX_SITES - 1:
+                key = max(keys, default=1) + 1
+                keys.append(key)
+                added = True
+                # A new site is named after its organisation at first (it is often all the
+                # venue knows of it): the venue then makes the name its own.
+                self.data = self.data.copy()
+                self.data[f"site{key}-name"] = self.data.get("organisation", "")
+        self.more_sites = [
+            SiteForm(self.data if self.is_bound else None, key=key, number=number)
+            for number, key in enumerate(keys, start=2)
+        ]
+        if added:
+            # The page comes back with the new site: start there (the script moves the
+            # focus itself).
+            self.more_sites[-1].fields["name"].widget.attrs["autofocus"] = True
+
+    @property
+    def site_one_fields(self) -> set[str]:
+        """With further sites, the names of site 1's fields, which the error summary names
+        "Site 1" (the others are the application's)."""
+        if not self.more_sites:
+            return set()
+        # Intervals and closures: site 1 may show more rows than site 2.
+        return {name for name in self.fields if name in self.more_sites[0].fields} | {
+            name
+            for name in self.fields
+            if re.fullmatch(r"(opens|closes)_\d_\d+|closure_(starts|ends|reason)_\d+", name)
+        }
+
+    @property
+    def sites_full(self) -> bool:
+        return len(self.more_sites) >= MAX_SITES - 1
+
+    @staticmethod
+    def empty_site() -> SiteForm:
+        """The blank site the script copies, its key and number to fill in."""
+        return SiteForm(key="__key__", number="__number__")
+
+    def is_valid(self) -> bool:
+        sites_valid = [site.is_valid() for site in self.more_sites]
+        return super().is_valid() and all(sites_valid)
+
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(site.errors for site in self.more_sites)
+
+    def hold_errors(self) -> None:
+        super().hold_errors()
+        for site in self.more_sites:
+            site.hold_errors()
 
     @staticmethod
     def stamp() -> str:
@@ -667,6 +789,15 @@ class JoinForm(HoneypotForm, VenueForm):
                 self.add_error(None, error)
         if self.charter is None:
             self.add_error(None, _("Applications are closed: no charter is published."))
+        if self.too_many_sites:
+            self.add_error(
+                None,
+                _(
+                    "One application holds %(max)s sites at most: send the others in a "
+                    "second application."
+                )
+                % {"max": MAX_SITES},
+            )
         if self.charter_changed:
             self.add_error(
                 "accept_charter",
@@ -718,6 +849,24 @@ class JoinForm(HoneypotForm, VenueForm):
             field: self.cleaned_data[field]
             for field in ("contact_name", "contact_role", "contact_email", "contact_phone")
         }
+
+    def sites_data(self) -> list[tuple[dict, list, list]]:
+        """Each site's partner fields, with what the sites share, its hours and its
+        closures."""
+        shared = {
+            **self.contact_data(),
+            "organisation": self.cleaned_data["organisation"],
+            "kind": self.cleaned_data["kind"],
+            "siret": self.cleaned_data["siret"],
+        }
+        return [
+            (
+                {**site.venue_data(), **shared},
+                site.cleaned_data["hours"],
+                site.cleaned_data["closures"],
+            )
+            for site in [self, *self.more_sites]
+        ]
 
 
 class UpdateForm(VenueForm):

@@ -23,6 +23,7 @@ from partners.services.geocoding import geocode
 from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
 from partners.venue.forms import (
     MAX_INTERVALS,
+    MAX_SITES,
     JoinForm,
     LinkRequestForm,
     ReconfirmForm,
@@ -53,6 +54,7 @@ def _render_form(request, form, status=200):
             "charter": form.charter,
             "map_config": _map_config(),
             "geocoder": bool(settings.GEOCODER_URL),
+            "max_sites": MAX_SITES,
         },
         status=status,
     )
@@ -73,6 +75,10 @@ def join_form(request):
     if existing:
         return redirect("partners:join_thanks", ref=existing.reference)
     form = JoinForm(request.POST)
+    if form.site_change:
+        # A site added or removed: the same answers, one site more or less, nothing sent.
+        form.hold_errors()
+        return _render_form(request, form)
     if not form.is_valid():
         return _render_form(request, form, status=200)
     if over_limit(request, "join", settings.JOIN_RATE_LIMIT):
@@ -85,9 +91,7 @@ def join_form(request):
         )
         return _render_form(request, form, status=429)
     partner, _created = applications.submit_application(
-        data={**form.venue_data(), **form.contact_data()},
-        hours=form.cleaned_data["hours"],
-        closures=form.cleaned_data["closures"],
+        sites=form.sites_data(),
         charter=form.charter,
         submission_key=form.cleaned_data["submission_key"],
     )
@@ -99,7 +103,11 @@ def join_thanks(request, ref):
     if not match:
         raise Http404
     partner = get_object_or_404(Partner, pk=int(match[1]))
-    return render(request, "partners/venue/join/thanks.html", {"reference": partner.reference})
+    return render(
+        request,
+        "partners/venue/join/thanks.html",
+        {"reference": partner.reference, "sites": list(partner.application_sites())},
+    )
 
 
 @require_GET
@@ -134,7 +142,11 @@ def join_confirm(request, token):
         partner = applications.confirm_email(partner=partner)
         messages.success(request, _("Thank you: your email address is confirmed."))
         return redirect("partners:selfservice", token=links.make_token(partner, links.SELFSERVICE))
-    return render(request, "partners/venue/join/confirm.html", {"reference": partner.reference})
+    return render(
+        request,
+        "partners/venue/join/confirm.html",
+        {"reference": partner.reference, "sites": list(partner.application_sites())},
+    )
 
 
 def selfservice_request(request):

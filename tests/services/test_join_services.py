@@ -45,7 +45,7 @@ def test_the_same_submission_posted_twice_at_once_creates_one_application():
         barrier.wait()
         try:
             partner, created = applications.submit_application(
-                data=application_data(), hours=[], charter=charter, submission_key=key
+                sites=[(application_data(), [], [])], charter=charter, submission_key=key
             )
             results.append((partner.pk, created))
         finally:

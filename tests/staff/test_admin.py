@@ -599,6 +599,7 @@ def test_anonymous_and_non_staff_users_are_sent_to_the_login_page(client, django
 def exported_partners():
     hostile = PartnerFactory(
         name="=HYPERLINK(evil)",
+        organisation="Ville de Paris",
         approved=True,
         phone="+33149278621",
         step_free=True,
@@ -623,6 +624,7 @@ def test_csv_export_of_the_filtered_list_opens_in_french_excel(admin_client):
     assert len(rows) == 1
     row = dict(zip(header, rows[0], strict=True))
     assert row["nom public"] == "'=HYPERLINK(evil)"  # never run as a formula
+    assert row["organisation"] == "Ville de Paris"
     assert row["statut"] == str(Status.APPROVED.label)
     assert row["téléphone public"] == "01 49 27 86 21"
     assert row["accès de plain-pied"] == "oui"
