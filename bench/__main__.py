@@ -11,7 +11,7 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import environment
+from bench import environment, growth
 from bench.environment import BASE_DIR
 from bench.measures import Results
 from enlieusur import localdb, progress
@@ -23,6 +23,12 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--strict", action="store_true", help="exit 1 on a miss or a gap")
     parser.add_argument("--count", type=int, default=100_000, help="demo partners")
+    parser.add_argument(
+        "--counts",
+        type=lambda text: [int(n) for n in text.replace("_", "").split(",") if n],
+        default=[],
+        help="then the growth table at these sizes, e.g. 10000,100000,1000000",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--points", type=int, default=300, help="nearest searches timed")
     parser.add_argument("--clients", type=int, default=24, help="concurrent connections (wrk)")
@@ -59,7 +65,7 @@ class Steps:
             self.bar.update(1)
 
 
-def run(args, database_url: str, work: Path) -> int:
+def run(args, configured: str | None, work: Path) -> int:
     from bench.browser import measure_home, measure_locate
     from bench.measures import (
         measure_geojson,
@@ -71,6 +77,7 @@ def run(args, database_url: str, work: Path) -> int:
         sample_texts,
     )
 
+    database_url = environment.bench_database_url(configured, args.count)
     static_root = work / "static"
     os.environ.update(environment.production_environment(database_url, static_root))
     print(f"-- database {database_url.rsplit('/', 1)[-1]}: {args.count:,} partners", flush=True)
@@ -130,10 +137,15 @@ def run(args, database_url: str, work: Path) -> int:
         server.stop()
         _step.bar.close()
     results.figures.sort(key=lambda f: f.section[:2])
+    growths = []
+    for count in progress.each(args.counts, "make bench, growth", unit="sizes"):
+        print(f"-- growth: {count:,} partners", flush=True)
+        growths.append(growth.measure(count, args.seed, configured, work, args.duration))
 
-    from bench.report import markdown, print_results
+    from bench.report import markdown, print_growth, print_results
 
     print_results(results)
+    print_growth(growths)
     now = datetime.datetime.now(datetime.UTC)
     machine = environment.machine(database_url)
     setup = {
@@ -144,7 +156,8 @@ def run(args, database_url: str, work: Path) -> int:
         "code": environment.code_version(),
         "load": f"{load_before:.1f} before the measurements, {os.getloadavg()[0]:.1f} after",
     }
-    args.output.write_text(markdown(results, f"{now:%Y-%m-%d %H:%M} UTC", machine, setup))
+    when = f"{now:%Y-%m-%d %H:%M} UTC"
+    args.output.write_text(markdown(results, when, machine, setup, growths))
     raw = BASE_DIR / f"BENCH-{now:%Y%m%d-%H%M%S}.json"
     raw.write_text(
         json.dumps(
@@ -153,6 +166,7 @@ def run(args, database_url: str, work: Path) -> int:
                 "setup": setup,
                 "figures": [vars(f) for f in results.figures],
                 "details": results.details,
+                "growth": [vars(g) for g in growths],
             },
             indent=1,
             ensure_ascii=False,
@@ -168,7 +182,6 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     start = time.monotonic()
     configured = os.environ.get("DATABASE_URL")
-    database_url = environment.bench_database_url(configured)
     started = False if configured else localdb.start()
     try:
         with (
@@ -178,7 +191,7 @@ def main(argv=None) -> int:
             # The shared cache as deployed (README, "Redis"): the workers' answers, tiles
             # and rate limits, and the in-process measurements', in one Redis.
             os.environ["REDIS_URL"] = redis_url
-            status = run(args, database_url, Path(work))
+            status = run(args, configured, Path(work))
     finally:
         if started:
             localdb.stop()

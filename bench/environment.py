@@ -1,6 +1,7 @@
 """What the bench runs on: its own database, a production-like gunicorn, the machine."""
 
 import contextlib
+import hashlib
 import http.client
 import os
 import platform
@@ -20,18 +21,19 @@ from psycopg import sql
 from enlieusur import localdb
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DB = "enlieusur_bench"
+BENCH_DB = "enlieusur_bench"  # + "_<count>"
 MANAGE = [sys.executable, str(BASE_DIR / "manage.py")]
 
 
-def bench_database_url(database_url: str | None) -> str:
-    """The bench's database: ``enlieusur_bench`` in the local cluster, or the configured
-    database's name suffixed ``_bench`` on the same server. Never the configured one."""
+def bench_database_url(database_url: str | None, count: int) -> str:
+    """The bench's database for ``count`` partners: ``enlieusur_bench_<count>`` in the local
+    cluster, or the configured database's name suffixed ``_bench_<count>`` on the same
+    server. Never the configured one."""
     if not database_url:
-        return localdb.database_url(BENCH_DB)
+        return localdb.database_url(f"{BENCH_DB}_{count}")
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/") or "enlieusur"
-    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+    return urlunsplit(parts._replace(path=f"/{name}_bench_{count}"))
 
 
 def _with_database(url: str, name: str) -> str:
@@ -52,15 +54,40 @@ def manage(*args: str) -> None:
     subprocess.run([*MANAGE, *args], check=True, cwd=BASE_DIR)
 
 
+def _demo_data_version(count: int, seed: int) -> str:
+    """What a bench database holds: the demo partners' count and seed, and the code that
+    drew them, so that a database seeded by other code is seeded again."""
+    source = (BASE_DIR / "partners/management/commands/seed_demo.py").read_bytes()
+    return f"{count}:{seed}:{hashlib.sha256(source).hexdigest()[:16]}"
+
+
 def prepare_database(url: str, count: int, seed: int) -> float:
-    """A fresh database with ``count`` demo partners, analysed; returns the seconds taken."""
+    """The bench database for ``count`` demo partners, migrated and analysed; returns the
+    seconds its seeding took. One seeded before with the same count, seed and demo code
+    is kept (its database comment says what it holds, and how long it took)."""
+    name = urlsplit(url).path.lstrip("/")
+    version = _demo_data_version(count, seed)
+    with psycopg.connect(_with_database(url, "postgres"), autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+            [name],
+        ).fetchone()
+    if row and row[0] and row[0].startswith(version + " "):
+        manage("migrate", "--no-input", "-v0")
+        return float(row[0].split()[1])
     start = time.perf_counter()
     recreate_database(url)
     manage("migrate", "--no-input", "-v0")
     manage("seed_demo", "--count", str(count), "--seed", str(seed))
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        conn.execute(
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(name), sql.Literal(f"{version} {seconds:.1f}")
+            )
+        )
+    return seconds
 
 
 def production_environment(database_url: str, static_root: Path) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 import itertools
 
+from bench import growth
 from bench.measures import Figure, Results
 
 RERUN = """```sh
@@ -11,8 +12,10 @@ make bench BENCH_ARGS=--strict    # exits non-zero when a target is missed or no
 ```
 
 With `DATABASE_URL` unset the bench starts the project-local cluster and uses a database
-`enlieusur_bench` in it; with `DATABASE_URL` set it uses the same server with the database's
-name suffixed `_bench`. That database is dropped and recreated each run."""
+`enlieusur_bench_<count>` in it; with `DATABASE_URL` set it uses the same server with the
+database's name suffixed `_bench_<count>`. A database seeded before with the same count,
+seed and demo code is kept for the next run (its comment says so), any other is dropped and
+seeded again. `BENCH_ARGS="--counts 10000,100000,1000000"` adds the growth table below."""
 
 
 def _by_section(figures: list[Figure]):
@@ -39,11 +42,41 @@ def print_results(results: Results) -> None:
     print(f"\n{counts['PASS']} PASS, {counts['MISS']} MISS, {counts['N/A']} not available")
 
 
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    digits = 0 if value >= 100 or unit in {"req/s", "KB"} else 1
+    return f"{value:,.{digits}f} {unit}"
+
+
+def growth_rows(growths: list[growth.Growth]) -> list[list[str]]:
+    """The growth table: a figure a row, a size a column, then the slopes between sizes and
+    the verdict of the target at 1,000,000 partners."""
+    verdicts = growth.verdicts(growths)
+    rows = []
+    for key, label, unit in growth.FIGURES:
+        cells = [_number(g.values.get(key), unit) for g in growths]
+        slopes = [growth.slope(a, b, key) for a, b in itertools.pairwise(growths)]
+        target, ok = verdicts.get(key, ("", None))
+        verdict = "" if ok is None else ("PASS" if ok else "MISS")
+        notes = "; ".join(f"{g.count:,}: {g.notes[key]}" for g in growths if key in g.notes)
+        rows.append([label, *cells, " → ".join(s for s in slopes if s), target, verdict, notes])
+    return rows
+
+
+def print_growth(growths: list[growth.Growth]) -> None:
+    if not growths:
+        return
+    print("\nGrowth: " + ", ".join(f"{g.count:,}" for g in growths) + " partners")
+    for label, *cells in growth_rows(growths):
+        print(f"  {label:<46} " + " | ".join(cells[: len(growths) + 3]))
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def markdown(results: Results, when: str, machine: dict, setup: dict) -> str:
+def markdown(results: Results, when: str, machine: dict, setup: dict, growths=()) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -86,6 +119,21 @@ def markdown(results: Results, when: str, machine: dict, setup: dict) -> str:
                     lines += ["", f"{title}, `EXPLAIN (ANALYZE, BUFFERS)` key lines:", "", "```"]
                     lines += results.details[key]
                     lines.append("```")
+    if growths:
+        sizes = [f"{g.count:,}" for g in growths]
+        lines += [
+            "",
+            "## Growth",
+            "",
+            "Each size in its own database, served alike (`--counts`). The slope between two "
+            "sizes: flat (at most 15 % more), logarithmic (no faster than the logarithm of the "
+            "count), sub-linear, or linear (an exponent of 0.8 or more). Targets are those set "
+            "for 1,000,000 partners.",
+            "",
+            "| figure | " + " | ".join(sizes) + " | slope | target at 1,000,000 | verdict | note |",
+            "| --- | " + " | ".join("---" for _ in sizes) + " | --- | --- | --- | --- |",
+        ]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in growth_rows(growths)]
     missing = [f for f in results.figures if f.status == "N/A"]
     if missing:
         lines += ["", "## Not available in this run", ""]

@@ -10,6 +10,7 @@ from django.urls import resolve
 
 import bench.settings
 import enlieusur.settings
+from bench import growth, report
 from bench.browser import _tap_locate
 from bench.environment import bench_database_url, production_environment
 from bench.measures import (
@@ -59,13 +60,54 @@ Execution Time: 90.3 ms"""
 
 
 def test_bench_never_uses_the_configured_database():
-    url = bench_database_url("postgres://app:secret@db.example:5433/enlieusur?sslmode=require")
-    assert url == "postgres://app:secret@db.example:5433/enlieusur_bench?sslmode=require"
+    url = bench_database_url(
+        "postgres://app:secret@db.example:5433/enlieusur?sslmode=require", 100_000
+    )
+    assert url == "postgres://app:secret@db.example:5433/enlieusur_bench_100000?sslmode=require"
 
 
-def test_bench_uses_its_own_database_in_the_local_cluster():
-    assert bench_database_url(None) == localdb.database_url("enlieusur_bench")
-    assert bench_database_url(None) != localdb.database_url()
+def test_bench_uses_its_own_database_per_size_in_the_local_cluster():
+    assert bench_database_url(None, 10_000) == localdb.database_url("enlieusur_bench_10000")
+    assert bench_database_url(None, 10_000) != localdb.database_url()
+
+
+def test_growth_slopes_tell_flat_logarithmic_and_linear_apart():
+    def sizes(*values):
+        return [
+            growth.Growth(count, {"x": value}, {})
+            for count, value in zip((10_000, 100_000, 1_000_000), values, strict=True)
+        ]
+
+    flat, logarithmic, linear = sizes(5, 5.2, 5.5), sizes(5, 6.2, 7.4), sizes(1, 10, 100)
+    assert [growth.slope(*flat[i : i + 2], "x") for i in (0, 1)] == ["flat", "flat"]
+    assert growth.slope(*logarithmic[1:], "x") == "logarithmic"
+    assert growth.slope(*linear[1:], "x") == "linear"
+    assert growth.slope(*sizes(1, 3, 9)[1:], "x") == "sub-linear (×3.0)"
+
+
+def test_growth_targets_are_judged_at_a_million_against_100000():
+    base = growth.Growth(100_000, {"throughput": 900, "nearest_p95": 9}, {})
+    large = growth.Growth(1_000_000, {"throughput": 500, "nearest_p95": 19, "rss_mb": 320}, {})
+    assert growth.verdicts([base]) == {}
+    verdicts = growth.verdicts([base, large])
+    assert verdicts["nearest_p95"] == ("≤ 20 ms", True)
+    assert verdicts["throughput"][1] is False  # 500 < 900 / 1.5
+    assert verdicts["rss_mb"] == ("≤ 300 MB", False)
+    rows = {row[0]: row for row in report.growth_rows([base, large])}
+    assert rows["nearest API p95"][1:6] == [
+        "9.0 ms",
+        "19.0 ms",
+        "sub-linear (×2.1)",
+        "≤ 20 ms",
+        "PASS",
+    ]
+
+
+def test_growth_tiles_cover_mainland_france_at_zooms_0_to_8():
+    paths = growth.tile_paths()
+    assert "/api/v1/partners/tiles/0/0/0.json" in paths
+    assert "/api/v1/partners/tiles/5/16/11.json" in paths  # Paris
+    assert len(paths) == len(set(paths)) < 200
 
 
 def test_knn_plan_passes_and_a_sort_over_all_rows_does_not():
