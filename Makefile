@@ -69,6 +69,7 @@ check: setup-test
 	$(PY) -m pip_audit --local --progress-spinner off
 
 # Speed at 100,000 partners against the targets (BENCHMARKS.md): its own database, gunicorn
-# as in production on loopback. BENCH_ARGS=--strict exits non-zero on a miss.
+# as in production on loopback. BENCH_ARGS=--strict exits non-zero on a miss;
+# COUNTS=10000,100000,1000000 adds the growth table at those sizes.
 bench: setup-test
-	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench $(if $(COUNTS),--counts $(COUNTS)) $(BENCH_ARGS)

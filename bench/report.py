@@ -8,6 +8,7 @@ from bench.measures import Figure, Results
 RERUN = """```sh
 make bench                        # prints the figures and rewrites BENCHMARKS.md
 make bench BENCH_ARGS=--strict    # exits non-zero when a target is missed or not measured
+make bench COUNTS=10000,100000,1000000  # and how each cost grows (one database per size)
 .venv/bin/python -m bench --help  # the other options (partner count, load duration...)
 ```
 
@@ -15,7 +16,7 @@ With `DATABASE_URL` unset the bench starts the project-local cluster and uses a 
 `enlieusur_bench_<count>` in it; with `DATABASE_URL` set it uses the same server with the
 database's name suffixed `_bench_<count>`. A database seeded before with the same count,
 seed and demo code is kept for the next run (its comment says so), any other is dropped and
-seeded again. `BENCH_ARGS="--counts 10000,100000,1000000"` adds the growth table below."""
+seeded again. `make bench COUNTS=10000,100000,1000000` adds the growth table below."""
 
 
 def _by_section(figures: list[Figure]):
