@@ -43,3 +43,14 @@ def verified_login(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def browser_sign_in(page, live_server, user) -> None:
+    """``verified_login``'s session in a Playwright page's browser context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    verified_login(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

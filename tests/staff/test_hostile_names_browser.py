@@ -4,10 +4,8 @@ text only: never parsed as HTML, on every page that shows it through a script.""
 import datetime
 
 import pytest
-from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.cache import cache
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -51,13 +49,6 @@ def assert_nothing_parsed(page, start_url: str) -> None:
     assert page.dialogs == []
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    signin.verified_login(client, user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
 def hostile_neighbours() -> None:
     PartnerFactory(name=META, status=Status.PENDING, location=near(120))
     PartnerFactory(name=IMG, approved=True, location=near(240))
@@ -70,7 +61,7 @@ def test_hostile_neighbour_names_are_text_in_the_admin_map_tooltips(
     hostile_neighbours()
     extra = {"sticker_number": "75-00001"} if status != Status.PENDING else {}
     viewed = PartnerFactory(name="Librairie du coin", status=status, location=near(0), **extra)
-    sign_in(page, live_server, admin_user)
+    signin.browser_sign_in(page, live_server, admin_user)
 
     page.goto(reverse("admin:partners_partner_change", args=[viewed.pk]))
     circles = page.locator(".leaflet-container path.leaflet-interactive")

@@ -5,11 +5,9 @@ import datetime
 from importlib import import_module
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import expect
 
 from partners.models import Charter, Partner
@@ -50,13 +48,6 @@ def _migrations_data():
     migrations_data()
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    signin.verified_login(client, user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
 def proposed(name, new_name, **more):
     partner = decisions.approve_partner(
         partner=PartnerFactory(name=name, contact_email=f"{new_name[:4].lower()}@example.org")
@@ -74,7 +65,7 @@ def test_a_reviewer_applies_one_change_and_refuses_another(page, live_server, ma
     )
     renamed = proposed("Pharmacie Centrale", "Pharmacie Trompeuse")
     reviewer = make_reviewer(departments=["75"])
-    sign_in(page, live_server, reviewer)
+    signin.browser_sign_in(page, live_server, reviewer)
     mail.outbox.clear()
 
     page.goto("/admin/partners/partner/")
