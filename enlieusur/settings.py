@@ -94,10 +94,10 @@ INSTALLED_APPS = [
     "partners",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "enlieusur.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp
+    "enlieusur.apps.BackupCodesConfig",  # django_otp.plugins.otp_static
     # The task queue, in PostgreSQL: emails leave through it (partners/services/emails.py).
-    "django_tasks_db",
+    "enlieusur.apps.TaskQueueConfig",  # django_tasks_db
     # PostgreSQL triggers keeping the history immutable (partners/models.py).
     "pgtrigger",
 ]

@@ -164,3 +164,11 @@ def test_durations_in_words(delta, french, english):
     assert duration(delta) == french
     with translation.override("en"):
         assert duration(delta) == english
+
+
+def test_the_admin_home_names_every_app_in_french(admin_client):
+    page = admin_client.get("/admin/").text
+    for name in ("Double authentification : applications", "File des tâches (e-mails)"):
+        assert name in page
+    for english in (">Otp_Totp<", ">OTP_TOTP<", "Tasks Database Backend", "Task Results"):
+        assert english not in page
