@@ -9,6 +9,7 @@ Every API response the tests receive is checked against this document
 
 from gazetteer.places import PLACE_ID_PATTERN
 from partners.domain.territories import TERRITORIES
+from partners.public import opendata
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (
     BOOLEAN_VALUES,
@@ -35,6 +36,7 @@ NEAREST_PROPERTIES = _properties(
 DETAIL_PROPERTIES = _properties(
     f for f in shown_in(Shown.DETAIL) if f.name not in PARTNER_PROPERTIES
 )
+OPEN_DATA_PROPERTIES = _properties(shown_in(Shown.OPEN_DATA))
 MAP_SCHEMA = {
     "type": "object",
     "required": [field.name for field in MAP_PROPERTIES],
@@ -210,6 +212,86 @@ def document(request) -> dict:
                                 },
                             },
                             "The partners, nearest first",
+                        ),
+                        "400": _ERROR,
+                    },
+                }
+            },
+            "/api/v1/partners/changes": {
+                "get": {
+                    "operationId": "partnersChanges",
+                    "summary": "The partners added, changed or removed since an instant",
+                    "description": "Keeps a copy of the network in step with the daily "
+                    "file (/donnees/lieux-surs.csv) without downloading it again. Ordered by "
+                    "the time of each partner's last change, then id; a partner appears once, "
+                    "as it is now: `added` (public now, and approved or reinstated since "
+                    "`since`) and `changed` carry its open-data fields, `removed` (no longer "
+                    "public: suspended, withdrawn or revoked, for reasons never given) only "
+                    "its id. A partner never public never appears. Apply the entries in order "
+                    "as insert-or-replace and delete by id, then call `next`: while `more` is "
+                    "true it is the next page; else keep it for the next sync (it starts where "
+                    "this one ended). Changes show once "
+                    f"{opendata.SETTLE.seconds} seconds old (`until`).",
+                    "parameters": [
+                        {
+                            "name": "since",
+                            "in": "query",
+                            "required": True,
+                            "description": "An instant with its offset (RFC 3339), "
+                            "e.g. `2026-11-01T00:00:00Z`; years 2000 to 2999.",
+                            "schema": {"type": "string", "pattern": opendata.SINCE_PATTERN},
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "required": False,
+                            "description": "Where the previous page ended, as its `next` "
+                            "link gives it.",
+                            "schema": {"type": "string", "pattern": opendata.CURSOR_PATTERN},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": opendata.FEED_MAX_LIMIT,
+                                "default": opendata.FEED_DEFAULT_LIMIT,
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["since", "until", "count", "changes", "more", "next"],
+                                "properties": {
+                                    "since": {"type": "string", "format": "date-time"},
+                                    "until": {
+                                        "type": "string",
+                                        "format": "date-time",
+                                        "description": "The changes listed are those up to "
+                                        "this instant (UTC).",
+                                    },
+                                    "count": {"type": "integer"},
+                                    "changes": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Change"},
+                                    },
+                                    "more": {
+                                        "type": "boolean",
+                                        "description": "More changes wait: call `next` now.",
+                                    },
+                                    "next": {
+                                        "type": "string",
+                                        "format": "uri",
+                                        "description": "The next page while `more`; else "
+                                        "the next sync's request.",
+                                    },
+                                },
+                            },
+                            "A page of changes",
                         ),
                         "400": _ERROR,
                     },
@@ -396,6 +478,28 @@ def document(request) -> dict:
                             "properties": DETAIL_PROPERTIES,
                         },
                     ]
+                },
+                "OpenDataPartner": {
+                    "type": "object",
+                    "description": "A partner as the open-data files describe it "
+                    "(/donnees/schema.json).",
+                    "required": list(OPEN_DATA_PROPERTIES),
+                    "properties": OPEN_DATA_PROPERTIES,
+                },
+                "Change": {
+                    "type": "object",
+                    "required": ["id", "change", "partner"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "change": {"type": "string", "enum": ["added", "changed", "removed"]},
+                        "partner": {
+                            "description": "The partner as it is now; null when removed.",
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/OpenDataPartner"},
+                                {"type": "null"},
+                            ],
+                        },
+                    },
                 },
                 "FeatureCollection": {
                     "type": "object",
