@@ -171,7 +171,9 @@ def partners_changes(request):
     params, problem = opendata.ChangesForm.parse(request.GET)
     if problem:
         return error(problem)
-    page = opendata.changes(params, now=timezone.now(), urls=search.DetailUrls(request))
+    # The pages' addresses on SITE_URL, as in the daily files: the feed's entries are
+    # the files' rows, whichever host was asked.
+    page = opendata.changes(params, now=timezone.now(), urls=search.DetailUrls())
     following = urlencode(page.pop("following"))
     page["next"] = request.build_absolute_uri(f"{request.path}?{following}")
     return json_response(page)

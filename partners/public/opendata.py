@@ -216,7 +216,7 @@ def table_schema() -> dict:
         "mettent à l'abri une personne victime ou menacée d'une agression homophobe, "
         "transphobe, raciste, sexiste ou de violences conjugales, et appellent les secours "
         "pour elle. Seuls les lieux agréés y figurent, avec leurs informations publiques : "
-        "aucune donnée de la personne à contacter dans le lieu.",
+        "aucune donnée personnelle de ses responsables.",
         "countryCode": "FR",
         "homepage": f"{CANONICAL_SITE}/a-propos/",
         "path": f"{CANONICAL_SITE}/donnees/schema.json",
@@ -240,7 +240,7 @@ def table_schema() -> dict:
         ],
         "contributors": [{"title": "FLAG!", "role": "author"}],
         "fields": [_table_field(field) for field in OPEN_DATA_FIELDS],
-        "primaryKey": "id",
+        "primaryKey": ["id"],
         "missingValues": [""],
     }
 
@@ -453,7 +453,8 @@ def changes(params: dict, *, now: datetime.datetime, urls: DetailUrls) -> dict:
     request: the next page while ``more``; else the next sync's, from this one's end."""
     since = params["since"]
     until = now - SETTLE
-    after, after_id = params["cursor"] or (since, 0)
+    # In UTC: PostgreSQL takes offsets up to 15:59, RFC 3339 up to 23:59.
+    after, after_id = params["cursor"] or (since.astimezone(datetime.UTC), 0)
     limit = params["limit"] or FEED_DEFAULT_LIMIT
     connection = connections[router.db_for_read(Partner)]
     with connection.cursor() as cursor:
@@ -461,7 +462,7 @@ def changes(params: dict, *, now: datetime.datetime, urls: DetailUrls) -> dict:
             _CHANGES_SQL,
             {
                 "approved": Status.APPROVED,
-                "since": since,
+                "since": since.astimezone(datetime.UTC),
                 "until": until,
                 "after": after,
                 "after_id": after_id,
