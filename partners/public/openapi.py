@@ -398,6 +398,65 @@ def document(request) -> dict:
                     },
                 }
             },
+            **{
+                f"/donnees/{name}": {
+                    "get": {
+                        "operationId": operation,
+                        "summary": summary,
+                        "description": "Every approved partner, public fields only, as "
+                        "described by /donnees/schema.json (Table Schema); written once a "
+                        "day. Licence Ouverte 2.0 (Etalab). Served gzip-compressed when "
+                        "accepted; revalidate with `If-None-Match` or `If-Modified-Since`.",
+                        "responses": {
+                            "200": {
+                                "description": "The file",
+                                "headers": {
+                                    "ETag": {"schema": {"type": "string"}},
+                                    "Last-Modified": {"schema": {"type": "string"}},
+                                },
+                                "content": {content_type: {"schema": schema}},
+                            },
+                            "304": {"description": "Not modified"},
+                            "503": {
+                                "description": "Not written yet (a new server): retry later",
+                                "content": {"text/plain": {"schema": {"type": "string"}}},
+                            },
+                        },
+                    }
+                }
+                for name, operation, summary, content_type, schema in (
+                    (
+                        opendata.CSV_NAME,
+                        "openDataCsv",
+                        "The daily open-data file, CSV (UTF-8, comma)",
+                        "text/csv",
+                        {"type": "string"},
+                    ),
+                    (
+                        opendata.GEOJSON_NAME,
+                        "openDataGeojson",
+                        "The daily open-data file, GeoJSON FeatureCollection",
+                        "application/geo+json",
+                        {
+                            "type": "object",
+                            "required": ["type", "features"],
+                            "properties": {
+                                "type": {"const": "FeatureCollection"},
+                                "features": {"type": "array"},
+                            },
+                        },
+                    ),
+                )
+            },
+            "/donnees/schema.json": {
+                "get": {
+                    "operationId": "openDataSchema",
+                    "summary": "The open-data files' Table Schema (schema.data.gouv.fr's format)",
+                    "responses": {
+                        "200": _json({"type": "object"}, "Table Schema"),
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
