@@ -444,3 +444,19 @@ def test_the_feed_reads_every_instant_its_document_allows(client):
     ]:
         assert client.get(CHANGES, {"since": since}).status_code == 200
     assert client.get(CHANGES, {"since": "2100-02-29T00:00:00Z"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "heading", "csv_label"),
+    [
+        ("/a-propos/", "Le réseau en données ouvertes", "fichier CSV (UTF-8, séparateur virgule)"),
+        ("/en/a-propos/", "The network as open data", "CSV file (UTF-8, comma-separated)"),
+    ],
+)
+def test_the_about_page_links_the_files_the_schema_and_the_feed(client, url, heading, csv_label):
+    page = client.get(url).content.decode()
+    assert heading in page
+    assert csv_label in page
+    for link in ("/donnees/lieux-surs.csv", "/donnees/lieux-surs.geojson", "/donnees/schema.json"):
+        assert f'href="{link}"' in page
+    assert 'href="/api/v1/openapi.json"' in page
