@@ -215,7 +215,7 @@ def openapi_document(request):
 
 
 # The open-data files, written daily by ``manage.py export_open_data``: streamed from
-# disk (a 300 MB file at 1,000,000 partners never sits in a worker's memory), gzip when
+# disk (a 240 MB file at 1,000,000 partners never sits in a worker's memory), gzip when
 # the client takes it. The ETag and Last-Modified are those of the file opened: a new
 # file (renamed into place) gets new ones, a download in progress keeps reading the old.
 OPEN_DATA_MAX_AGE = 3600
@@ -227,9 +227,10 @@ def _open_data_file(request, name: str):
     try:
         handle = path.open("rb")
     except FileNotFoundError:
+        # Before the first export on a new server: not there yet, said plainly.
         response = HttpResponse(
             _("The open-data files are being prepared: come back in an hour."),
-            status=503,
+            status=404,
             content_type="text/plain; charset=utf-8",
         )
         response["Retry-After"] = str(OPEN_DATA_MAX_AGE)

@@ -417,7 +417,7 @@ def document(request) -> dict:
                                 "content": {content_type: {"schema": schema}},
                             },
                             "304": {"description": "Not modified"},
-                            "503": {
+                            "404": {
                                 "description": "Not written yet (a new server): retry later",
                                 "content": {"text/plain": {"schema": {"type": "string"}}},
                             },

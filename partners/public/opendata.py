@@ -10,7 +10,7 @@ person's data stays in the database.
 Scale: ``manage.py export_open_data`` (daily, by cron) reads the partners through a
 server-side cursor, a few thousand rows at a time, and writes the files (and their gzip
 twins) to temporary files in ``OPEN_DATA_DIR``, renamed into place once complete. At
-1,000,000 partners (about 300 MB of CSV) nothing holds a whole file in memory, a request
+1,000,000 partners (about 240 MB of CSV) nothing holds a whole file in memory, a request
 only streams a finished file from disk, and a download never sees half a file.
 README, "Open data", says why the licence, the separator and the feed's rules.
 """

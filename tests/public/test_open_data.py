@@ -213,9 +213,9 @@ def test_no_private_data_in_any_open_data_output(client, open_data_dir):
 # Serving the files: a stable address, streamed, revalidated.
 
 
-def test_before_the_first_export_the_files_answer_503_with_a_french_message(client, open_data_dir):
+def test_before_the_first_export_the_files_answer_404_with_a_french_message(client, open_data_dir):
     response = client.get("/donnees/lieux-surs.csv")
-    assert response.status_code == 503
+    assert response.status_code == 404
     assert response["Retry-After"] == "3600"
     assert "en préparation" in response.content.decode()
     english = client.get("/donnees/lieux-surs.geojson", headers={"accept-language": "en"})
