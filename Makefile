@@ -14,6 +14,7 @@ PYTEST_ARGS ?= -n 2
 run: setup
 	$(WITH_DB) bash -c '$(PY) manage.py migrate --no-input -v0 \
 	  && $(PY) manage.py seed_demo \
+	  && $(PY) manage.py export_open_data \
 	  && exec scripts/with_worker.sh $(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 test: setup-test

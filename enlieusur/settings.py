@@ -231,6 +231,10 @@ CACHES = {
 # again: they go this many seconds after their last write.
 PUBLIC_CACHE_TTL = env_int("PUBLIC_CACHE_TTL", 3600)
 
+# Where `manage.py export_open_data` (run daily) writes the open-data files that
+# /donnees/ serves (README, "Open data").
+OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR") or BASE_DIR / "var" / "opendata")
+
 # Seconds before a failed email is tried again; the delay then doubles, up to an hour.
 EMAIL_RETRY_DELAY = env_int("EMAIL_RETRY_DELAY", 60)
 

@@ -96,3 +96,47 @@ class Week:
             if (not self.closed_on(day) and self.covers((now + delay) % WEEK)) != is_open:
                 return is_open, local + datetime.timedelta(microseconds=delay)
         return is_open, None
+
+
+OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+
+
+def _osm_days(weekdays: list[int]) -> str:
+    """ISO weekdays as an OSM day selector: runs of three days or more as ranges
+    (``Mo-Fr``), the others listed (``Mo,We``)."""
+    runs: list[list[int]] = []
+    for day in weekdays:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{OSM_DAYS[run[0] - 1]}-{OSM_DAYS[run[-1] - 1]}")
+        else:
+            parts.extend(OSM_DAYS[day - 1] for day in run)
+    return ",".join(parts)
+
+
+def osm_opening_hours(intervals: Iterable[tuple[int, datetime.time, datetime.time]]) -> str:
+    """Opening intervals in OpenStreetMap's ``opening_hours`` syntax, as open-data users
+    read it: ``Mo-Fr 09:00-18:00, Sa 22:00-02:00``; ``24/7`` for every whole day; empty
+    when no hours were given.
+
+    Days with the same times share a rule. Rules are joined with ``, `` (OSM's additional
+    rule), not ``; ``: a later ``;`` rule would override the hours an earlier one runs past
+    midnight into its day. ``00:00`` as a closing time is written ``24:00``; a closing
+    time earlier than the opening runs into the next day, as ``Week`` reads it (and as
+    tests/domain/test_hours_osm.py checks against an OSM parser)."""
+    by_day: dict[int, list[str]] = {}
+    for weekday, opens, closes in sorted(intervals):
+        end = "24:00" if closes == datetime.time(0) else f"{closes:%H:%M}"
+        by_day.setdefault(weekday, []).append(f"{opens:%H:%M}-{end}")
+    rules = {day: ",".join(times) for day, times in by_day.items()}
+    if len(rules) == 7 and set(rules.values()) == {"00:00-24:00"}:
+        return "24/7"
+    days_of: dict[str, list[int]] = {}
+    for day, times in sorted(rules.items()):
+        days_of.setdefault(times, []).append(day)
+    return ", ".join(f"{_osm_days(days)} {times}" for times, days in days_of.items())

@@ -7,11 +7,13 @@ positions and queries are never logged or stored.
 import functools
 import gzip
 import json
+import os
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_http_methods
 from gazetteer import places
 from partners.domain import helplines
 from partners.models import Partner
-from partners.public import openapi, search
+from partners.public import openapi, opendata, search
 from partners.public.fields import MAP_FIELDS, MAP_PROPERTIES, Shown
 
 CORS_REQUEST_HEADERS = "If-None-Match, If-Modified-Since, Accept-Language"
@@ -165,6 +167,19 @@ def partners_nearest(request):
 
 
 @api_view
+def partners_changes(request):
+    params, problem = opendata.ChangesForm.parse(request.GET)
+    if problem:
+        return error(problem)
+    # The pages' addresses on SITE_URL, as in the daily files: the feed's entries are
+    # the files' rows, whichever host was asked.
+    page = opendata.changes(params, now=timezone.now(), urls=search.DetailUrls())
+    following = urlencode(page.pop("following"))
+    page["next"] = request.build_absolute_uri(f"{request.path}?{following}")
+    return json_response(page)
+
+
+@api_view
 def partner_detail(request, pk):
     now = timezone.now()
     row = search.detail_row(pk, now=now)
@@ -197,3 +212,57 @@ def not_found(request, unknown):
 @api_view
 def openapi_document(request):
     return json_response(openapi.document(request))
+
+
+# The open-data files, written daily by ``manage.py export_open_data``: streamed from
+# disk (a 240 MB file at 1,000,000 partners never sits in a worker's memory), gzip when
+# the client takes it. The ETag and Last-Modified are those of the file opened: a new
+# file (renamed into place) gets new ones, a download in progress keeps reading the old.
+OPEN_DATA_MAX_AGE = 3600
+
+
+def _open_data_file(request, name: str):
+    use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    path = settings.OPEN_DATA_DIR / (f"{name}.gz" if use_gzip else name)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        # Before the first export on a new server: not there yet, said plainly.
+        response = HttpResponse(
+            _("The open-data files are being prepared: come back in an hour."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = str(OPEN_DATA_MAX_AGE)
+        return response
+    status = os.fstat(handle.fileno())
+    etag = f'"{status.st_mtime_ns:x}-{status.st_size:x}"'
+    last_modified = int(status.st_mtime)
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if response is None:
+        response = FileResponse(handle, content_type=opendata.CONTENT_TYPES[name])
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        if use_gzip:
+            response["Content-Encoding"] = "gzip"
+    else:
+        handle.close()
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = f"public, max-age={OPEN_DATA_MAX_AGE}"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+@api_view
+def open_data_csv(request):
+    return _open_data_file(request, opendata.CSV_NAME)
+
+
+@api_view
+def open_data_geojson(request):
+    return _open_data_file(request, opendata.GEOJSON_NAME)
+
+
+@api_view
+def open_data_schema(request):
+    return json_response(opendata.table_schema())

@@ -26,7 +26,7 @@ import phonenumbers
 from django.utils import translation
 
 from partners.domain import territories
-from partners.domain.hours import Week
+from partners.domain.hours import Week, osm_opening_hours
 from partners.models import KIND_GROUPS, Kind, KindGroup
 
 GROUP_OF_KIND = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}
@@ -48,6 +48,9 @@ class Shown(enum.Flag):
     NEAREST = enum.auto()  # each result of /api/v1/partners/nearest
     DETAIL = enum.auto()  # /api/v1/partners/<id>
     MAP = enum.auto()  # each feature of /api/v1/partners.geojson
+    # The open data: the daily CSV and GeoJSON files and the change feed
+    # (partners/public/opendata.py; their Table Schema, opendata/schema.json).
+    OPEN_DATA = enum.auto()
     LISTED = NEAREST | DETAIL
 
 
@@ -180,12 +183,12 @@ _HOURS = {"hours": HOURS_SQL, "closures": CLOSURES_SQL, "time_zone": "p.time_zon
 _HH_MM = {"type": "string", "pattern": "^\\d{2}:\\d{2}$"}
 
 FIELDS = (
-    PublicField("id", "integer", Shown.LISTED | Shown.MAP),
-    PublicField("name", "string", Shown.LISTED | Shown.MAP),
+    PublicField("id", "integer", Shown.LISTED | Shown.MAP | Shown.OPEN_DATA),
+    PublicField("name", "string", Shown.LISTED | Shown.MAP | Shown.OPEN_DATA),
     PublicField(
         "kind",
         "string",
-        Shown.LISTED | Shown.MAP,
+        Shown.LISTED | Shown.MAP | Shown.OPEN_DATA,
         "A kind of place, e.g. `library`, `pharmacy`.",
         schema={"enum": Kind.values},
     ),
@@ -200,28 +203,40 @@ FIELDS = (
     PublicField(
         "group",
         "string",
-        Shown.LISTED,
+        Shown.LISTED | Shown.OPEN_DATA,
         schema={"enum": KindGroup.values},
         columns={"kind": "p.kind"},
         read=lambda r: r.kind_names[1],
     ),
-    PublicField("address", "string", Shown.LISTED),
-    PublicField("postcode", "string", Shown.LISTED | Shown.MAP),
-    PublicField("city", "string", Shown.LISTED | Shown.MAP),
+    PublicField("address", "string", Shown.LISTED | Shown.OPEN_DATA),
+    PublicField("postcode", "string", Shown.LISTED | Shown.MAP | Shown.OPEN_DATA),
+    PublicField("city", "string", Shown.LISTED | Shown.MAP | Shown.OPEN_DATA),
     PublicField(
-        "department", "string", Shown.LISTED | Shown.MAP, "Département or collectivity code."
+        "department",
+        "string",
+        Shown.LISTED | Shown.MAP | Shown.OPEN_DATA,
+        "Département or collectivity code.",
+    ),
+    PublicField(
+        "territory",
+        "string",
+        Shown.OPEN_DATA,
+        "`metropole` (mainland France and Corsica), or the overseas département or "
+        "collectivity code (`971`…`988`).",
+        schema={"enum": list(territories.TERRITORIES)},
+        columns={"territory": "p.territory_code"},
     ),
     PublicField(
         "lat",
         "number",
-        Shown.LISTED,
+        Shown.LISTED | Shown.OPEN_DATA,
         columns={"lat": "p.latitude"},
         read=lambda r: round(r.row["lat"], 6),
     ),
     PublicField(
         "lon",
         "number",
-        Shown.LISTED,
+        Shown.LISTED | Shown.OPEN_DATA,
         columns={"lon": "p.longitude"},
         read=lambda r: round(r.row["lon"], 6),
     ),
@@ -246,7 +261,7 @@ FIELDS = (
     PublicField(
         "phone",
         "string",
-        Shown.LISTED,
+        Shown.LISTED | Shown.OPEN_DATA,
         "Public phone, E.164 (`+33…`).",
         nullable=True,
         read=_or_none("phone"),
@@ -261,8 +276,14 @@ FIELDS = (
         columns={"phone": "p.phone", "department": "p.department"},
         read=_phone_display,
     ),
-    PublicField("website", "string", Shown.LISTED, nullable=True, read=_or_none("website")),
-    PublicField("step_free", "boolean", Shown.LISTED),
+    PublicField(
+        "website",
+        "string",
+        Shown.LISTED | Shown.OPEN_DATA,
+        nullable=True,
+        read=_or_none("website"),
+    ),
+    PublicField("step_free", "boolean", Shown.LISTED | Shown.OPEN_DATA),
     PublicField(
         "open_now",
         "boolean",
@@ -283,19 +304,29 @@ FIELDS = (
         columns=_HOURS,
         read=_next_change,
     ),
-    PublicField("time_zone", "string", Shown.LISTED, "IANA time zone, e.g. `Pacific/Noumea`."),
+    PublicField(
+        "time_zone",
+        "string",
+        Shown.LISTED | Shown.OPEN_DATA,
+        "IANA time zone, e.g. `Pacific/Noumea`.",
+    ),
     PublicField(
         "url",
         "string",
-        Shown.LISTED,
+        Shown.LISTED | Shown.OPEN_DATA,
         "The partner's public page.",
         schema={"format": "uri"},
         columns={"id": "p.id"},
         read=lambda r: r.urls.detail(r.row["id"]),
     ),
-    PublicField("sticker_number", "string", Shown.LISTED, "Checkable at `/verif/<number>/`."),
+    PublicField(
+        "sticker_number",
+        "string",
+        Shown.LISTED | Shown.OPEN_DATA,
+        "Checkable at `/verif/<number>/`.",
+    ),
     PublicField("email", "string", Shown.DETAIL, nullable=True, read=_or_none("email")),
-    PublicField("accessibility_note", "string", Shown.DETAIL),
+    PublicField("accessibility_note", "string", Shown.DETAIL | Shown.OPEN_DATA),
     PublicField(
         "languages",
         "array",
@@ -353,6 +384,24 @@ FIELDS = (
             {"starts": starts.isoformat(), "ends": ends.isoformat(), "reason": reason}
             for starts, ends, reason in r.closures
         ],
+    ),
+    PublicField(
+        "opening_hours_osm",
+        "string",
+        Shown.OPEN_DATA,
+        "The opening hours in OpenStreetMap's `opening_hours` syntax, venue-local "
+        "(`Mo-Fr 09:00-18:00, Sa 22:00-02:00`); null when none were given.",
+        nullable=True,
+        columns={"hours": HOURS_SQL},
+        read=lambda r: osm_opening_hours(r.intervals) or None,
+    ),
+    PublicField(
+        "updated_at",
+        "string",
+        Shown.OPEN_DATA,
+        "The last change to the partner's record (UTC).",
+        schema={"format": "date-time"},
+        read=lambda r: f"{r.row['updated_at'].astimezone(datetime.UTC):%Y-%m-%dT%H:%M:%SZ}",
     ),
     PublicField(
         "charter_version",

@@ -9,6 +9,7 @@ Every API response the tests receive is checked against this document
 
 from gazetteer.places import PLACE_ID_PATTERN
 from partners.domain.territories import TERRITORIES
+from partners.public import opendata
 from partners.public.fields import MAP_PROPERTIES, Shown, shown_in
 from partners.public.search import (
     BOOLEAN_VALUES,
@@ -35,6 +36,7 @@ NEAREST_PROPERTIES = _properties(
 DETAIL_PROPERTIES = _properties(
     f for f in shown_in(Shown.DETAIL) if f.name not in PARTNER_PROPERTIES
 )
+OPEN_DATA_PROPERTIES = _properties(shown_in(Shown.OPEN_DATA))
 MAP_SCHEMA = {
     "type": "object",
     "required": [field.name for field in MAP_PROPERTIES],
@@ -215,6 +217,86 @@ def document(request) -> dict:
                     },
                 }
             },
+            "/api/v1/partners/changes": {
+                "get": {
+                    "operationId": "partnersChanges",
+                    "summary": "The partners added, changed or removed since an instant",
+                    "description": "Keeps a copy of the network in step with the daily "
+                    "file (/donnees/lieux-surs.csv) without downloading it again. Ordered by "
+                    "the time of each partner's last change, then id; a partner appears once, "
+                    "as it is now: `added` (public now, and approved or reinstated since "
+                    "`since`) and `changed` carry its open-data fields, `removed` (no longer "
+                    "public: suspended, withdrawn or revoked, for reasons never given) only "
+                    "its id. A partner never public never appears. Apply the entries in order "
+                    "as insert-or-replace and delete by id, then call `next`: while `more` is "
+                    "true it is the next page; else keep it for the next sync (it starts where "
+                    "this one ended). Changes show once "
+                    f"{opendata.SETTLE.seconds} seconds old (`until`).",
+                    "parameters": [
+                        {
+                            "name": "since",
+                            "in": "query",
+                            "required": True,
+                            "description": "An instant with its offset (RFC 3339), "
+                            "e.g. `2026-11-01T00:00:00Z`; years 2000 to 2999.",
+                            "schema": {"type": "string", "pattern": opendata.SINCE_PATTERN},
+                        },
+                        {
+                            "name": "cursor",
+                            "in": "query",
+                            "required": False,
+                            "description": "Where the previous page ended, as its `next` "
+                            "link gives it.",
+                            "schema": {"type": "string", "pattern": opendata.CURSOR_PATTERN},
+                        },
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "required": False,
+                            "schema": {
+                                "type": "integer",
+                                "minimum": 1,
+                                "maximum": opendata.FEED_MAX_LIMIT,
+                                "default": opendata.FEED_DEFAULT_LIMIT,
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["since", "until", "count", "changes", "more", "next"],
+                                "properties": {
+                                    "since": {"type": "string", "format": "date-time"},
+                                    "until": {
+                                        "type": "string",
+                                        "format": "date-time",
+                                        "description": "The changes listed are those up to "
+                                        "this instant (UTC).",
+                                    },
+                                    "count": {"type": "integer"},
+                                    "changes": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Change"},
+                                    },
+                                    "more": {
+                                        "type": "boolean",
+                                        "description": "More changes wait: call `next` now.",
+                                    },
+                                    "next": {
+                                        "type": "string",
+                                        "format": "uri",
+                                        "description": "The next page while `more`; else "
+                                        "the next sync's request.",
+                                    },
+                                },
+                            },
+                            "A page of changes",
+                        ),
+                        "400": _ERROR,
+                    },
+                }
+            },
             "/api/v1/partners/{id}": {
                 "get": {
                     "operationId": "partnerDetail",
@@ -316,6 +398,65 @@ def document(request) -> dict:
                     },
                 }
             },
+            **{
+                f"/donnees/{name}": {
+                    "get": {
+                        "operationId": operation,
+                        "summary": summary,
+                        "description": "Every approved partner, public fields only, as "
+                        "described by /donnees/schema.json (Table Schema); written once a "
+                        "day. Licence Ouverte 2.0 (Etalab). Served gzip-compressed when "
+                        "accepted; revalidate with `If-None-Match` or `If-Modified-Since`.",
+                        "responses": {
+                            "200": {
+                                "description": "The file",
+                                "headers": {
+                                    "ETag": {"schema": {"type": "string"}},
+                                    "Last-Modified": {"schema": {"type": "string"}},
+                                },
+                                "content": {content_type: {"schema": schema}},
+                            },
+                            "304": {"description": "Not modified"},
+                            "404": {
+                                "description": "Not written yet (a new server): retry later",
+                                "content": {"text/plain": {"schema": {"type": "string"}}},
+                            },
+                        },
+                    }
+                }
+                for name, operation, summary, content_type, schema in (
+                    (
+                        opendata.CSV_NAME,
+                        "openDataCsv",
+                        "The daily open-data file, CSV (UTF-8, comma)",
+                        "text/csv",
+                        {"type": "string"},
+                    ),
+                    (
+                        opendata.GEOJSON_NAME,
+                        "openDataGeojson",
+                        "The daily open-data file, GeoJSON FeatureCollection",
+                        "application/geo+json",
+                        {
+                            "type": "object",
+                            "required": ["type", "features"],
+                            "properties": {
+                                "type": {"const": "FeatureCollection"},
+                                "features": {"type": "array"},
+                            },
+                        },
+                    ),
+                )
+            },
+            "/donnees/schema.json": {
+                "get": {
+                    "operationId": "openDataSchema",
+                    "summary": "The open-data files' Table Schema (schema.data.gouv.fr's format)",
+                    "responses": {
+                        "200": _json({"type": "object"}, "Table Schema"),
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -396,6 +537,28 @@ def document(request) -> dict:
                             "properties": DETAIL_PROPERTIES,
                         },
                     ]
+                },
+                "OpenDataPartner": {
+                    "type": "object",
+                    "description": "A partner as the open-data files describe it "
+                    "(/donnees/schema.json).",
+                    "required": list(OPEN_DATA_PROPERTIES),
+                    "properties": OPEN_DATA_PROPERTIES,
+                },
+                "Change": {
+                    "type": "object",
+                    "required": ["id", "change", "partner"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "change": {"type": "string", "enum": ["added", "changed", "removed"]},
+                        "partner": {
+                            "description": "The partner as it is now; null when removed.",
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/OpenDataPartner"},
+                                {"type": "null"},
+                            ],
+                        },
+                    },
                 },
                 "FeatureCollection": {
                     "type": "object",

@@ -126,18 +126,8 @@ def _max_km_field(**options) -> forms.FloatField:
     )
 
 
-class NearestForm(forms.Form):
-    """The parameters of a search, from the API's query string or the list page's form."""
-
-    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
-    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
-    limit = forms.IntegerField(
-        label=_("Number of results"), min_value=1, max_value=MAX_LIMIT, required=False
-    )
-    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_FILTER_CHOICES, required=False)
-    open_now = _yes_no_filter(_("Open now"))
-    step_free = _yes_no_filter(_("Step-free access"))
-    max_km = _max_km_field()
+class QueryForm(forms.Form):
+    """A form for an API's query string."""
 
     @classmethod
     def parse(cls, data) -> tuple[dict, str | None]:
@@ -158,6 +148,20 @@ class NearestForm(forms.Form):
             except forms.ValidationError as error:
                 return cleaned, f"{name}: {error.messages[0]}"
         return cleaned, None
+
+
+class NearestForm(QueryForm):
+    """The parameters of a search, from the API's query string or the list page's form."""
+
+    lat = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
+    limit = forms.IntegerField(
+        label=_("Number of results"), min_value=1, max_value=MAX_LIMIT, required=False
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=KIND_FILTER_CHOICES, required=False)
+    open_now = _yes_no_filter(_("Open now"))
+    step_free = _yes_no_filter(_("Step-free access"))
+    max_km = _max_km_field()
 
 
 def kinds_of(value: str) -> list[str]:
@@ -419,12 +423,14 @@ def detail_row(pk: int, *, now: datetime.datetime) -> dict | None:
 
 
 class DetailUrls:
-    """Partner pages' absolute URLs for one request: reversed once, not once a partner."""
+    """Partner pages' absolute URLs for one request (without one, on ``SITE_URL``: the
+    open-data files a command writes): reversed once, not once a partner."""
 
     _SAMPLE = 999_999_999
 
-    def __init__(self, request):
-        url = request.build_absolute_uri(reverse("partners:detail", args=[self._SAMPLE]))
+    def __init__(self, request=None):
+        path = reverse("partners:detail", args=[self._SAMPLE])
+        url = request.build_absolute_uri(path) if request else settings.SITE_URL.rstrip("/") + path
         self._prefix, self._suffix = url.rsplit(str(self._SAMPLE), 1)
 
     def detail(self, pk: int) -> str:

@@ -1,12 +1,14 @@
 """The API and its OpenAPI document agree: one declaration of the public fields feeds
 both, undeclared methods get 405, and Schemathesis finds nothing against a live server."""
 
+import io
 import os
 import re
 
 import hypothesis
 import pytest
 import schemathesis
+from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from schemathesis.checks import not_a_server_error
@@ -34,6 +36,7 @@ OPERATIONS = [
     "/api/v1/places?q=Lyon",
     "/api/v1/partners/tiles/0/0/0.json",
     "/api/v1/openapi.json",
+    "/api/v1/partners/changes?since=2026-11-01T00:00:00Z",
 ]
 
 
@@ -145,10 +148,13 @@ def test_nearest_detail_and_geojson_keep_their_fields_and_order(client, partner)
 
 
 @pytest.fixture
-def live_api(live_server, transactional_db):
+def live_api(live_server, transactional_db, settings, tmp_path):
     paris = PartnerFactory(approved=True, phone="+33142000000", website="https://example.org/")
     every_day(paris, "08:00", "20:00")
     PartnerFactory(approved=True, kind=Kind.PHARMACY, department="988", postcode="98800")
+    # The open-data files as the daily command leaves them.
+    settings.OPEN_DATA_DIR = tmp_path
+    call_command("export_open_data", stdout=io.StringIO())
     return live_server.url
 
 
