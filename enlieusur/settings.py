@@ -231,6 +231,11 @@ CACHES = {
 # again: they go this many seconds after their last write.
 PUBLIC_CACHE_TTL = env_int("PUBLIC_CACHE_TTL", 3600)
 
+# Past this many approved partners the all-partners GeoJSON is no longer built in a request
+# (at 1,000,000 it is about 200 MB and takes a worker 18 s and 300 MB): the API answers
+# 303 See Other to the daily open-data file instead, and says so (README, "Scaling").
+GEOJSON_MAX_PARTNERS = env_int("GEOJSON_MAX_PARTNERS", 250_000)
+
 # Where `manage.py export_open_data` (run daily) writes the open-data files that
 # /donnees/ serves (README, "Open data").
 OPEN_DATA_DIR = Path(env_str("OPEN_DATA_DIR") or BASE_DIR / "var" / "opendata")

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -98,6 +99,9 @@ def _geojson_gzipped() -> bytes:
 
 @api_view
 def partners_geojson(request):
+    count = search.public_state()[0]
+    if count > settings.GEOJSON_MAX_PARTNERS:
+        return _too_many_for_one_answer(request, count)
     # The version names one exact body: strong ETags, and a cache that never goes stale.
     tag = search.public_version()
     last_modified = search.public_state()[1]
@@ -120,6 +124,27 @@ def partners_geojson(request):
     response["Last-Modified"] = http_date(last_modified_ts)
     response["Cache-Control"] = "public, max-age=60"
     patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _too_many_for_one_answer(request, count: int) -> JsonResponse:
+    """303 See Other to the daily open-data GeoJSON, saying why and what else serves."""
+    daily = request.build_absolute_uri(reverse("api:open_data_geojson"))
+    response = json_response(
+        {
+            "error": _(
+                "The network counts %(count)s partners: too many for one answer. The full "
+                "list is published every day as open data; the map reads it by tiles, and "
+                "the change feed gives what changed since a date."
+            )
+            % {"count": f"{count:,}".replace(",", " ")},
+            "open_data": daily,
+            "tiles": request.build_absolute_uri("/api/v1/partners/tiles/{z}/{x}/{y}.json"),
+            "changes": request.build_absolute_uri(reverse("api:partners_changes")),
+        },
+        status=303,
+    )
+    response["Location"] = daily
     return response
 
 

@@ -93,6 +93,18 @@ def document(request) -> dict:
                                 }
                             },
                         },
+                        "303": {
+                            "description": "More approved partners than one answer holds "
+                            "(the GEOJSON_MAX_PARTNERS setting): `Location` is the daily "
+                            "open-data GeoJSON, and the body says why and where the tiles "
+                            "and the change feed are.",
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/TooMany"}
+                                }
+                            },
+                        },
                         "304": {"description": "Not modified"},
                     },
                 }
@@ -629,6 +641,16 @@ def document(request) -> dict:
                     "type": "object",
                     "required": ["error"],
                     "properties": {"error": {"type": "string"}},
+                },
+                "TooMany": {
+                    "type": "object",
+                    "required": ["error", "open_data", "tiles", "changes"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "open_data": {"type": "string", "format": "uri"},
+                        "tiles": {"type": "string"},
+                        "changes": {"type": "string", "format": "uri"},
+                    },
                 },
             },
             "responses": {

@@ -353,6 +353,21 @@ def test_geojson_is_gzipped_and_revalidates_with_etag_and_last_modified(client):
     assert "Content-Encoding" not in plain
 
 
+def test_past_the_limit_the_geojson_sends_to_the_daily_file_and_says_why(client, settings):
+    settings.GEOJSON_MAX_PARTNERS = 2
+    PartnerFactory.create_batch(3, approved=True)
+    response = client.get("/api/v1/partners.geojson")  # checked against the OpenAPI document
+    assert response.status_code == 303
+    assert response["Location"] == "http://testserver/donnees/lieux-surs.geojson"
+    body = response.json()
+    assert body["error"].startswith("Le réseau compte 3 partenaires : trop pour une seule")
+    assert body["changes"] == "http://testserver/api/v1/partners/changes"
+    english = client.get("/api/v1/partners.geojson", headers={"accept-language": "en"})
+    assert "too many for one answer" in english.json()["error"]
+    settings.GEOJSON_MAX_PARTNERS = 3
+    assert client.get("/api/v1/partners.geojson").status_code == 200
+
+
 def test_geojson_changes_when_a_partner_is_approved_or_renamed(client):
     partner = PartnerFactory(approved=True, name="Ancien nom")
     first = client.get("/api/v1/partners.geojson")
