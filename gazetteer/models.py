@@ -10,6 +10,7 @@ gazetteer (``communes.py``, ``build.py``) has no Django and reads the CSV itself
 from django.contrib.gis.db import models
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
+from psycopg import sql
 
 from gazetteer import communes
 from partners.domain import territories
@@ -55,33 +56,42 @@ def _copy_line(commune: communes.Commune) -> str:
     return "\t".join(cells) + "\n"
 
 
+_UPSERT_SQL = """WITH written AS (
+    INSERT INTO gazetteer_commune AS g ({columns}) SELECT {columns} FROM commune_csv
+    ON CONFLICT (insee) DO UPDATE SET {updates}
+    WHERE ({old}) IS DISTINCT FROM ({new})
+    RETURNING xmax = 0 AS added
+) SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added) FROM written"""
+
+
+def _compared(row: str) -> sql.Composed:
+    # A point compared as its bytes: geography's `=` compares bounding boxes, in float4.
+    return sql.SQL(", ").join(
+        sql.SQL("{}.{}{}").format(
+            sql.Identifier(row), sql.Identifier(c), sql.SQL("::bytea" if c == "location" else "")
+        )
+        for c in _COLUMNS[1:]
+    )
+
+
 @transaction.atomic
 def load_communes() -> dict[str, int]:
     """The table as ``communes.csv`` has it; how many rows were added, changed, removed."""
-    columns = ", ".join(_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[1:])
-
-    def compared(row: str) -> str:
-        # A point compared as its bytes: geography's `=` compares bounding boxes, in float4.
-        return ", ".join(
-            f"{row}.{c}::bytea" if c == "location" else f"{row}.{c}" for c in _COLUMNS[1:]
-        )
-
+    columns = sql.SQL(", ").join(map(sql.Identifier, _COLUMNS))
+    upsert = sql.SQL(_UPSERT_SQL).format(
+        columns=columns,
+        updates=sql.SQL(", ").join(
+            sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _COLUMNS[1:]
+        ),
+        old=_compared("g"),
+        new=_compared("excluded"),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE commune_csv (LIKE gazetteer_commune) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(f"COPY commune_csv ({columns}) FROM STDIN") as copy:
+        cursor.execute("CREATE TEMPORARY TABLE commune_csv (LIKE gazetteer_commune) ON COMMIT DROP")
+        copy_sql = sql.SQL("COPY commune_csv ({}) FROM STDIN").format(columns)
+        with cursor.cursor.copy(copy_sql) as copy:
             copy.write("".join(_copy_line(c) for c in communes.all_communes()))
-        cursor.execute(
-            f"""WITH written AS (
-                INSERT INTO gazetteer_commune AS g ({columns}) SELECT {columns} FROM commune_csv
-                ON CONFLICT (insee) DO UPDATE SET {updates}
-                WHERE ({compared("g")}) IS DISTINCT FROM ({compared("EXCLUDED")})
-                RETURNING xmax = 0 AS added
-            ) SELECT count(*) FILTER (WHERE added), count(*) FILTER (WHERE NOT added)
-            FROM written"""
-        )
+        cursor.execute(upsert)
         added, changed = cursor.fetchone()
         cursor.execute(
             "DELETE FROM gazetteer_commune g "

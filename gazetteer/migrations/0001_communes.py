@@ -5,28 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Commune',
+            name="Commune",
             fields=[
-                ('insee', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='INSEE code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('department', models.CharField(max_length=3, verbose_name='département')),
-                ('population', models.PositiveIntegerField(verbose_name='population')),
-                ('location', django.contrib.gis.db.models.fields.PointField(geography=True, srid=4326, verbose_name='location')),
-                ('territory_code', models.CharField(max_length=9, verbose_name='territory')),
-                ('time_zone', models.CharField(max_length=40, verbose_name='time zone')),
+                (
+                    "insee",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="INSEE code"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("department", models.CharField(max_length=3, verbose_name="département")),
+                ("population", models.PositiveIntegerField(verbose_name="population")),
+                (
+                    "location",
+                    django.contrib.gis.db.models.fields.PointField(
+                        geography=True, srid=4326, verbose_name="location"
+                    ),
+                ),
+                ("territory_code", models.CharField(max_length=9, verbose_name="territory")),
+                ("time_zone", models.CharField(max_length=40, verbose_name="time zone")),
             ],
             options={
-                'verbose_name': 'commune',
-                'verbose_name_plural': 'communes',
-                'ordering': ['insee'],
+                "verbose_name": "commune",
+                "verbose_name_plural": "communes",
+                "ordering": ["insee"],
             },
         ),
     ]

@@ -14,6 +14,7 @@ so a partner's dated closures count as they would that night.
 import datetime
 from typing import NamedTuple
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -61,6 +62,17 @@ NEAR_METRES, REACH_METRES = 1_000, 5_000
 # A commune with no partner within ``REACH_METRES`` is a white zone; the figures list the
 # towns of more than this many people among them.
 TOWN_POPULATION = 10_000
+
+
+def without_partner_q(moment: Moment) -> Q:
+    """Communes' rows (``CommuneCoverage``) with no partner within ``REACH_METRES`` at
+    ``moment``: a white zone."""
+    return Q(**{f"{moment.field}__isnull": True}) | Q(**{f"{moment.field}__gt": REACH_METRES})
+
+
+def town_without_partner_q(moment: Moment) -> Q:
+    """The towns of more than ``TOWN_POPULATION`` people in a white zone at ``moment``."""
+    return Q(population__gt=TOWN_POPULATION) & without_partner_q(moment)
 
 
 class DistanceClass(NamedTuple):

@@ -6,48 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0016_partner_multisite_application'),
+        ("partners", "0016_partner_multisite_application"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CoverageRun',
+            name="CoverageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('computed_on', models.DateField(unique=True, verbose_name='computed on')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='computed at')),
-                ('weekday_night', models.DateField(verbose_name='weekday night of')),
-                ('saturday_night', models.DateField(verbose_name='Saturday night of')),
-                ('partners', models.PositiveIntegerField(verbose_name='approved partners')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("computed_on", models.DateField(unique=True, verbose_name="computed on")),
+                (
+                    "computed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="computed at"
+                    ),
+                ),
+                ("weekday_night", models.DateField(verbose_name="weekday night of")),
+                ("saturday_night", models.DateField(verbose_name="Saturday night of")),
+                ("partners", models.PositiveIntegerField(verbose_name="approved partners")),
             ],
             options={
-                'verbose_name': 'coverage computation',
-                'verbose_name_plural': 'coverage computations',
-                'ordering': ['-computed_on'],
-                'get_latest_by': 'computed_on',
+                "verbose_name": "coverage computation",
+                "verbose_name_plural": "coverage computations",
+                "ordering": ["-computed_on"],
+                "get_latest_by": "computed_on",
             },
         ),
         migrations.CreateModel(
-            name='CommuneCoverage',
+            name="CommuneCoverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('insee', models.CharField(max_length=5, verbose_name='INSEE code')),
-                ('department', models.CharField(max_length=3, verbose_name='département')),
-                ('population', models.PositiveIntegerField(verbose_name='population')),
-                ('nearest_day', models.FloatField(null=True, verbose_name='nearest partner (m), Day (any approved partner)')),
-                ('nearest_weekday_22h', models.FloatField(null=True, verbose_name='nearest partner (m), Weekday night, 22:00 (Wednesday)')),
-                ('nearest_weekday_03h', models.FloatField(null=True, verbose_name='nearest partner (m), Weekday night, 03:00 (Thursday morning)')),
-                ('nearest_saturday_22h', models.FloatField(null=True, verbose_name='nearest partner (m), Saturday night, 22:00')),
-                ('nearest_saturday_03h', models.FloatField(null=True, verbose_name='nearest partner (m), Saturday night, 03:00 (Sunday morning)')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.DB_CASCADE, related_name='communes', to='partners.coveragerun', verbose_name='run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("insee", models.CharField(max_length=5, verbose_name="INSEE code")),
+                ("department", models.CharField(max_length=3, verbose_name="département")),
+                ("population", models.PositiveIntegerField(verbose_name="population")),
+                (
+                    "nearest_day",
+                    models.FloatField(
+                        null=True, verbose_name="nearest partner (m), Day (any approved partner)"
+                    ),
+                ),
+                (
+                    "nearest_weekday_22h",
+                    models.FloatField(
+                        null=True,
+                        verbose_name="nearest partner (m), Weekday night, 22:00 (Wednesday)",
+                    ),
+                ),
+                (
+                    "nearest_weekday_03h",
+                    models.FloatField(
+                        null=True,
+                        verbose_name="nearest partner (m), Weekday night, 03:00 (Thursday morning)",
+                    ),
+                ),
+                (
+                    "nearest_saturday_22h",
+                    models.FloatField(
+                        null=True, verbose_name="nearest partner (m), Saturday night, 22:00"
+                    ),
+                ),
+                (
+                    "nearest_saturday_03h",
+                    models.FloatField(
+                        null=True,
+                        verbose_name="nearest partner (m), Saturday night, 03:00 (Sunday morning)",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DB_CASCADE,
+                        related_name="communes",
+                        to="partners.coveragerun",
+                        verbose_name="run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "commune's coverage",
-                'verbose_name_plural': "communes' coverage",
-                'indexes': [models.Index(fields=['run', 'department'], name='partners_co_run_id_4d50f1_idx')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'insee'), name='commune_coverage_once_a_run')],
+                "verbose_name": "commune's coverage",
+                "verbose_name_plural": "communes' coverage",
+                "indexes": [
+                    models.Index(fields=["run", "department"], name="partners_co_run_id_4d50f1_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run", "insee"), name="commune_coverage_once_a_run"
+                    )
+                ],
             },
         ),
     ]

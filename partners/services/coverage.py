@@ -23,7 +23,6 @@ from enlieusur import progress
 from gazetteer.models import Commune, load_communes
 from partners.domain.coverage import MOMENTS
 from partners.models import (
-    NIGHT_HOURS,
     OPEN_AT_SQL,
     CommuneCoverage,
     CoverageRun,
@@ -64,9 +63,9 @@ def measure_sql(run: int, today: datetime.date) -> sql.Composed:
         alias = sql.Identifier(moment.key)
         at_night, open_at = sql.SQL(""), sql.SQL("")
         if moment.hour is not None:
-            # Written as the partial index's condition (``open_in_hour``), so that PostgreSQL
-            # sees the index applies.
-            assert moment.hour in NIGHT_HOURS
+            # Written as the partial index's condition (``open_in_hour``; the hour is one of
+            # the ``NIGHT_HOURS``, tests/services/test_coverage.py), so that PostgreSQL sees
+            # the index applies.
             at_night = sql.SQL("(p.open_hours_of_day & {}) > 0 AND").format(
                 sql.Literal(1 << moment.hour)
             )

@@ -29,9 +29,10 @@ from partners.domain.coverage import (
     MOMENTS_BY_KEY,
     NEAR_METRES,
     REACH_METRES,
-    TOWN_POPULATION,
     Moment,
     distance_class,
+    town_without_partner_q,
+    without_partner_q,
 )
 from partners.models import CommuneCoverage, CoverageRun
 from partners.public.search import MAX_KM
@@ -72,15 +73,6 @@ def _share(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
 
 
-def _without_partner(moment: Moment) -> Q:
-    """Communes with no partner within ``REACH_METRES`` at ``moment``."""
-    return Q(**{f"{moment.field}__isnull": True}) | Q(**{f"{moment.field}__gt": REACH_METRES})
-
-
-def _town_without_partner(moment: Moment) -> Q:
-    return Q(population__gt=TOWN_POPULATION) & _without_partner(moment)
-
-
 class Coverage:
     """The latest run's figures for ``user`` (their départements) at ``moment``."""
 
@@ -99,9 +91,9 @@ class Coverage:
 
     @cached_property
     def departments(self) -> dict[str, dict[str, int]]:
-        """By département: its population (``people``), the population within 1 and 5 km at each moment
-        (``<moment>_near``, ``<moment>_reach``), and its towns with none within 5 km at
-        ``moment``; in one query."""
+        """By département: its population (``people``), the population within 1 and 5 km
+        at each moment (``<moment>_near``, ``<moment>_reach``), and its towns with none
+        within 5 km at ``moment``; in one query."""
         sums = {"people": Sum("population", default=0)}
         for moment in MOMENTS:
             for key, metres in (("near", NEAR_METRES), ("reach", REACH_METRES)):
@@ -110,7 +102,7 @@ class Coverage:
                 )
         rows = (
             self.rows.values("department")
-            .annotate(**sums, towns=Count("pk", filter=_town_without_partner(self.moment)))
+            .annotate(**sums, towns=Count("pk", filter=town_without_partner_q(self.moment)))
             .order_by("department")
         )
         return {row.pop("department"): row for row in rows}
@@ -234,7 +226,7 @@ class Coverage:
 
     def towns_table(self) -> charts.Table:
         towns = (
-            self.rows.filter(_town_without_partner(self.moment))
+            self.rows.filter(town_without_partner_q(self.moment))
             .order_by("-population", "insee")
             .values_list("insee", "department", "population", self.moment.field)
         )
@@ -353,7 +345,7 @@ class CoverageMixin:
         }
         if coverage.run is not None:
             tables = {slug: coverage.table(slug) for slug in TABLES}
-            without = coverage.rows.filter(_without_partner(moment)).aggregate(
+            without = coverage.rows.filter(without_partner_q(moment)).aggregate(
                 communes=Count("pk"), population=Sum("population", default=0)
             )
             context.update(

@@ -284,7 +284,9 @@ class DotMap(Table):
         ]
 
     def _draw(self) -> dict:
-        frames = {geography.MAINLAND: Frame(geography.PLACES[geography.MAINLAND].bounds, MAINLAND_BOX)}
+        frames = {
+            geography.MAINLAND: Frame(geography.PLACES[geography.MAINLAND].bounds, MAINLAND_BOX)
+        }
         boxes = {}
         overseas = [t for code, t in territories.TERRITORIES.items() if code != geography.MAINLAND]
         for index, territory in enumerate(overseas):
