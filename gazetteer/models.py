@@ -98,4 +98,6 @@ def load_communes() -> dict[str, int]:
             "WHERE NOT EXISTS (SELECT 1 FROM commune_csv c WHERE c.insee = g.insee)"
         )
         removed = cursor.rowcount
+        # Not left to the commit: a caller's transaction may load twice (tests do).
+        cursor.execute("DROP TABLE commune_csv")
     return {"added": added, "changed": changed, "removed": removed}
