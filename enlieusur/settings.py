@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "leaflet",
     "phonenumber_field",
     "partners",
+    # The communes as a table, loaded from gazetteer/communes.csv (gazetteer/models.py).
+    "gazetteer",
     "axes",
     "django_otp",
     "enlieusur.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp

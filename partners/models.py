@@ -15,11 +15,12 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from phonenumber_field.modelfields import PhoneNumberField
 
-from partners.domain import territories
+from partners.domain import coverage, territories
 from partners.domain.hours import Week
 from partners.domain.validators import validate_siret
 
@@ -809,3 +810,61 @@ class ReviewerScope(models.Model):
 
     def __str__(self):
         return f"{self.user}: {', '.join(self.departments)}"
+
+
+class CoverageRun(models.Model):
+    """One computation of the coverage (``partners.services.coverage``), with its communes'
+    distances. The latest run of each past month is kept as that month's snapshot, and
+    the latest one overall; the others are replaced."""
+
+    computed_on = models.DateField(_("computed on"), unique=True)
+    computed_at = models.DateTimeField(_("computed at"), default=timezone.now)
+    # The nights measured (``domain.coverage.MOMENTS``): the evenings they start on.
+    weekday_night = models.DateField(_("weekday night of"))
+    saturday_night = models.DateField(_("Saturday night of"))
+    partners = models.PositiveIntegerField(_("approved partners"))
+
+    class Meta:
+        ordering = ["-computed_on"]
+        get_latest_by = "computed_on"
+        verbose_name = _("coverage computation")
+        verbose_name_plural = _("coverage computations")
+
+    def __str__(self):
+        return str(self.computed_on)
+
+
+def _nearest_field(moment: coverage.Moment) -> models.FloatField:
+    return models.FloatField(
+        format_lazy(_("nearest partner (m), {moment}"), moment=moment.label), null=True
+    )
+
+
+class CommuneCoverage(models.Model):
+    """How far a commune's point was from the nearest approved partner of its territory, in
+    metres, at each moment (``domain.coverage``); null when none was within reach. The
+    commune's département and population are kept as they were that day: a snapshot stays
+    true when the gazetteer changes."""
+
+    run = models.ForeignKey(
+        CoverageRun, on_delete=models.DB_CASCADE, related_name="communes", verbose_name=_("run")
+    )
+    insee = models.CharField(_("INSEE code"), max_length=5)
+    department = models.CharField(_("département"), max_length=3)
+    population = models.PositiveIntegerField(_("population"))
+    nearest_day = _nearest_field(coverage.MOMENTS_BY_KEY["day"])
+    nearest_weekday_22h = _nearest_field(coverage.MOMENTS_BY_KEY["weekday_22h"])
+    nearest_weekday_03h = _nearest_field(coverage.MOMENTS_BY_KEY["weekday_03h"])
+    nearest_saturday_22h = _nearest_field(coverage.MOMENTS_BY_KEY["saturday_22h"])
+    nearest_saturday_03h = _nearest_field(coverage.MOMENTS_BY_KEY["saturday_03h"])
+
+    class Meta:
+        verbose_name = _("commune's coverage")
+        verbose_name_plural = _("communes' coverage")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "insee"], name="commune_coverage_once_a_run")
+        ]
+        indexes = [models.Index(fields=["run", "department"])]
+
+    def __str__(self):
+        return f"{self.insee} ({self.run})"

@@ -28,6 +28,7 @@ from partners.models import (
 )
 from partners.staff import privacy, reviewers, wording
 from partners.staff.changes import PendingChangesMixin
+from partners.staff.coverage import CoverageMixin
 from partners.staff.decisions import DecisionsMixin
 from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
@@ -119,6 +120,7 @@ class PartnerAdmin(
     PrintingMixin,
     ExportMixin,
     FiguresMixin,
+    CoverageMixin,
     LeafletGeoAdmin,
 ):
     form = PartnerForm

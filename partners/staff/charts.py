@@ -31,7 +31,9 @@ def n(value: float) -> str:
 @dataclass
 class Series:
     label: str
-    colour: str
+    colour: str = ""
+    # Its values' decimals when not the table's (a count beside a percentage).
+    decimals: int | None = None
 
 
 @dataclass
@@ -50,14 +52,19 @@ class Table:
     csv_url: str = ""
     xlsx_url: str = ""
 
-    def shown(self, value: float) -> str:
-        """A value as the reader reads it: "4,5" in French."""
-        return number_format(value, decimal_pos=self.decimals)
+    def decimals_of(self, series: Series | None) -> int:
+        return self.decimals if series is None or series.decimals is None else series.decimals
+
+    def shown(self, value: float | None, series: Series | None = None) -> str:
+        """A value as the reader reads it: "4,5" in French; "–" for none."""
+        if value is None:
+            return "–"
+        return number_format(value, decimal_pos=self.decimals_of(series))
 
     @property
     def rows(self) -> list[tuple[str, list[str]]]:
         return [
-            (category, [self.shown(v) for v in values])
+            (category, [self.shown(v, s) for v, s in zip(values, self.series, strict=True)])
             for category, values in zip(self.categories, self.values, strict=True)
         ]
 

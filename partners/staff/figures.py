@@ -166,6 +166,37 @@ def delays_chart(user) -> charts.Chart:
 CHARTS = ["applications", "territories", "delays"]
 
 
+def table_response(table: charts.Table, extension: str, filename: str):
+    """A figure's table, as its page shows it, as CSV or XLSX. An empty value (None) is an
+    empty cell."""
+    header = [table.category_label, *(s.label for s in table.series)]
+    pairs = zip(table.categories, table.values, strict=True)
+    if extension == "xlsx":
+        # Numbers as numbers, rounded as the page shows them.
+        rows = [
+            [
+                category,
+                *(
+                    None if v is None else round(v, table.decimals_of(s))
+                    for v, s in zip(values, table.series, strict=True)
+                ),
+            ]
+            for category, values in pairs
+        ]
+        return table_xlsx_response(filename, table.title, header, rows)
+    rows = [
+        [
+            category,
+            *(
+                "" if v is None else table.shown(v, s).replace(".", ",")
+                for v, s in zip(values, table.series, strict=True)
+            ),
+        ]
+        for category, values in pairs
+    ]
+    return table_csv_response(filename, header, rows)
+
+
 def figure_charts(partners, user) -> list[charts.Table]:
     built = [applications_chart(partners, user), territories_map(partners), delays_chart(user)]
     for chart in built:
@@ -232,21 +263,7 @@ class FiguresMixin:
             "territories": lambda: territories_map(partners),
             "delays": lambda: delays_chart(request.user),
         }[chart]()
-        header = [built.category_label, *(s.label for s in built.series)]
-        filename = f"chiffres-{built.slug}"
-        pairs = zip(built.categories, built.values, strict=True)
-        if extension == "xlsx":
-            # Numbers as numbers, rounded as the page shows them.
-            rows = [
-                [category, *(round(v, built.decimals) for v in values)]
-                for category, values in pairs
-            ]
-            return table_xlsx_response(filename, built.title, header, rows)
-        rows = [
-            [category, *(built.shown(v).replace(".", ",") for v in values)]
-            for category, values in pairs
-        ]
-        return table_csv_response(filename, header, rows)
+        return table_response(built, extension, f"chiffres-{built.slug}")
 
     def get_urls(self):
         return [

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from partners.domain import reconfirmation
-from partners.models import Partner, Report, Status
+from partners.domain.coverage import DAY, town_without_partner_q
+from partners.models import CommuneCoverage, CoverageRun, Partner, Report, Status
 from partners.staff import wording
 from partners.staff.scope import scoped
 
@@ -90,6 +91,7 @@ def waiting_work(user) -> list[Work]:
                 f"{partners}?status={Status.APPROVED}&sticker=to_send",
             )
         )
+        work.append(coverage_work(user))
     if user.has_perm("partners.view_report"):
         n = scoped(Report.objects.unresolved(), user, "partner__department").count()
         work.insert(
@@ -102,3 +104,29 @@ def waiting_work(user) -> list[Work]:
             ),
         )
     return work
+
+
+def coverage_work(user) -> Work:
+    """The towns of more than 10,000 people with no partner within 5 km by day, from the
+    latest coverage run (``partners.staff.coverage``, which lists them)."""
+    url = reverse("admin:partners_partner_coverage")
+    run = CoverageRun.objects.first()
+    if run is None:
+        return Work("coverage", 0, gettext("Coverage of the network: not computed yet"), url)
+    n = (
+        scoped(CommuneCoverage.objects.filter(run=run), user)
+        .filter(town_without_partner_q(DAY))
+        .count()
+    )
+    return Work(
+        "coverage",
+        n,
+        ngettext(
+            "%(count)d town of more than 10,000 people with no partner within 5 km",
+            "%(count)d towns of more than 10,000 people with no partner within 5 km",
+            n,
+        )
+        % {"count": n},
+        url,
+        gettext("coverage of the network, by day and at night"),
+    )

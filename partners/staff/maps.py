@@ -250,3 +250,87 @@ class Map(Table):
                 }
             )
         return legend
+
+
+# A commune's dot: its diameter in pixels. The dots are placed on a grid of half pixels
+# (``DOT_GRID``), in integers: 35,000 of them stay a few hundred kilobytes of SVG.
+DOT, DOT_GRID = 2.2, 2
+
+
+@dataclass
+class DotMap(Table):
+    """Every commune as a dot where its point is, coloured by its class (``classes``, the
+    colours in the same order), one SVG path a class and territory: round caps draw each
+    zero-length segment as a dot. The worse classes are drawn last, on top, so that a gap
+    is never hidden under a covered neighbour. The table lists the classes."""
+
+    # (département, lat, lon, class index) a commune.
+    dots: list[tuple[str, float, float, int]] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
+    svg: dict = field(init=False)
+    template = "admin/partners/_dot_map.html"
+
+    def __post_init__(self):
+        self.svg = self._draw()
+
+    def _paths(self, points: dict[int, set[tuple[int, int]]]) -> list[dict]:
+        return [
+            {
+                "colour": colour,
+                "d": "".join(f"M{x} {y}h0" for x, y in sorted(points[index])),
+            }
+            for index, colour in enumerate(self.colours)
+            if points[index]
+        ]
+
+    def _draw(self) -> dict:
+        frames = {
+            geography.MAINLAND: Frame(geography.PLACES[geography.MAINLAND].bounds, MAINLAND_BOX)
+        }
+        boxes = {}
+        overseas = [t for code, t in territories.TERRITORIES.items() if code != geography.MAINLAND]
+        for index, territory in enumerate(overseas):
+            left, top, right, bottom = boxes[territory.code] = _inset_box(index)
+            frames[territory.code] = Frame(
+                territory.bounds, (left + 2, top + INSET_TITLE, right - 2, bottom - 2)
+            )
+        points = defaultdict(lambda: defaultdict(set))
+        for department, lat, lon, index in self.dots:
+            code = geography.territory_code(department)
+            x, y = frames[code].xy(lat, lon)
+            points[code][index].add((round(x * DOT_GRID), round(y * DOT_GRID)))
+        insets = [
+            {
+                "x": n(left),
+                "y": n(top),
+                "title_x": n(left + 4),
+                "title_y": n(top + 11),
+                "name": territory.name,
+                "paths": self._paths(points[territory.code]),
+            }
+            for territory in overseas
+            if territory.code in points
+            for left, top, _right, _bottom in [boxes[territory.code]]
+        ]
+        cities = []
+        for insee in CITIES if geography.MAINLAND in points else []:
+            city = communes.by_code(insee)
+            x, y = frames[geography.MAINLAND].xy(city.lat, city.lon)
+            cities.append({"x": n(x), "y": n(y), "label_y": n(y - 5), "name": city.name})
+        return {
+            "width": n(WIDTH),
+            "height": n(HEIGHT),
+            "text": TEXT,
+            "frame": GRID,
+            "scale": n(1 / DOT_GRID),
+            "dot": n(DOT * DOT_GRID),
+            "mainland": {
+                "title_x": n(MAINLAND_BOX[0] + 6),
+                "name": territories.TERRITORIES[geography.MAINLAND].name,
+                "paths": self._paths(points[geography.MAINLAND]),
+            },
+            "cities": cities,
+            "inset_width": n(INSET_WIDTH),
+            "inset_height": n(INSET_HEIGHT),
+            "insets": insets,
+        }
