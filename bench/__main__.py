@@ -39,7 +39,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-STEPS = 10  # the measurements run() takes in turn
+STEPS = 11  # the measurements run() takes in turn
 
 
 class Steps:
@@ -98,6 +98,7 @@ def run(args, configured: str | None, work: Path) -> int:
     first_partner = Partner.objects.public().order_by("id").values_list("id", flat=True)[0]
     _step("4. nearest under load", inprocess.measure_cpu, points, first_partner)
     _step("1. nearest-10", inprocess.measure_open_now, points)
+    _step("6. coverage of the network", inprocess.measure_coverage)
     body = inprocess.geojson_body()
     api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:

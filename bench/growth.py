@@ -8,6 +8,7 @@ the targets set for 1,000,000 partners (``TARGETS``).
 
 import math
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ FIGURES = [
     ("throughput", "nearest throughput, people where they live", "req/s"),
     ("geojson_s", "full GeoJSON answered in", "s"),
     ("rss_mb", "largest worker's memory (RSS) after the run", "MB"),
+    ("coverage_s", "compute_coverage (34,963 communes, 5 moments)", "s"),
 ]
 
 # At 1,000,000 partners (issue "How the cost grows"): (key, test, target text).
@@ -184,6 +186,9 @@ def measure(count: int, seed: int, configured: str | None, work: Path, seconds: 
         values["rss_mb"] = worker_rss_mb(server)
     finally:
         server.stop()
+    start = time.perf_counter()
+    environment.manage("compute_coverage")
+    values["coverage_s"] = time.perf_counter() - start
     return Growth(count, values, notes)
 
 

@@ -196,3 +196,21 @@ def approve_a_new_partner() -> str:
     with contextlib.redirect_stdout(io.StringIO()):
         decisions.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
     return "a new partner approved through partners.services.decisions.approve_partner"
+
+
+def measure_coverage(results: Results) -> None:
+    """The nightly coverage computation (partners/services/coverage.py): every commune's
+    distance to the nearest partner by day and at four moments of the night."""
+    from partners.services import coverage
+
+    start = time.perf_counter()
+    counts = coverage.compute()
+    seconds = time.perf_counter() - start
+    results.add(
+        "6. coverage of the network",
+        "compute_coverage",
+        f"{seconds:.1f} s",
+        "≤ 60 s",
+        seconds <= 60,
+        note=f"{counts['communes']:,} communes, {counts['partners']:,} partners, 5 moments",
+    )
