@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from partners.services import decisions
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
-from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, migrations_data, sign_in
+from tests.signin import browser_sign_in
+from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, migrations_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -18,7 +19,7 @@ def test_the_charts_are_drawn_and_accessible(page, live_server, make_reviewer, t
         decisions.approve_partner(partner=PartnerFactory())
     PartnerFactory(department="974", postcode="97400", city="Saint-Denis")
     page.add_init_script(RECORD_VIOLATIONS)
-    sign_in(page, live_server, make_reviewer())
+    browser_sign_in(page, live_server, make_reviewer())
 
     page.goto(reverse("admin:partners_partner_figures"))
     charts = page.get_by_role("img", name="Candidatures et décisions par mois")
