@@ -206,34 +206,41 @@ def read_bpe(path: Path, report: Report) -> Iterator[Row]:
         file.close()
         raise FormatError("expected LONGITUDE and LATITUDE, or LAMBERT_X and LAMBERT_Y")
     total = path.stat().st_size
+    with file, progress.bar(total, "Reading", unit="B") as bar:
+        try:
+            yield from _bpe_rows(file, columns, len(header.encode()), bar, report)
+        except UnicodeDecodeError as error:
+            raise FormatError(f"not UTF-8 text after line {report.read + 1}") from error
+
+
+def _bpe_rows(file, columns, position, bar, report) -> Iterator[Row]:
     seen: dict[str, int] = {}
     transforms: dict[str, CoordTransform] = {}
-    with file, progress.bar(total, "Reading", unit="B") as bar:
-        reader = csv.DictReader(file, fieldnames=columns, delimiter=";")
-        position = len(header.encode())
-        for line, record in enumerate(reader, start=2):
-            report.read += 1
-            if line % 1000 == 0:
-                bar.update(file.buffer.tell() - position)
-                position = file.buffer.tell()
-            code = (record.get("TYPEQU") or "").strip()
-            if code not in BPE_KINDS:
-                report.other_types[code or "(none)"] = report.other_types.get(code, 0) + 1
-                continue
-            row_or_reason = _bpe_row(record, code, transforms)
-            if isinstance(row_or_reason, str):
-                report.skipped.append(Skipped(f"line {line}", row_or_reason))
-                continue
-            if row_or_reason.source_id in seen:
-                report.skipped.append(
-                    Skipped(
-                        f"line {line}",
-                        f"the same equipment as line {seen[row_or_reason.source_id]}",
-                    )
+    reader = csv.DictReader(file, fieldnames=columns, delimiter=";")
+    for line, record in enumerate(reader, start=2):
+        report.read += 1
+        if line % 1000 == 0:
+            bar.update(file.buffer.tell() - position)
+            position = file.buffer.tell()
+        code = (record.get("TYPEQU") or "").strip()
+        if code not in BPE_KINDS:
+            code = code or "(none)"
+            report.other_types[code] = report.other_types.get(code, 0) + 1
+            continue
+        row_or_reason = _bpe_row(record, code, transforms)
+        if isinstance(row_or_reason, str):
+            report.skipped.append(Skipped(f"line {line}", row_or_reason))
+            continue
+        if row_or_reason.source_id in seen:
+            report.skipped.append(
+                Skipped(
+                    f"line {line}",
+                    f"the same equipment as line {seen[row_or_reason.source_id]}",
                 )
-                continue
-            seen[row_or_reason.source_id] = line
-            yield row_or_reason
+            )
+            continue
+        seen[row_or_reason.source_id] = line
+        yield row_or_reason
 
 
 def _bpe_location(record: dict, transforms: dict) -> Point | None:
@@ -307,8 +314,10 @@ def _bpe_row(record: dict, code: str, transforms: dict) -> Row | str:
 READERS = {CandidateSource.ANNUAIRE: read_annuaire, CandidateSource.BPE: read_bpe}
 
 
+@transaction.atomic
 def import_file(*, source: str, path: Path) -> Report:
-    """Read ``path`` as ``source`` publishes it and upsert its candidates in bulk."""
+    """Read ``path`` as ``source`` publishes it and upsert its candidates in bulk; all or
+    nothing: a file found not to be in its format halfway imports nothing."""
     report = Report()
     batch: list[Row] = []
     for row in READERS[source](path, report):
@@ -321,7 +330,6 @@ def import_file(*, source: str, path: Path) -> Report:
     return report
 
 
-@transaction.atomic
 def _save(source: str, rows: list[Row], report: Report) -> None:
     now = timezone.now()
     ids = [row.source_id for row in rows]
