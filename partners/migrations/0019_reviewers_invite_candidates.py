@@ -30,6 +30,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("partners", "0017_candidates_and_invitations")]
+    dependencies = [("partners", "0018_candidates_and_invitations")]
 
     operations = [migrations.RunPython(grant, revoke)]
