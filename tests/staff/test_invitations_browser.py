@@ -14,7 +14,8 @@ from partners.models import Candidate, CandidateSource, CandidateStatus, Kind, P
 from partners.services import applications, decisions
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
-from tests.staff.test_pending_changes_browser import migrations_data, sign_in
+from tests.signin import browser_sign_in
+from tests.staff.test_pending_changes_browser import migrations_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -54,7 +55,7 @@ def test_staff_invite_a_white_zone_and_the_candidate_joins(
         "mairie@trappes.fr",
     )
     PartnerFactory(approved=True, location=Point(1.9535, 48.7760, srid=4326), department="78")
-    sign_in(page, live_server, verified_staff)
+    browser_sign_in(page, live_server, verified_staff)
 
     # Staff: the white zones, then the invitation.
     page.goto("/admin/partners/candidate/")
@@ -100,7 +101,7 @@ def test_staff_invite_a_white_zone_and_the_candidate_joins(
 
     # Confirmed and approved: joined, as the admin shows it.
     decisions.approve_partner(partner=applications.confirm_email(partner=partner))
-    sign_in(page, live_server, verified_staff)
+    browser_sign_in(page, live_server, verified_staff)
     page.goto(f"/admin/partners/candidate/{ahun.pk}/change/")
     expect(page.locator("main")).to_contain_text("A rejoint le réseau")
     ahun.refresh_from_db()
