@@ -445,6 +445,11 @@ RECONFIRMATION_INTERVAL_DAYS = env_int("RECONFIRMATION_INTERVAL_DAYS", 365)
 RECONFIRMATION_GRACE_DAYS = env_int("RECONFIRMATION_GRACE_DAYS", 30)
 # How long a re-confirmation link stays valid, from the email.
 RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
+# Invitations of candidates (README, "Invitations"): how long the link to the prefilled
+# application stays valid, and the days between an email and the next reminder (at most
+# two), or, after the second reminder, the candidate's "no answer".
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 120)
+INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 14)
 # Where venues write to the team: emails come from a no-reply address.
 STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")
 

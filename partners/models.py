@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -868,3 +868,175 @@ class CommuneCoverage(models.Model):
 
     def __str__(self):
         return f"{self.insee} ({self.run})"
+
+
+# Outreach: candidates from the state's open data (``partners/services/candidates.py``),
+# invited to apply (``partners/services/invitations.py``). A candidate is not a partner:
+# never public, never on the map, seen by staff only, within their départements.
+
+
+class CandidateSource(models.TextChoices):
+    ANNUAIRE = "annuaire", _("Annuaire de l'administration (service-public.fr)")
+    BPE = "bpe", _("Base permanente des équipements (INSEE)")
+
+
+class CandidateStatus(models.TextChoices):
+    TO_CONTACT = "to_contact", _("To contact")
+    INVITED = "invited", _("Invited")
+    OPENED = "opened", _("Opened the invitation")
+    APPLIED = "applied", _("Applied")
+    JOINED = "joined", _("Joined")
+    DECLINED = "declined", _("Declined")
+    NO_ANSWER = "no_answer", _("No answer")
+
+
+# At most this many reminders after an invitation (``send_invitation_reminders``).
+MAX_REMINDERS = 2
+
+
+class Candidate(models.Model):
+    """A public service or facility found in an open dataset, which staff may invite.
+
+    Keyed on its source and the source's own id: a second import of the same file, or of
+    next year's, updates what the source says (name, address, place, email) and never
+    touches what we did (status, invitations, opt-out)."""
+
+    source = models.CharField(_("source"), max_length=16, choices=CandidateSource.choices)
+    source_id = models.CharField(_("id in the source"), max_length=64)
+    name = models.CharField(_("name"), max_length=250)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # The source's own type ("mairie", "F307"), as it said it.
+    source_type = models.CharField(_("type in the source"), max_length=40, blank=True)
+    address = models.CharField(_("street address"), max_length=250, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    city = models.CharField(_("town"), max_length=120, blank=True)
+    insee_code = models.CharField(_("INSEE commune code"), max_length=5, blank=True)
+    department = models.CharField(
+        _("département"), max_length=3, choices=territories.DEPARTMENT_CHOICES
+    )
+    location = models.PointField(_("location"), geography=True, srid=4326, null=True, blank=True)
+    # An organisation's generic address only, never a person's (``candidates.generic_email``).
+    email = models.EmailField(_("generic email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CandidateStatus.choices,
+        default=CandidateStatus.TO_CONTACT,
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    last_emailed_at = models.DateTimeField(_("last emailed at"), null=True, blank=True)
+    # The application the invitation led to.
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("application"),
+    )
+    imported_at = models.DateTimeField(_("last imported at"), default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        ordering = ["department", "city", "name"]
+        indexes = [
+            models.Index(fields=["status", "department"]),
+            models.Index(fields=["kind", "department"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="candidate_source_id"),
+            models.CheckConstraint(
+                condition=Q(source__in=CandidateSource.values), name="candidate_source_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CandidateStatus.values), name="candidate_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="candidate_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(department__in=list(territories.DEPARTMENTS)),
+                name="candidate_department_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(reminders_sent__lte=MAX_REMINDERS),
+                name="candidate_at_most_two_reminders",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.city})" if self.city else self.name
+
+    @property
+    def territory(self) -> territories.Territory:
+        return territories.territory_of(self.department)
+
+
+class CandidateEvent(models.Model):
+    """One step of a candidate's outreach: a status change, an invitation, a reminder."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.DB_CASCADE, related_name="events", verbose_name=_("candidate")
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    # Who acted when it was not a staff user: "candidate", a command name.
+    actor = models.CharField(_("actor"), max_length=60, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=16, choices=CandidateStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=16, choices=CandidateStatus.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("outreach history entry")
+        verbose_name_plural = _("outreach history")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["candidate", "-at"])]
+        triggers = [
+            Refuse(
+                name="candidate_history_is_append_only",
+                operation=pgtrigger.Update,
+                message="History entries are never changed.",
+            )
+        ]
+
+    def __str__(self):
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}"
+        if self.to_status:
+            return f"{at} {self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
+        return f"{at} {self.note}"
+
+
+class OptOut(models.Model):
+    """An address that asked never to be invited again: honoured for ever, whichever
+    candidate holds it, a re-imported one included."""
+
+    email = models.EmailField(_("email"), unique=True)
+    at = models.DateTimeField(_("opted out at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("opt-out")
+        verbose_name_plural = _("opt-outs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email=Lower("email")), name="opt_out_email_lowercase"
+            )
+        ]
+
+    def __str__(self):
+        return self.email

@@ -17,6 +17,12 @@ urlpatterns = [
     path("rejoindre/localiser/", venue.join_locate, name="join_locate"),
     path("rejoindre/merci/<str:ref>/", venue.join_thanks, name="join_thanks"),
     path("rejoindre/confirmer/<str:token>/", venue.join_confirm, name="join_confirm"),
+    path("rejoindre/invitation/<str:token>/", venue.invitation, name="invitation"),
+    path(
+        "rejoindre/invitation/<str:token>/desinscription/",
+        venue.invitation_opt_out,
+        name="invitation_opt_out",
+    ),
     path("mon-lieu/", venue.selfservice_request, name="selfservice_request"),
     path("mon-lieu/<str:token>/", venue.selfservice, name="selfservice"),
     path("mon-lieu/<str:token>/modifier/", venue.selfservice_update, name="selfservice_update"),

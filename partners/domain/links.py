@@ -1,4 +1,5 @@
-"""The links emailed to a venue's contact: confirming the email, self-service, re-confirmation.
+"""The links emailed to a venue's contact: confirming the email, self-service, re-confirmation;
+and to a candidate's generic address: the invitation to apply and the opt-out.
 
 One scheme for every emailed link. A token is ``<partner id>.<timestamp>.<MAC>``: the id
 and the time it was made are all it carries, so nothing in it reveals the contact's email
@@ -34,7 +35,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
-from partners.models import ACTIVE_STATUSES, Partner
+from partners.models import ACTIVE_STATUSES, Candidate, CandidateStatus, Partner
 
 _SEPARATOR = "."
 
@@ -48,8 +49,11 @@ def _instant(value: datetime.datetime | None) -> str:
 class Purpose:
     salt: str
     url_name: str
-    max_age: Callable[[], float]  # seconds; a callable so that settings are read at use
+    max_age: Callable[[], float | None]  # seconds (None: never); settings read at use
     state: Callable[[Partner], list[str]]
+    model: type = Partner
+    # The address the link is sent to, which it is bound to.
+    email: Callable[[Partner], str] = lambda partner: partner.contact_email
 
 
 CONFIRM = Purpose(
@@ -72,8 +76,26 @@ RECONFIRM = Purpose(
 )
 
 
+INVITATION = Purpose(
+    salt="partners.links.invitation",
+    url_name="partners:invitation",
+    max_age=lambda: datetime.timedelta(days=settings.INVITATION_LINK_DAYS).total_seconds(),
+    state=lambda candidate: [str(candidate.status == CandidateStatus.DECLINED)],
+    model=Candidate,
+    email=lambda candidate: candidate.email,
+)
+OPT_OUT = Purpose(
+    salt="partners.links.opt-out",
+    url_name="partners:invitation_opt_out",
+    max_age=lambda: None,
+    state=lambda candidate: [],
+    model=Candidate,
+    email=lambda candidate: candidate.email,
+)
+
+
 def _signer(partner: Partner, purpose: Purpose) -> signing.TimestampSigner:
-    binding = json.dumps([purpose.salt, partner.contact_email.lower(), *purpose.state(partner)])
+    binding = json.dumps([purpose.salt, purpose.email(partner).lower(), *purpose.state(partner)])
     return signing.TimestampSigner(salt=binding, sep=_SEPARATOR)
 
 
@@ -91,8 +113,8 @@ def read_token(token: str, purpose: Purpose) -> Partner:
     reference = token.partition(_SEPARATOR)[0]
     if not re.fullmatch(r"[1-9][0-9]{0,17}", reference):
         raise signing.BadSignature("invalid link")
-    partner = Partner.objects.filter(pk=int(reference)).first()
-    if partner is None or not partner.contact_email:
+    partner = purpose.model.objects.filter(pk=int(reference)).first()
+    if partner is None or not purpose.email(partner):
         raise signing.BadSignature("invalid link")
     _signer(partner, purpose).unsign(token, max_age=purpose.max_age())
     return partner

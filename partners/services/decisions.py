@@ -13,6 +13,7 @@ from partners.models import (
     PartnerEvent,
     Status,
 )
+from partners.services import invitations
 from partners.services.common import (
     DecisionRefused,
     allow,
@@ -65,6 +66,7 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
         partner.sticker_number = next_sticker_number(partner.department)
     partner.approved_at = partner.approved_at or now
     partner.save()
+    invitations.partner_approved(partner=partner)
     email_venue(partner, "decision_approved", reason=reason)
     return partner
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+import partners.staff.candidates
 import partners.staff.reports
 import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
 from partners.domain import territories

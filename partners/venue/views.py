@@ -18,7 +18,7 @@ from partners.domain import history, links, transitions
 from partners.domain.ratelimit import over_limit
 from partners.models import ACTIVE_STATUSES, Charter, Partner, Status
 from partners.public import maps
-from partners.services import applications, reconfirmation
+from partners.services import applications, invitations, reconfirmation
 from partners.services.geocoding import geocode
 from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
 from partners.venue.forms import (
@@ -50,6 +50,8 @@ def _render_form(request, form, status=200):
         "partners/venue/join/form.html",
         {
             "form": form,
+            # The join page's own address, or the invitation's that prefilled it.
+            "action": request.path,
             "hidden": form.fresh_hidden_values(),
             "charter": form.charter,
             "map_config": _map_config(),
@@ -67,9 +69,9 @@ def _already_submitted(key) -> Partner | None:
         return None
 
 
-def join_form(request):
+def join_form(request, *, initial=None, candidate=None):
     if request.method != "POST":
-        return _render_form(request, JoinForm())
+        return _render_form(request, JoinForm(initial=initial))
     # A retried POST (double click, reload) lands on the same thank-you page.
     existing = _already_submitted(request.POST.get("submission_key"))
     if existing:
@@ -95,7 +97,56 @@ def join_form(request):
         charter=form.charter,
         submission_key=form.cleaned_data["submission_key"],
     )
+    if candidate is not None:
+        invitations.record_application(candidate=candidate, partner=partner)
     return redirect("partners:join_thanks", ref=partner.reference)
+
+
+def _invitation_initial(candidate) -> dict:
+    """What we know of an invited candidate, to fill the application in."""
+    initial = {
+        "name": candidate.name,
+        "kind": candidate.kind,
+        "address": candidate.address,
+        "postcode": candidate.postcode,
+        "city": candidate.city,
+        "phone": candidate.phone,
+        "email": candidate.email,
+        "contact_email": candidate.email,
+    }
+    if candidate.location is not None:
+        initial |= {"lat": round(candidate.location.y, 6), "lon": round(candidate.location.x, 6)}
+    return {key: value for key, value in initial.items() if value}
+
+
+def invitation(request, token):
+    """An invited candidate's link: the application, filled in with what we know; sent,
+    it is the candidate's application (``services.invitations``)."""
+    try:
+        candidate = links.read_token(token, links.INVITATION)
+    except signing.BadSignature as error:
+        return _link_problem(request, error)
+    if candidate.partner_id is not None:
+        return redirect("partners:join_thanks", ref=candidate.partner.reference)
+    if request.method != "POST":
+        candidate = invitations.mark_opened(candidate=candidate)
+    return join_form(request, initial=_invitation_initial(candidate), candidate=candidate)
+
+
+def invitation_opt_out(request, token):
+    """Never be emailed again: asked on a page, done by its button (a mail scanner that
+    follows the link opts nobody out)."""
+    try:
+        candidate = links.read_token(token, links.OPT_OUT)
+    except signing.BadSignature as error:
+        return _link_problem(request, error)
+    done = False
+    if request.method == "POST":
+        invitations.opt_out(candidate=candidate)
+        done = True
+    return render(
+        request, "partners/venue/join/opt_out.html", {"candidate": candidate, "done": done}
+    )
 
 
 def join_thanks(request, ref):
