@@ -39,7 +39,7 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-STEPS = 11  # the measurements run() takes in turn
+STEPS = 12  # the measurements run() takes in turn
 
 
 class Steps:
@@ -99,6 +99,7 @@ def run(args, configured: str | None, work: Path) -> int:
     _step("4. nearest under load", inprocess.measure_cpu, points, first_partner)
     _step("1. nearest-10", inprocess.measure_open_now, points)
     _step("6. coverage of the network", inprocess.measure_coverage)
+    _step("6. coverage of the network", inprocess.measure_import, work)
     body = inprocess.geojson_body()
     api_plans = inprocess.api_nearest_plans(*points[0])
     if body is not None:

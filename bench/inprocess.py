@@ -214,3 +214,59 @@ def measure_coverage(results: Results) -> None:
         seconds <= 60,
         note=f"{counts['communes']:,} communes, {counts['partners']:,} partners, 5 moments",
     )
+
+
+BPE_HEADER = (
+    "AN;NOMRS;CNOMRS;NUMVOIE;INDREP;TYPVOIE;LIBVOIE;CADR;CODPOS;DEPCOM;DEP;REG;LIBCOM;DOM;SDOM;"
+    "TYPEQU;SIRET;STATUT_DIFFUSION;LAMBERT_X;LAMBERT_Y;LONGITUDE;LATITUDE;QUALITE_XY;EPSG;"
+    "QUALITE_GEOLOC;DCIRIS"
+)
+# Libraries, pools, a sports hall and a school: types the import keeps (tests/fixtures/bpe.csv).
+BPE_TYPES = (
+    ("F307", "F", "F3", "MEDIATHEQUE"),
+    ("F101", "F", "F1", "PISCINE"),
+    ("F112", "F", "F1", "GYMNASE"),
+    ("C101", "C", "C1", "ECOLE MATERNELLE"),
+)
+
+
+def write_bpe(path, rows: int, seed: int) -> None:
+    """A file of INSEE's BPE layout (tests/fixtures/bpe.csv) with ``rows`` equipments drawn
+    in the gazetteer's communes: what staff download, at the size the target names."""
+    import random
+
+    from gazetteer.communes import all_communes
+
+    rng = random.Random(seed)
+    communes = [c for c in all_communes() if c.postcodes]
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(BPE_HEADER + "\n")
+        for n in range(rows):
+            c = rng.choice(communes)
+            code, dom, sdom, label = rng.choice(BPE_TYPES)
+            out.write(
+                f"2024;{label} {n};;{n % 200 + 1};;RUE;DE LA REPUBLIQUE;;{c.postcodes[0]};"
+                f"{c.insee};{c.department};;{c.name};{dom};{sdom};{code};;O;;;"
+                f"{c.lon:.5f};{c.lat:.5f};Bonne;4326;11;\n"
+            )
+
+
+def measure_import(results: Results, work) -> None:
+    """``import_candidates --source bpe`` on 100,000 rows, then again (idempotent)."""
+    from partners.services import candidates
+
+    path = work / "bpe.csv"
+    write_bpe(path, 100_000, seed=1)
+    for name in ("import_candidates, 100,000 BPE rows", "the same file again (upserts)"):
+        start = time.perf_counter()
+        report = candidates.import_file(source="bpe", path=path)
+        seconds = time.perf_counter() - start
+        results.add(
+            "6. coverage of the network",
+            name,
+            f"{seconds:.1f} s",
+            "≤ 120 s",
+            seconds <= 120,
+            note=f"{report.created:,} created, {report.updated:,} updated, "
+            f"{len(report.skipped):,} rows skipped",
+        )
