@@ -450,6 +450,12 @@ RECONFIRMATION_LINK_DAYS = env_int("RECONFIRMATION_LINK_DAYS", 90)
 # two), or, after the second reminder, the candidate's "no answer".
 INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 120)
 INVITATION_REMINDER_DAYS = env_int("INVITATION_REMINDER_DAYS", 14)
+# Staff training (partners/domain/training.py): the quiz's pass mark (out of its
+# questions), how many people with a valid training approval asks for, and how long the
+# training link a venue shares with its staff stays valid.
+TRAINING_PASS_MARK = env_int("TRAINING_PASS_MARK", 7)
+TRAINED_PEOPLE_FOR_APPROVAL = env_int("TRAINED_PEOPLE_FOR_APPROVAL", 2)
+TRAINING_LINK_DAYS = env_int("TRAINING_LINK_DAYS", 365)
 # Where venues write to the team: emails come from a no-reply address.
 STAFF_CONTACT_EMAIL = env_str("STAFF_CONTACT_EMAIL", "contact@enlieusur.fr")
 

@@ -10,8 +10,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db.models import Case, F, Func, Q, Value, When
-from django.db.models.functions import Cast, Lower
+from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -257,6 +257,19 @@ class PartnerQuerySet(models.QuerySet):
         return self.annotate(distance=Distance("location", point)).order_by(
             KnnDistance("location", here)
         )
+
+    def with_trained_people(self, at: datetime.datetime | None = None):
+        """Each partner's ``trained_people``: its staff whose training is still valid at
+        ``at`` (now by default). A subquery, not a join: other annotations stay exact."""
+        valid = (
+            TrainingCompletion.objects.valid(at)
+            .filter(partner=OuterRef("pk"))
+            .order_by()
+            .values("partner")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(trained_people=Coalesce(Subquery(valid), 0))
 
 
 def _territory_expression(attribute: str):
@@ -1040,3 +1053,46 @@ class OptOut(models.Model):
 
     def __str__(self):
         return self.email
+
+
+# Keeping the promise: the venues' staff trained online (partners/domain/training.py).
+
+
+class TrainingCompletionQuerySet(models.QuerySet):
+    def valid(self, at: datetime.datetime | None = None):
+        """Trainings not yet expired at ``at`` (now by default)."""
+        return self.filter(expires_at__gt=at or timezone.now())
+
+
+class TrainingCompletion(models.Model):
+    """A member of a venue's staff who passed the training's quiz. Nothing else is kept
+    about them: the first name or initials they gave, when, their score. Passing again
+    under the same name renews the same row (``services.training.record_pass``), so each
+    person counts once."""
+
+    # Deleted by PostgreSQL with the partner, as its opening intervals.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.DB_CASCADE, related_name="trainings", verbose_name=_("partner")
+    )
+    name = models.CharField(_("first name or initials"), max_length=30)
+    passed_at = models.DateTimeField(_("passed on"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    expires_at = models.DateTimeField(_("valid until"))
+
+    objects = TrainingCompletionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff training")
+        verbose_name_plural = _("staff trainings")
+        ordering = ["-passed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "partner", Lower("name"), name="training_one_row_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("passed_at")), name="training_expires_after_pass"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.passed_at:%Y-%m-%d})"

@@ -1,5 +1,6 @@
-"""The links emailed to a venue's contact: confirming the email, self-service, re-confirmation;
-and to a candidate's generic address: the invitation to apply and the opt-out.
+"""The links emailed to a venue's contact: confirming the email, self-service, re-confirmation,
+and the training link the venue shares with its staff; and to a candidate's generic address:
+the invitation to apply and the opt-out.
 
 One scheme for every emailed link. A token is ``<partner id>.<timestamp>.<MAC>``: the id
 and the time it was made are all it carries, so nothing in it reveals the contact's email
@@ -18,9 +19,11 @@ bound to, which never travels in the token:
     any number of times until it expires, through the review of the application and a
     suspension, and dies when the venue leaves, is rejected or revoked. A link asked for
     after that (``/mon-lieu/``) shows the page, read-only.
+  - training: the same state as self-service. The venue's page gives it to share with its
+    staff; being another purpose, it never opens the venue's page itself.
 
 Each purpose has its own lifetime (settings ``JOIN_CONFIRM_LINK_MAX_AGE``,
-``SELFSERVICE_LINK_MAX_AGE``, ``RECONFIRMATION_LINK_DAYS``). Nothing is stored server-side.
+``SELFSERVICE_LINK_MAX_AGE``, ``RECONFIRMATION_LINK_DAYS``, ``TRAINING_LINK_DAYS``). Nothing is stored server-side.
 The emails are French, so their links open the French pages.
 """
 
@@ -67,6 +70,12 @@ SELFSERVICE = Purpose(
     url_name="partners:selfservice",
     max_age=lambda: settings.SELFSERVICE_LINK_MAX_AGE,
     state=lambda partner: ["active" if partner.status in ACTIVE_STATUSES else partner.status],
+)
+TRAINING = Purpose(
+    salt="partners.links.training",
+    url_name="partners:training",
+    max_age=lambda: datetime.timedelta(days=settings.TRAINING_LINK_DAYS).total_seconds(),
+    state=SELFSERVICE.state,
 )
 RECONFIRM = Purpose(
     salt="partners.links.reconfirmation",

@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from partners.domain import history
-from partners.models import Partner, PartnerEvent, Status
+from partners.models import Partner, PartnerEvent, Status, TrainingCompletion
 
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
 
@@ -109,6 +109,7 @@ class PurgeReport:
     rejected_deleted: int = 0
     contacts_erased: int = 0
     staff_login_records_deleted: int = 0
+    expired_trainings_deleted: int = 0
 
 
 def purge_personal_data(*, now: datetime.datetime | None = None) -> PurgeReport:
@@ -148,6 +149,10 @@ def purge_personal_data(*, now: datetime.datetime | None = None) -> PurgeReport:
         report.staff_login_records_deleted += _delete(
             model.objects.filter(attempt_time__lt=staff_cutoff)
         )
+    # A training's name is kept while the training counts, a year (``TrainingCompletion``).
+    report.expired_trainings_deleted = _delete(
+        TrainingCompletion.objects.filter(expires_at__lte=now)
+    )
     return report
 
 
