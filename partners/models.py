@@ -1086,9 +1086,7 @@ class TrainingCompletion(models.Model):
         verbose_name_plural = _("staff trainings")
         ordering = ["-passed_at", "-pk"]
         constraints = [
-            models.UniqueConstraint(
-                "partner", Lower("name"), name="training_one_row_per_person"
-            ),
+            models.UniqueConstraint("partner", Lower("name"), name="training_one_row_per_person"),
             models.CheckConstraint(
                 condition=Q(expires_at__gt=F("passed_at")), name="training_expires_after_pass"
             ),
