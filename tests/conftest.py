@@ -146,6 +146,14 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _training_not_required(settings):
+    """Approval asks for trained staff (TRAINED_PEOPLE_FOR_APPROVAL, 2 by default): tests
+    that approve a partner for another purpose do without. The rule's own tests
+    (tests/venue/test_training.py, tests/staff/test_training_admin.py) set it back."""
+    settings.TRAINED_PEOPLE_FOR_APPROVAL = 0
+
+
+@pytest.fixture(autouse=True)
 def _emails_sent_at_once(settings):
     """Queued emails are sent at once, in the on-commit callback that queues them (Django's
     immediate task backend): tests read them in ``mail.outbox``. tests/services/test_emails.py runs

@@ -4,9 +4,11 @@ transaction commits."""
 
 import datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from partners.models import (
     Partner,
@@ -47,6 +49,22 @@ def pin_missing(partner: Partner) -> str:
     return ""
 
 
+def training_missing(partner: Partner) -> str:
+    """Why ``partner`` cannot be approved before enough of its staff pass the training
+    (``settings.TRAINED_PEOPLE_FOR_APPROVAL``), or "" when it can."""
+    required = settings.TRAINED_PEOPLE_FOR_APPROVAL
+    trained = partner.trainings.valid().count() if required else 0
+    if trained >= required:
+        return ""
+    return ngettext(
+        "“%(partner)s” has %(trained)d trained person out of the %(required)d needed: ask the "
+        "venue to share the training link of its page with its staff before approving it.",
+        "“%(partner)s” has %(trained)d trained people out of the %(required)d needed: ask the "
+        "venue to share the training link of its page with its staff before approving it.",
+        trained,
+    ) % {"partner": partner, "trained": trained, "required": required}
+
+
 @transaction.atomic
 def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str = "") -> Partner:
     """Approve a partner, issuing its sticker number on first approval.
@@ -58,7 +76,7 @@ def approve_partner(*, partner: Partner, by=None, actor: str = "", reason: str =
     if partner.status == Status.APPROVED:
         return partner
     allow(partner, "approve", _("Approval"))
-    if missing := pin_missing(partner):
+    if missing := pin_missing(partner) or training_missing(partner):
         raise DecisionRefused(missing)
     now = timezone.now()
     record_status(partner=partner, to_status=Status.APPROVED, by=by, actor=actor, reason=reason)

@@ -137,7 +137,9 @@ class DecisionsMixin:
         if not self.has_change_permission(request, partner):
             raise PermissionDenied
         change_url = reverse("admin:partners_partner_change", args=[partner.pk])
-        if decision.slug == "approve" and (missing := decisions.pin_missing(partner)):
+        if decision.slug == "approve" and (
+            missing := decisions.pin_missing(partner) or decisions.training_missing(partner)
+        ):
             # Said before the confirmation page, not after it.
             self.message_user(request, missing, messages.ERROR)
             return HttpResponseRedirect(change_url)
