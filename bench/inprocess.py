@@ -19,9 +19,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bench.measures import CHANGED_NAME, GEOJSON_PATH, Results, ms, nearest_path, p50, p95
+from partners.domain.training import QUESTIONS
 from partners.models import Kind, Partner, Status
 from partners.public import search
-from partners.domain.training import QUESTIONS
 from partners.services import decisions, training
 
 HOST = "127.0.0.1"
@@ -197,7 +197,9 @@ def approve_a_new_partner() -> str:
     )
     # Approval asks for trained staff (TRAINED_PEOPLE_FOR_APPROVAL).
     for number in range(settings.TRAINED_PEOPLE_FOR_APPROVAL):
-        training.record_pass(partner=partner, name=f"Bench {chr(65 + number)}", score=len(QUESTIONS))
+        training.record_pass(
+            partner=partner, name=f"Bench {chr(65 + number)}", score=len(QUESTIONS)
+        )
     with contextlib.redirect_stdout(io.StringIO()):
         decisions.approve_partner(partner=partner, actor="make bench", reason="invalidation check")
     return "a new partner approved through partners.services.decisions.approve_partner"

@@ -1,8 +1,9 @@
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
-from partners.public import pwa
+from partners.public import protocol, pwa
 from partners.public import views as public
+from partners.venue import training
 from partners.venue import views as venue
 
 app_name = "partners"
@@ -24,6 +25,8 @@ urlpatterns = [
         name="invitation_opt_out",
     ),
     path("mon-lieu/", venue.selfservice_request, name="selfservice_request"),
+    # The training link a venue shares with its staff: never its own page.
+    path("mon-lieu/formation/<str:token>/", training.course, name="training"),
     path("mon-lieu/<str:token>/", venue.selfservice, name="selfservice"),
     path("mon-lieu/<str:token>/modifier/", venue.selfservice_update, name="selfservice_update"),
     path(
@@ -33,6 +36,7 @@ urlpatterns = [
     ),
     path("verif/", public.sticker_check_form, name="sticker_check_form"),
     path("verif/<str:number>/", public.sticker_check, name="sticker_check"),
+    path("verif/<str:number>/protocole/", protocol.card, name="protocol_card"),
     path(
         "aide/",
         TemplateView.as_view(

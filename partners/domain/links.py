@@ -23,8 +23,8 @@ bound to, which never travels in the token:
     staff; being another purpose, it never opens the venue's page itself.
 
 Each purpose has its own lifetime (settings ``JOIN_CONFIRM_LINK_MAX_AGE``,
-``SELFSERVICE_LINK_MAX_AGE``, ``RECONFIRMATION_LINK_DAYS``, ``TRAINING_LINK_DAYS``). Nothing is stored server-side.
-The emails are French, so their links open the French pages.
+``SELFSERVICE_LINK_MAX_AGE``, ``RECONFIRMATION_LINK_DAYS``, ``TRAINING_LINK_DAYS``). Nothing
+is stored server-side. The emails are French, so their links open the French pages.
 """
 
 import dataclasses

@@ -3,6 +3,9 @@
 confirms for a territory is left out there rather than guessed.
 """
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from partners.domain import helplines
 from partners.domain.territories import MAINLAND
 
@@ -21,4 +24,17 @@ def for_territory(code: str) -> dict:
         "listening_lines": [line for line in helplines.for_territory(code) if not line.urgent]
         + list(helplines.LGBT_LINES.get(code, ())),
         "pre_complaint": code in PRE_COMPLAINT,
+    }
+
+
+def for_counter(code: str) -> dict:
+    """The numbers a venue's staff need, for one territory (the training and the counter
+    card): whom to call, where to text, and the listening lines for afterwards, with the
+    "Once you are safe" page of the territory."""
+    lines = helplines.for_territory(code)
+    return {
+        "calls": [line for line in lines if line.urgent and not line.sms],
+        "texts": [line for line in lines if line.urgent and line.sms],
+        "listening_lines": for_territory(code)["listening_lines"],
+        "after_url": f"{reverse('partners:after')}?{urlencode({'territoire': code})}",
     }

@@ -35,6 +35,10 @@ def request_reconfirmation(*, partner: Partner, actor: str) -> Partner:
         "reconfirmation_request",
         url=links.url(partner, links.RECONFIRM),
         grace_days=settings.RECONFIRMATION_GRACE_DAYS,
+        # The training is renewed with the re-confirmation, every year.
+        trained=partner.trainings.valid().count(),
+        trained_required=settings.TRAINED_PEOPLE_FOR_APPROVAL,
+        training_url=links.url(partner, links.TRAINING),
     )
     return partner
 

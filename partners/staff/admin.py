@@ -7,9 +7,13 @@ calls ``partners.services``, and everything starts from the reviewer's scope
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.utils import formats
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
@@ -42,6 +46,7 @@ from partners.staff.filters import (
     StatusFilter,
     StickerToSendFilter,
     TerritoryFilter,
+    TrainingFilter,
 )
 from partners.staff.history import EditHistoryMixin, OncePublicPartnersKept, PartnerEventInline
 from partners.staff.nearby import NearbyMixin
@@ -134,6 +139,7 @@ class PartnerAdmin(
         "age",
         "possible_duplicate",
         "pin",
+        "trained",
         "sticker_number",
     ]
     list_filter = [
@@ -149,6 +155,7 @@ class PartnerAdmin(
         ReconfirmationOverdueFilter,
         PendingChangesFilter,
         ApplicationFilter,
+        TrainingFilter,
     ]
     search_fields = [
         "name",
@@ -161,7 +168,7 @@ class PartnerAdmin(
     ]
     # Status and dates change through the services only; the time zone follows the
     # département.
-    readonly_fields = [*STATUS_FIELDS, "time_zone", "pin_source"]
+    readonly_fields = [*STATUS_FIELDS, "time_zone", "pin_source", "trained_list"]
     fieldsets = [
         (
             _("Venue"),
@@ -207,6 +214,7 @@ class PartnerAdmin(
             _("Status"),
             {"fields": STATUS_FIELDS},
         ),
+        (_("Staff training"), {"fields": ["trained_list"]}),
         (_("This edit"), {"fields": ["edit_reason"]}),
     ]
     inlines = [OpeningIntervalInline, ClosureInline, PartnerEventInline]
@@ -232,6 +240,31 @@ class PartnerAdmin(
         if db_field.name == "department" and departments is not None:
             kwargs["choices"] = [c for c in territories.DEPARTMENT_CHOICES if c[0] in departments]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_trained_people()
+
+    @admin.display(description=_("trained"), ordering="trained_people")
+    def trained(self, partner):
+        return partner.trained_people
+
+    @admin.display(description=_("people with a valid training"))
+    def trained_list(self, partner):
+        if partner.pk is None:
+            return "–"
+        trainings = partner.trainings.valid()
+        if not trainings:
+            return gettext("Nobody yet (%(required)d needed for approval).") % {
+                "required": settings.TRAINED_PEOPLE_FOR_APPROVAL
+            }
+        return format_html_join(
+            ", ",
+            "{} ({})",
+            (
+                (training.name, formats.date_format(training.passed_at, "SHORT_DATE_FORMAT"))
+                for training in trainings
+            ),
+        )
 
     @admin.display(description=_("pin"), ordering="pin_source")
     def pin(self, partner):

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -153,3 +154,24 @@ class ApplicationFilter(admin.SimpleListFilter):
             return queryset.filter(application_key=uuid.UUID(self.value()))
         except ValueError:
             return queryset.none()
+
+
+class TrainingFilter(admin.SimpleListFilter):
+    """Partners by their staff with a valid training, against what approval asks
+    (``TRAINED_PEOPLE_FOR_APPROVAL``); counted by ``PartnerAdmin.get_queryset``."""
+
+    title = _("staff training")
+    parameter_name = "training"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("missing", _("Fewer trained people than approval asks")),
+            ("enough", _("Enough trained people")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(trained_people__lt=settings.TRAINED_PEOPLE_FOR_APPROVAL)
+        if self.value() == "enough":
+            return queryset.filter(trained_people__gte=settings.TRAINED_PEOPLE_FOR_APPROVAL)
+        return queryset

@@ -3,6 +3,7 @@ re-confirmation, through signed links."""
 
 import re
 import uuid
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -260,8 +261,29 @@ def selfservice(request, token):
             "pending": _field_labels(partner.pending_changes),
             "intervals": partner.opening_intervals.all(),
             "closures": partner.upcoming_closures(),
+            **_training_context(partner),
         },
     )
+
+
+def _training_context(partner) -> dict:
+    """Who passed the training, and its link to share with colleagues (``venue.training``)."""
+    url = links.url(partner, links.TRAINING)
+    message = {
+        "subject": _("En lieu sûr: the training for our staff"),
+        "body": _(
+            "Hello,\n\nOur venue is an En lieu sûr safe place. Please take the short online "
+            "training (about fifteen minutes, a first name or initials only):\n\n%(url)s\n"
+        )
+        % {"url": url},
+    }
+    return {
+        "trainings": partner.trainings.valid(),
+        "trained_required": settings.TRAINED_PEOPLE_FOR_APPROVAL,
+        "training_url": url,
+        "training_path": links.path(partner, links.TRAINING),
+        "training_mailto": "mailto:?" + urlencode(message, quote_via=quote),
+    }
 
 
 def selfservice_update(request, token):
@@ -358,6 +380,8 @@ def reconfirm(request, token):
             "charter_changed": charter_changed,
             "form": form,
             "contact": settings.STAFF_CONTACT_EMAIL,
+            "trained": partner.trainings.valid().count(),
+            "training_path": links.path(partner, links.TRAINING),
         },
     )
 
