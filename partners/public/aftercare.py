@@ -30,9 +30,10 @@ def for_territory(code: str) -> dict:
 def for_counter(code: str) -> dict:
     """The numbers a venue's staff need, for one territory (the training and the counter
     card): whom to call, where to text, and the listening lines for afterwards, with the
-    "Once you are safe" page of the territory."""
+    "Once you are safe" page of the territory; the page's safety bar shows them too."""
     lines = helplines.for_territory(code)
     return {
+        "territory": code,
         "calls": [line for line in lines if line.urgent and not line.sms],
         "texts": [line for line in lines if line.urgent and line.sms],
         "listening_lines": for_territory(code)["listening_lines"],
