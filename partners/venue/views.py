@@ -281,7 +281,10 @@ def _training_context(partner) -> dict:
         "trainings": partner.trainings.valid(),
         "trained_required": settings.TRAINED_PEOPLE_FOR_APPROVAL,
         "training_url": url,
-        "training_path": links.path(partner, links.TRAINING),
+        # The page's own language; the link to share is the site's, French.
+        "training_path": reverse(
+            "partners:training", args=[links.make_token(partner, links.TRAINING)]
+        ),
         "training_mailto": "mailto:?" + urlencode(message, quote_via=quote),
     }
 
@@ -381,7 +384,9 @@ def reconfirm(request, token):
             "form": form,
             "contact": settings.STAFF_CONTACT_EMAIL,
             "trained": partner.trainings.valid().count(),
-            "training_path": links.path(partner, links.TRAINING),
+            "training_path": reverse(
+                "partners:training", args=[links.make_token(partner, links.TRAINING)]
+            ),
         },
     )
 
