@@ -41,10 +41,12 @@ def test_the_list_shows_each_venues_trained_people_in_a_column(admin_client, ven
 
 def test_the_training_filter_against_what_approval_asks(admin_client, venues):
     missing = admin_client.get(CHANGELIST, {"training": "missing"}).content.decode()
-    assert "Bar À Moitié" in missing and "Piscine Sans Formation" in missing
+    assert "Bar À Moitié" in missing
+    assert "Piscine Sans Formation" in missing
     assert "Librairie Formée" not in missing
     enough = admin_client.get(CHANGELIST, {"training": "enough"}).content.decode()
-    assert "Librairie Formée" in enough and "Bar À Moitié" not in enough
+    assert "Librairie Formée" in enough
+    assert "Bar À Moitié" not in enough
 
 
 def test_the_list_is_ordered_by_trained_people(admin_client, venues):
@@ -61,7 +63,8 @@ def test_the_change_page_names_the_trained_people(admin_client, venues):
     url = reverse("admin:partners_partner_change", args=[trained.pk])
     html = unescape(admin_client.get(url).content.decode())
     assert "Formation de l'équipe" in html
-    assert "Camille (" in html and "Sam (" in html
+    assert "Camille (" in html
+    assert "Sam (" in html
     url = reverse("admin:partners_partner_change", args=[untrained.pk])
     assert "Personne pour l'instant (2 demandées pour l'approbation)." in unescape(
         admin_client.get(url).content.decode()
