@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0016_partner_multisite_application"),
+        ("partners", "0019_reviewers_invite_candidates"),
     ]
 
     operations = [
