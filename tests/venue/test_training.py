@@ -209,9 +209,7 @@ def test_a_training_counts_for_a_year_then_no_more_and_is_purged(partner):
 # The venue's page.
 
 
-def test_the_venues_page_lists_who_passed_and_gives_the_link_to_share(
-    client, partner, settings
-):
+def test_the_venues_page_lists_who_passed_and_gives_the_link_to_share(client, partner, settings):
     settings.SITE_URL = "http://testserver"
     with time_machine.travel(PASSED_AT, tick=False):
         record_pass(partner=partner, name="C. M.", score=8)
