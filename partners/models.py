@@ -1094,3 +1094,67 @@ class TrainingCompletion(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.passed_at:%Y-%m-%d})"
+
+
+# Mystery checks: volunteers visit approved partners (partners/domain/checks.py).
+
+
+class Welcome(models.TextChoices):
+    WARM = "warm", _("Warm and respectful")
+    CORRECT = "correct", _("Correct but unsure")
+    POOR = "poor", _("Cold, dismissive or disrespectful")
+
+
+class CheckOutcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    PARTIAL = "partial", _("Partial")
+    FAIL = "fail", _("Fail")
+
+
+class Check(models.Model):
+    """One mystery visit to a partner by a checker, and what they found. Its notes are for
+    staff only: neither the venue nor the public ever sees them."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.DB_CASCADE, related_name="checks", verbose_name=_("partner")
+    )
+    # A deleted account leaves its checks unsigned.
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checker"),
+    )
+    visited_on = models.DateField(_("visited on"))
+    sticker_visible = models.BooleanField(_("sticker visible"))
+    staff_knew = models.BooleanField(_("staff knew what to do"))
+    welcome = models.CharField(_("welcome"), max_length=10, choices=Welcome.choices)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=CheckOutcome.choices)
+    notes = models.TextField(_("notes (staff only)"), max_length=2000, blank=True)
+    # Set when the check is recorded (partners/domain/checks.py, ``REPEAT_FAIL_DAYS``): this
+    # fail followed another one, and staff are asked whether to suspend.
+    proposes_suspension = models.BooleanField(_("proposes a suspension"), default=False)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mystery check")
+        verbose_name_plural = _("mystery checks")
+        ordering = ["-visited_on", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["partner", "-visited_on", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(welcome__in=Welcome.values), name="check_welcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=CheckOutcome.values), name="check_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposes_suspension=False) | Q(outcome=CheckOutcome.FAIL),
+                name="check_only_a_fail_proposes_suspension",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner} – {self.visited_on:%Y-%m-%d} – {self.get_outcome_display()}"

@@ -13,7 +13,7 @@ hours wrote ``"opening_hours"``.
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
-from partners.models import Partner
+from partners.models import CheckOutcome, Partner
 
 ERASED = "erased"
 # Changes that are not Partner fields.
@@ -21,7 +21,16 @@ LABELS = {
     "hours": _("opening hours"),
     "closures": _("closures"),
     "opening_hours": _("opening hours"),  # the admin's name for "hours" until 2026-11
+    # Mystery checks (partners/services/checks.py).
+    "check": _("mystery check"),
+    "retraining_revisit_from": _("retraining email sent; new visit from"),
+    "suspension_proposed": _("suspension proposed (a second fail within a year)"),
 }
+# Values stored as a code, shown as its label.
+CHOICES = {"check": CheckOutcome}
+# Staff's own steps, never in the venue's history: mystery checks stay a mystery (the
+# venue hears of a fail by the retraining email, and of a suspension by its decision).
+STAFF_ONLY = {"check", "retraining_revisit_from", "suspension_proposed"}
 
 
 def erased(fields) -> dict:
@@ -39,6 +48,21 @@ def entries(changes: dict) -> list[tuple[str, object, object]]:
         else:
             rows.append((name, None, value))
     return rows
+
+
+def for_venue(changes: dict) -> bool:
+    """Whether the venue's own page shows an entry with these changes."""
+    return not changes or not set(changes) <= STAFF_ONLY
+
+
+def shown_value(name: str, value):
+    """A stored value in the staff's words: a check's outcome by its label, yes for true."""
+    choices = CHOICES.get(name)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if value is True:
+        return str(_("yes"))
+    return value
 
 
 def label(name: str) -> str:

@@ -46,15 +46,15 @@ def describe_event(event: PartnerEvent) -> str:
     if event.to_status:
         return f"{labels.get(event.from_status, '∅')} → {labels[event.to_status]}"
 
-    def shown(value):
+    def shown(name, value):
         if isinstance(value, dict):  # what a review cleared: {"field": proposed value}
             return ", ".join(f"{history.label(k)} = {v}" for k, v in value.items()) or "∅"
         if value == history.ERASED:
             return gettext("erased")
-        return "∅" if value in (None, "") else value
+        return "∅" if value in (None, "") else history.shown_value(name, value)
 
     return "; ".join(
-        f"{history.label(name)}: {shown(before)} → {shown(after)}"
+        f"{history.label(name)}: {shown(name, before)} → {shown(name, after)}"
         for name, before, after in history.entries(event.changes)
     )
 

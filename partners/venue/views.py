@@ -257,6 +257,7 @@ def selfservice(request, token):
             "history": [
                 {"event": event, "fields": _field_labels(event.changes)}
                 for event in partner.events.all()
+                if history.for_venue(event.changes)
             ],
             "pending": _field_labels(partner.pending_changes),
             "intervals": partner.opening_intervals.all(),
