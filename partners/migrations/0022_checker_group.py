@@ -2,8 +2,10 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # Checkers record mystery checks on their own pages (partners/staff/checks.py): they see
-# no partner's admin page, no contact person, and decide nothing.
+# no partner's admin page, no contact person, and decide nothing. Reviewers read the checks
+# to decide on a suspension.
 CHECKER_PERMISSIONS = ["add_check"]
+REVIEWER_PERMISSIONS = ["view_check"]
 
 
 def create_checker_group(apps, schema_editor):
@@ -21,10 +23,17 @@ def create_checker_group(apps, schema_editor):
             content_type__app_label="partners", codename__in=CHECKER_PERMISSIONS
         )
     )
+    for reviewers in Group.objects.filter(name="Reviewer"):
+        reviewers.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="partners", codename__in=REVIEWER_PERMISSIONS
+            )
+        )
 
 
 def delete_checker_group(apps, schema_editor):
     apps.get_model("auth", "Group").objects.filter(name="Checker").delete()
+    # The permission itself goes with the Check model, and with it the reviewers' grant.
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,5 @@
-"""Staff accounts: a new reviewer, with their départements and their two-factor device."""
+"""Staff accounts: a new reviewer or checker, with their départements and their two-factor
+device."""
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
@@ -8,13 +9,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import ReviewerScope
 
-# Created by a migration (partners/migrations/0007_reviewer_group.py) with its permissions.
+# Created by migrations with their permissions (partners/migrations/0007_reviewer_group.py,
+# 0018_checker_group.py).
 REVIEWER_GROUP = "Reviewer"
+CHECKER_GROUP = "Checker"
 
 
 @transaction.atomic
-def create_reviewer(
+def create_staff_member(
     *,
+    group: str,
     first_name: str,
     last_name: str,
     email: str,
@@ -25,7 +29,7 @@ def create_reviewer(
     device_name: str,
     by,
 ):
-    """A staff user in the Reviewer group, signing in with ``email`` as user name and a
+    """A staff user in ``group``, signing in with ``email`` as user name and a
     confirmed TOTP device (``totp_key``, hex, whose code at time step ``totp_last_t`` was
     just checked, so that code cannot sign in again); limited to ``departments`` unless
     None."""
@@ -37,7 +41,7 @@ def create_reviewer(
         last_name=last_name,
         is_staff=True,
     )
-    user.groups.add(Group.objects.get(name=REVIEWER_GROUP))
+    user.groups.add(Group.objects.get(name=group))
     if departments is not None:
         ReviewerScope.objects.create(user=user, departments=departments)
     TOTPDevice.objects.create(

@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 import partners.staff.candidates
+import partners.staff.checks
 import partners.staff.reports
 import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
-from partners.domain import territories
+from partners.domain import checks, territories
 from partners.models import (
     MAX_CLOSURES,
     Charter,
@@ -45,6 +46,7 @@ from partners.staff.filters import (
     RegionFilter,
     StatusFilter,
     StickerToSendFilter,
+    SuspensionProposedFilter,
     TerritoryFilter,
     TrainingFilter,
 )
@@ -156,6 +158,7 @@ class PartnerAdmin(
         PendingChangesFilter,
         ApplicationFilter,
         TrainingFilter,
+        SuspensionProposedFilter,
     ]
     search_fields = [
         "name",
@@ -278,6 +281,20 @@ class PartnerAdmin(
                 _(
                     "Unconfirmed pin: it is only the town's centre. Drag it onto the venue's "
                     "door (or tick “The pin is on the venue's door”) and save before approving."
+                ),
+            )
+        if (
+            request.method == "GET"
+            and partner is not None
+            and self.get_queryset(request)
+            .filter(checks.suspension_proposed_q(), pk=partner.pk)
+            .exists()
+        ):
+            messages.warning(
+                request,
+                _(
+                    "A second mystery check failed within a year: suspension proposed. "
+                    "Read the checks, then suspend the partner or wait for the next visit."
                 ),
             )
         if partner is not None and partner.application_key:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from partners.domain import reconfirmation, territories
+from partners.domain import checks, reconfirmation, territories
 from partners.models import (
     PinSource,
     Status,
@@ -174,4 +174,19 @@ class TrainingFilter(admin.SimpleListFilter):
             return queryset.filter(trained_people__lt=settings.TRAINED_PEOPLE_FOR_APPROVAL)
         if self.value() == "enough":
             return queryset.filter(trained_people__gte=settings.TRAINED_PEOPLE_FOR_APPROVAL)
+
+
+class SuspensionProposedFilter(admin.SimpleListFilter):
+    """Partners a second failed mystery check proposes to suspend (``domain.checks``)."""
+
+    title = _("mystery checks")
+    parameter_name = "check"
+    PROPOSED = "suspension_proposed"
+
+    def lookups(self, request, model_admin):
+        return [(self.PROPOSED, _("Suspension proposed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.PROPOSED:
+            return queryset.filter(checks.suspension_proposed_q())
         return queryset

@@ -1,16 +1,17 @@
 """The admin's home: what waits for staff, each with a link to its filtered list.
 
 Counted within the user's départements (``scoped``) and shown only to users who may view
-that list; one query for the partners, one for the reports.
+that list; one query for the partners, one for the reports, one for a checker's visits.
 """
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from partners.domain import reconfirmation
+from partners.domain import checks, reconfirmation
 from partners.domain.coverage import DAY, town_without_partner_q
 from partners.models import CommuneCoverage, CoverageRun, Partner, Report, Status
 from partners.staff import wording
@@ -36,6 +37,7 @@ def waiting_work(user) -> list[Work]:
             changes=Count("pk", filter=~Q(pending_changes={})),
             overdue=Count("pk", filter=reconfirmation.overdue_q()),
             stickers=Count("pk", filter=Q(status=Status.APPROVED, sticker_sent_on__isnull=True)),
+            suspensions=Count("pk", filter=checks.suspension_proposed_q()),
         )
         n = counts["applications"]
         work.append(
@@ -91,6 +93,17 @@ def waiting_work(user) -> list[Work]:
                 f"{partners}?status={Status.APPROVED}&sticker=to_send",
             )
         )
+        n = counts["suspensions"]
+        work.append(
+            Work(
+                "suspensions",
+                n,
+                ngettext("%(count)d suspension proposal", "%(count)d suspension proposals", n)
+                % {"count": n},
+                f"{partners}?status={Status.APPROVED}&check=suspension_proposed",
+                gettext("after a second failed mystery check"),
+            )
+        )
         work.append(coverage_work(user))
     if user.has_perm("partners.view_report"):
         n = scoped(Report.objects.unresolved(), user, "partner__department").count()
@@ -102,6 +115,16 @@ def waiting_work(user) -> list[Work]:
                 ngettext("%(count)d open report", "%(count)d open reports", n) % {"count": n},
                 reverse("admin:partners_report_changelist") + "?resolved_at__isempty=1",
             ),
+        )
+    if user.has_perm("partners.add_check"):
+        n = checks.visits(scoped(Partner.objects.all(), user), timezone.localdate()).count()
+        work.append(
+            Work(
+                "visits",
+                n,
+                ngettext("%(count)d visit to make", "%(count)d visits to make", n) % {"count": n},
+                reverse("admin:check_visits"),
+            )
         )
     return work
 

@@ -1,5 +1,6 @@
-"""A new reviewer on one screen: name, email, password, départements chosen by name,
-and their authenticator app enrolled from a QR code, checked by its first code.
+"""A new reviewer, or a new checker, on one screen: name, email, password, départements
+chosen by name, and their authenticator app enrolled from a QR code, checked by its first
+code. The two differ only by their group (``Role``): what each may do is the group's.
 
 Only a superuser, or a staff manager holding the permissions to add users, their
 two-factor devices and reviewers' départements, may do it; a manager limited to some
@@ -12,6 +13,7 @@ import re
 import secrets
 import unicodedata
 from base64 import b32encode
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import segno
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 
 from partners.domain import territories
-from partners.services.reviewers import REVIEWER_GROUP, create_reviewer
+from partners.services.reviewers import CHECKER_GROUP, REVIEWER_GROUP, create_staff_member
 from partners.staff.scope import allowed_departments
 
 MANAGER_PERMISSIONS = (
@@ -48,8 +50,40 @@ _KEY_MAX_AGE = 2 * 3600
 _STEP, _DIGITS = 30, 6
 
 
-def may_add_reviewer(user) -> bool:
+def may_add_staff(user) -> bool:
     return user.is_active and user.is_staff and user.has_perms(MANAGER_PERMISSIONS)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A kind of account the one screen creates: its group, and its words."""
+
+    group: str
+    title: str
+    departments_help: str
+    no_group: str
+
+
+REVIEWER = Role(
+    REVIEWER_GROUP,
+    _("Add a reviewer"),
+    _("The reviewer sees and decides on these départements only."),
+    _(
+        "The “Reviewer” group, which gives reviewers their permissions, no longer "
+        "exists: ask the technical team to create it again."
+    ),
+)
+# Checkers see the visits to make in their départements and record mystery checks
+# (partners/staff/checks.py), nothing else.
+CHECKER = Role(
+    CHECKER_GROUP,
+    _("Add a checker"),
+    _("The checker visits partners in these départements only."),
+    _(
+        "The “Checker” group, which gives checkers their permissions, no longer "
+        "exists: ask the technical team to create it again."
+    ),
+)
 
 
 def _new_key() -> str:
@@ -89,7 +123,7 @@ class DepartmentsWidget(forms.CheckboxSelectMultiple):
         return loader.render_to_string(self.template_name, self.get_context(name, value, attrs))
 
 
-class NewReviewerForm(forms.Form):
+class NewStaffForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(
@@ -101,7 +135,7 @@ class NewReviewerForm(forms.Form):
         label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Chosen and typed by the reviewer: at least 12 characters."),
+        help_text=_("Chosen and typed by the person themselves: at least 12 characters."),
     )
     password2 = forms.CharField(
         label=_("Password again"),
@@ -116,13 +150,12 @@ class NewReviewerForm(forms.Form):
         label=_("Départements"),
         required=False,
         widget=DepartmentsWidget,
-        help_text=_("The reviewer sees and decides on these départements only."),
     )
     otp_token = forms.CharField(
         label=_("Code shown by the app"),
         max_length=12,
         help_text=_(
-            "Scan the QR code with the reviewer's authenticator app (Aegis, FreeOTP, "
+            "Scan the QR code with the person's authenticator app (Aegis, FreeOTP, "
             "Google Authenticator…), then type the six digits it shows."
         ),
         widget=forms.TextInput(
@@ -139,18 +172,16 @@ class NewReviewerForm(forms.Form):
         "expired": _(
             "This QR code has expired: scan the new one below, then type the code it gives."
         ),
-        "no_group": _(
-            "The “Reviewer” group, which gives reviewers their permissions, no longer "
-            "exists: ask the technical team to create it again."
-        ),
         "wrong_code": _(
             "This code does not match the QR code: check that the app scanned this page's "
             "QR code, then type the code it shows now."
         ),
     }
 
-    def __init__(self, *args, manager, **kwargs):
+    def __init__(self, *args, manager, role: Role, **kwargs):
         super().__init__(*args, **kwargs)
+        self.role = role
+        self.fields["departments"].help_text = role.departments_help
         self.manager_departments = allowed_departments(manager)
         codes = self.manager_departments
         self.fields["departments"].choices = department_groups(codes)
@@ -182,7 +213,7 @@ class NewReviewerForm(forms.Form):
         """The otpauth:// address the QR code holds (TOTPDevice.config_url's format)."""
         issuer = settings.OTP_TOTP_ISSUER.replace(":", "")
         # Not the email: the QR code must stay the same when the form comes back with an
-        # error, and the reviewer has one account here.
+        # error, and the person has one account here.
         account = gettext("staff")
         secret = b32encode(bytes.fromhex(self.key())).decode()
         query = urlencode(
@@ -194,7 +225,7 @@ class NewReviewerForm(forms.Form):
         qr = segno.make(self.config_url(), error="m")
         svg = qr.svg_inline(scale=4, border=4, dark="#000", light="#fff")
         # A named image for screen readers (the key is written out below it).
-        label = escape(gettext("QR code to scan with the reviewer's authenticator app"))
+        label = escape(gettext("QR code to scan with the person's authenticator app"))
         return svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
 
     def manual_key(self) -> str:
@@ -220,9 +251,9 @@ class NewReviewerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not Group.objects.filter(name=REVIEWER_GROUP).exists():
+        if not Group.objects.filter(name=self.role.group).exists():
             # Created by a migration; an administrator may have deleted it since.
-            raise forms.ValidationError(self.error_messages["no_group"], code="no_group")
+            raise forms.ValidationError(self.role.no_group, code="no_group")
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", self.error_messages["password_mismatch"])
@@ -258,16 +289,17 @@ class NewReviewerForm(forms.Form):
         return cleaned
 
 
-def add_reviewer(request):
+def add_staff(request, role: Role):
+    """The one screen (``admin:reviewer_add``, ``admin:checker_add``)."""
     from django.contrib import admin
 
-    """The one screen (``admin:reviewer_add``)."""
-    if not may_add_reviewer(request.user):
+    if not may_add_staff(request.user):
         raise PermissionDenied
-    form = NewReviewerForm(request.POST or None, manager=request.user)
+    form = NewStaffForm(request.POST or None, manager=request.user, role=role)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        reviewer = create_reviewer(
+        member = create_staff_member(
+            group=role.group,
             first_name=data["first_name"],
             last_name=data["last_name"],
             email=data["email"],
@@ -284,14 +316,14 @@ def add_reviewer(request):
                 "%(name)s can now sign in with the email address %(email)s, their password "
                 "and the code from their app."
             )
-            % {"name": reviewer.get_full_name(), "email": reviewer.email},
+            % {"name": member.get_full_name(), "email": member.email},
         )
         if request.user.has_perm("auth.change_user"):
-            return redirect(reverse("admin:auth_user_change", args=[reviewer.pk]))
+            return redirect(reverse("admin:auth_user_change", args=[member.pk]))
         return redirect(reverse("admin:index"))
     context = {
         **admin.site.each_context(request),
-        "title": gettext("Add a reviewer"),
+        "title": role.title,
         "form": form,
         "errors": form.errors if form.is_bound else {},
     }

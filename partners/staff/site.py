@@ -1,6 +1,7 @@
 """The staff's admin site: django-otp's (only a user verified by a two-factor device gets
 in), signed in on one form (``signin``), whose home shows the work waiting (``home``) and
-which creates a reviewer on one screen (``reviewers``)."""
+which creates a reviewer or a checker on one screen (``reviewers``), and where checkers
+find their visits (``checks``)."""
 
 from urllib.parse import urlencode
 
@@ -30,16 +31,20 @@ class StaffAdminSite(OTPAdminSite):
             request,
             {
                 "waiting_work": home.waiting_work(request.user),
-                "can_add_reviewer": reviewers.may_add_reviewer(request.user),
+                "can_add_staff": reviewers.may_add_staff(request.user),
                 **(extra_context or {}),
             },
         )
 
     def get_urls(self):
-        from partners.staff import reviewers
+        from partners.staff import checks, reviewers
 
+        add_staff = self.admin_view(reviewers.add_staff)
         return [
-            path("reviewers/add/", self.admin_view(reviewers.add_reviewer), name="reviewer_add"),
+            path("reviewers/add/", add_staff, {"role": reviewers.REVIEWER}, name="reviewer_add"),
+            path("checkers/add/", add_staff, {"role": reviewers.CHECKER}, name="checker_add"),
+            path("visits/", self.admin_view(checks.visit_list), name="check_visits"),
+            path("visits/<int:pk>/", self.admin_view(checks.checklist), name="check_form"),
             *super().get_urls(),
         ]
 
