@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 
 from gazetteer import places
-from partners.domain import territories
+from partners.domain import checks, territories
 from partners.domain.ratelimit import over_limit
 from partners.models import WEEK_PREFETCH, KindGroup, OpeningInterval, Partner, Status
 from partners.public import aftercare, card, search, wording
@@ -168,6 +168,8 @@ def sticker_check(request, number):
         "number": number,
         "verdict": verdict,
         "partner": partner if verdict == "valid" else None,
+        # Only the month of the latest mystery check: never its outcome or notes.
+        "last_checked": checks.last_checked_on(partner) if verdict == "valid" else None,
     }
     status = 404 if verdict == "unknown" else 200
     return render(request, "partners/public/sticker_check.html", context, status=status)
