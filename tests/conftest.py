@@ -120,15 +120,25 @@ def make_reviewer(django_user_model):
 
     from partners.models import ReviewerScope
 
-    def make(username="reviewer", departments=None):
+    def make(username="reviewer", departments=None, group="Reviewer"):
         user = django_user_model.objects.create_user(
             username=username, password="correct horse battery staple", is_staff=True
         )
         TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
-        user.groups.add(Group.objects.get(name="Reviewer"))
+        user.groups.add(Group.objects.get(name=group))
         if departments is not None:
             ReviewerScope.objects.create(user=user, departments=departments)
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_checker(make_reviewer):
+    """``make_reviewer``'s user in the "Checker" group: mystery checks only."""
+
+    def make(username="checker", departments=None):
+        return make_reviewer(username, departments, group="Checker")
 
     return make
 

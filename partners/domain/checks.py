@@ -25,7 +25,7 @@ import datetime
 from django.db.models import (
     Case,
     DateField,
-    Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -34,6 +34,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Check, CheckOutcome, Partner, Report, Status
@@ -123,15 +124,10 @@ def visits(partners, today: datetime.date):
 def suspension_proposed_q() -> Q:
     """Approved partners whose latest check is a fail proposing a suspension, with no
     status decision since it was recorded."""
-    latest = _latest_checks().values("pk")[:1]
+    latest = _latest_checks()
     return Q(status=Status.APPROVED) & Q(
-        Exists(
-            Check.objects.filter(
-                pk=Subquery(latest),
-                proposes_suspension=True,
-                created_at__gt=OuterRef("status_changed_at"),
-            )
-        )
+        Exact(Subquery(latest.values("proposes_suspension")[:1]), True),
+        GreaterThan(Subquery(latest.values("created_at")[:1]), F("status_changed_at")),
     )
 
 

@@ -57,9 +57,12 @@ def _items(response) -> dict[str, tuple[int, str, str]]:
 
 
 def _listed(client, url) -> int:
-    """How many the linked page lists: an admin list, or the queue of changes to review."""
+    """How many the linked page lists: an admin list, the queue of changes to review, or
+    the visits to make."""
     context = client.get(url).context
-    return context["cl"].result_count if "cl" in context else context["total"]
+    if "cl" in context:
+        return context["cl"].result_count
+    return context["page"].paginator.count if "page" in context else context["total"]
 
 
 def test_an_administrator_sees_all_the_work_and_each_link_lists_it(admin_client, work):
@@ -72,6 +75,9 @@ def test_an_administrator_sees_all_the_work_and_each_link_lists_it(admin_client,
         "overdue": 1,
         "stickers": 3,
         "coverage": 0,  # not computed yet (tests/staff/test_coverage.py)
+        "suspensions": 0,
+        # Administrators may record checks too: every approved partner is still unchecked.
+        "visits": 7,
     }
     assert items["applications"][2] == "la plus ancienne attend depuis 5\xa0jours"
     for key, (count, url, _note) in items.items():
@@ -97,6 +103,7 @@ def test_a_reviewer_sees_the_work_of_their_departements_only(client, make_review
         "overdue": 1,
         "stickers": 1,
         "coverage": 0,
+        "suspensions": 0,
     }
     assert items["applications"][2] == "la plus ancienne attend depuis 2\xa0jours"
     for key, (count, url, _note) in items.items():
