@@ -36,7 +36,9 @@ def _yes(value: str) -> bool:
 
 class CheckForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("Day of the visit"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day of the visit"),
+        # A date input takes and gives ISO dates, whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sticker_visible = forms.TypedChoiceField(
         label=_("Was the sticker visible from the entrance?"),
