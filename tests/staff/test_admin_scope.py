@@ -146,6 +146,7 @@ def _every_admin_path(others) -> list[str]:
                     "app_label": [c.label for c in apps.get_app_configs()],
                     "content_type_id": [str(ContentType.objects.get_for_model(Partner).pk)],
                     "object_id": [str(others[0].pk)],
+                    "pk": [str(others[0].pk)],
                     "url": ["partners/partner/"],
                 },
             )

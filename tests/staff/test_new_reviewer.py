@@ -234,3 +234,47 @@ def test_the_screen_in_english(admin_client):
         assert text in page, text
     response = admin_client.post("/en" + ADD, _form(page, otp_token="000000x"))
     assert "This code does not match the QR code" in response.text
+
+
+def test_the_same_screen_creates_a_checker_who_only_sees_visits(admin_client):
+    add = reverse("admin:checker_add")
+    page = admin_client.get(add).text
+    assert "Ajouter une personne chargée des vérifications" in page
+    assert "La personne ne vérifie que les lieux de ces départements." in page
+    assert '<svg role="img" aria-label="QR code à scanner' in page
+    assert add in admin_client.get(reverse("admin:index")).text
+    response = admin_client.post(add, _form(page, departments=["69"]))
+    assert response.status_code == 302
+    device = TOTPDevice.objects.get(user__username="alex.durand@example.org")
+    user = device.user
+    assert user.is_staff
+    assert not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Checker"]
+    assert ReviewerScope.objects.get(user=user).departments == ["69"]
+
+    later = timezone.now() + datetime.timedelta(seconds=60)
+    with time_machine.travel(later, tick=False):
+        checker = Client()
+        signed_in = signin.log_in(
+            checker,
+            username="alex.durand@example.org",
+            password=PASSWORD,
+            token=signin.current_token(device),
+        )
+        assert signed_in.status_code == 302
+        assert checker.get(reverse("admin:check_visits")).status_code == 200
+        assert "0 visite à faire" in checker.get(reverse("admin:index")).text
+        assert checker.get(reverse("admin:partners_partner_changelist")).status_code == 403
+        assert checker.get(add).status_code == 403
+
+
+def test_without_the_checker_group_the_screen_says_so(admin_client):
+    from django.contrib.auth.models import Group
+
+    add = reverse("admin:checker_add")
+    page = admin_client.get(add).text
+    Group.objects.filter(name="Checker").delete()
+    response = admin_client.post(add, _form(page))
+    assert response.status_code == 200
+    assert "Le groupe « Checker »" in response.text
+    assert not TOTPDevice.objects.filter(user__username="alex.durand@example.org").exists()
