@@ -125,7 +125,10 @@ def suspension_proposed_q() -> Q:
     """Approved partners whose latest check is a fail proposing a suspension, with no
     status decision since it was recorded."""
     latest = _latest_checks()
-    return Q(status=Status.APPROVED) & Q(
+    # The few partners a check ever proposed to suspend first (a hashed semi-join): the
+    # latest check is looked up for those only, not for every partner the home counts.
+    proposed = Check.objects.filter(proposes_suspension=True).values("partner")
+    return Q(status=Status.APPROVED, pk__in=proposed) & Q(
         Exact(Subquery(latest.values("proposes_suspension")[:1]), True),
         GreaterThan(Subquery(latest.values("created_at")[:1]), F("status_changed_at")),
     )

@@ -76,8 +76,6 @@ def test_an_administrator_sees_all_the_work_and_each_link_lists_it(admin_client,
         "stickers": 3,
         "coverage": 0,  # not computed yet (tests/staff/test_coverage.py)
         "suspensions": 0,
-        # Administrators may record checks too: every approved partner is still unchecked.
-        "visits": 7,
     }
     assert items["applications"][2] == "la plus ancienne attend depuis 5\xa0jours"
     for key, (count, url, _note) in items.items():
