@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import ReviewerScope
 
 # Created by migrations with their permissions (partners/migrations/0007_reviewer_group.py,
-# 0021_checker_group.py).
+# 0022_checker_group.py).
 REVIEWER_GROUP = "Reviewer"
 CHECKER_GROUP = "Checker"
 

@@ -28,7 +28,7 @@ def groups():
 
     for name, create in [
         ("0007_reviewer_group", "create_reviewer_group"),
-        ("0021_checker_group", "create_checker_group"),
+        ("0022_checker_group", "create_checker_group"),
     ]:
         getattr(importlib.import_module(f"partners.migrations.{name}"), create)(apps, None)
 
