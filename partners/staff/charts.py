@@ -55,18 +55,28 @@ class Table:
     def decimals_of(self, series: Series | None) -> int:
         return self.decimals if series is None or series.decimals is None else series.decimals
 
-    def shown(self, value: float | None, series: Series | None = None) -> str:
-        """A value as the reader reads it: "4,5" in French; "–" for none."""
+    def shown(self, value: float | None, series: Series | None = None, grouped=False) -> str:
+        """A value as the reader reads it: "4,5", and with ``grouped`` "3 831 948", in
+        French; "–" for none."""
         if value is None:
             return "–"
-        return number_format(value, decimal_pos=self.decimals_of(series))
+        return number_format(value, self.decimals_of(series), force_grouping=grouped)
+
+    def _rows(self, grouped: bool) -> list[tuple[str, list[str]]]:
+        return [
+            (category, [self.shown(v, s, grouped) for v, s in zip(vs, self.series, strict=True)])
+            for category, vs in zip(self.categories, self.values, strict=True)
+        ]
 
     @property
     def rows(self) -> list[tuple[str, list[str]]]:
-        return [
-            (category, [self.shown(v, s) for v, s in zip(values, self.series, strict=True)])
-            for category, values in zip(self.categories, self.values, strict=True)
-        ]
+        """For the downloads: numbers a spreadsheet reads as numbers."""
+        return self._rows(grouped=False)
+
+    @property
+    def displayed_rows(self) -> list[tuple[str, list[str]]]:
+        """For the page: thousands grouped."""
+        return self._rows(grouped=True)
 
 
 @dataclass

@@ -208,3 +208,14 @@ def test_figures_without_any_partner_draw_empty_charts(admin_client):
     response = admin_client.get(reverse("admin:partners_partner_figures"))
     assert response.status_code == 200
     assert all(v == 0 for c in response.context["charts"] for vs in c.values for v in vs)
+
+
+def test_the_page_groups_thousands_and_the_downloads_keep_plain_numbers():
+    from django.utils import translation
+
+    from partners.staff.charts import Series, Table
+
+    table = Table("t", "T", "", "Ville", ["Lyon"], [Series("Population", "#000")], [[522_250]])
+    with translation.override("fr"):
+        assert table.displayed_rows == [("Lyon", ["522\xa0250"])]
+        assert table.rows == [("Lyon", ["522250"])]
