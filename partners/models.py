@@ -1158,3 +1158,160 @@ class Check(models.Model):
 
     def __str__(self):
         return f"{self.partner} – {self.visited_on:%Y-%m-%d} – {self.get_outcome_display()}"
+
+
+# What happened after each welcome: recorded by the venue, nothing about the person.
+
+
+class Aggression(models.TextChoices):
+    LGBT_PHOBIC = "lgbt_phobic", _("LGBT+-phobic")
+    DOMESTIC = "domestic", _("Domestic violence")
+    SEXIST = "sexist", _("Sexist")
+    RACIST = "racist", _("Racist")
+    OTHER = "other", _("Other")
+    NOT_SAID = "not_said", _("Not said")
+
+
+class Answer(models.TextChoices):
+    YES = "yes", pgettext_lazy("answer", "Yes")
+    NO = "no", pgettext_lazy("answer", "No")
+    NOT_SAID = "not_said", _("Not said")
+
+
+class PoliceDelay(models.TextChoices):
+    UNDER_10 = "under_10", _("Less than 10 minutes")
+    FROM_10_TO_30 = "10_30", _("10 to 30 minutes")
+    FROM_30_TO_60 = "30_60", _("30 minutes to an hour")
+    OVER_60 = "over_60", _("More than an hour")
+    DID_NOT_COME = "did_not_come", _("They did not come")
+    NOT_SAID = "not_said", _("Not said")
+
+
+# Partners that have had a sticker and may still use their page: they record welcomes.
+WELCOMING_STATUSES = (Status.APPROVED, Status.SUSPENDED)
+# A venue records a welcome of the last year, and deletes a record (a mistake) in the
+# first week after recording it; after that the record is final.
+WELCOME_MAX_AGE_DAYS = 366
+WELCOME_DELETE_DAYS = 7
+
+
+class WelcomeQuerySet(models.QuerySet):
+    def deletable(self, now: datetime.datetime | None = None):
+        since = (now or timezone.now()) - datetime.timedelta(days=WELCOME_DELETE_DAYS)
+        return self.filter(recorded_at__gt=since)
+
+
+class Welcome(models.Model):
+    """A venue welcomed someone: when, the kind of aggression, the police and whether the
+    person stayed. Deliberately nothing about the person and no free text: nothing here can
+    name or describe them (tests/venue/test_welcomes.py checks the fields)."""
+
+    # Partners that were ever public are never deleted; a demo partner takes its records.
+    partner = models.ForeignKey(
+        Partner, on_delete=models.DB_CASCADE, related_name="welcomes", verbose_name=_("partner")
+    )
+    on = models.DateField(_("date of the welcome"))
+    kind = models.CharField(_("kind of aggression"), max_length=20, choices=Aggression.choices)
+    police_called = models.CharField(
+        _("police called"), max_length=10, choices=Answer.choices
+    )
+    police_delay = models.CharField(
+        _("police arrived after"), max_length=20, choices=PoliceDelay.choices, blank=True
+    )
+    stayed = models.CharField(
+        _("stayed until help came"), max_length=10, choices=Answer.choices
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = WelcomeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("welcome")
+        verbose_name_plural = _("welcomes")
+        ordering = ["-on", "-recorded_at"]
+        indexes = [models.Index(fields=["on"]), models.Index(fields=["partner", "-recorded_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=Aggression.values), name="welcome_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(police_called__in=Answer.values) & Q(stayed__in=Answer.values),
+                name="welcome_answers_valid",
+            ),
+            # How long the police took only when they were called.
+            models.CheckConstraint(
+                condition=Q(police_delay="")
+                | Q(police_called=Answer.YES, police_delay__in=PoliceDelay.values),
+                name="welcome_police_delay_when_called",
+            ),
+        ]
+        # A record is never changed: deleted by its venue within a week (a mistake), or
+        # kept as it was written.
+        triggers = [
+            Refuse(
+                name="welcome_is_never_changed",
+                operation=pgtrigger.Update,
+                message="A welcome record is never changed.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} – {formats.date_format(self.on)} – {self.get_kind_display()}"
+
+    def deletable_until(self) -> datetime.datetime:
+        return self.recorded_at + datetime.timedelta(days=WELCOME_DELETE_DAYS)
+
+
+# Read-only accounts of institutions (police, gendarmerie, funders): each request recorded.
+
+
+class AccessLog(models.Model):
+    """One request of a read-only account (``partners/staff/institutions.py``): who, when,
+    which page and which object. Never changed; deleted after
+    ``RETENTION_STAFF_LOGIN_LOG_DAYS`` by ``purge_personal_data`` only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DB_SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    # Kept when the account is deleted.
+    username = models.CharField(_("user name"), max_length=150)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("page"), max_length=500)
+    status_code = models.PositiveSmallIntegerField(_("answer"))
+    # The model's label ("partners.partner") and primary key of the page's object, if any.
+    object_type = models.CharField(_("kind of object"), max_length=100, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("read-only access")
+        verbose_name_plural = _("read-only accesses")
+        ordering = ["-at", "-pk"]
+        # Append-only, like the history: only a deleted account's link goes (DB_SET_NULL,
+        # the name stays); the retention's purge deletes with pgtrigger.ignore.
+        triggers = [
+            pgtrigger.Trigger(
+                name="access_log_is_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                when=pgtrigger.Before,
+                func=pgtrigger.Func(
+                    """
+                    IF TG_OP = 'UPDATE' AND NEW.{columns.user} IS NULL AND NOT EXISTS (
+                        SELECT 1 FROM {fields.user.related_model._meta.db_table}
+                        WHERE id = OLD.{columns.user}
+                    ) AND to_jsonb(NEW) - '{columns.user}' = to_jsonb(OLD) - '{columns.user}' THEN
+                        RETURN NEW;
+                    END IF;
+                    RAISE EXCEPTION 'Access records are never changed or deleted.'
+                        USING ERRCODE = 'restrict_violation';
+                    """
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.username} {self.path}"
