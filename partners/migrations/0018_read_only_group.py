@@ -29,6 +29,12 @@ def create_read_only_group(apps, schema_editor):
             content_type__app_label="partners", codename__in=READ_ONLY_PERMISSIONS
         )
     )
+    # Reviewers see the welcomes' figures of their départements too.
+    reviewer = Group.objects.filter(name="Reviewer").first()
+    if reviewer is not None:
+        reviewer.permissions.add(
+            Permission.objects.get(content_type__app_label="partners", codename="view_welcome")
+        )
 
 
 def delete_read_only_group(apps, schema_editor):
@@ -37,6 +43,7 @@ def delete_read_only_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("partners", "0007_reviewer_group"),
         ("partners", "0017_welcomes_and_read_only_access"),
     ]
 
