@@ -1191,7 +1191,7 @@ class PoliceDelay(models.TextChoices):
 WELCOMING_STATUSES = (Status.APPROVED, Status.SUSPENDED)
 # A venue records a welcome of the last year, and deletes a record (a mistake) in the
 # first week after recording it; after that the record is final.
-WELCOME_MAX_AGE_DAYS = 366
+WELCOME_MAX_AGE_DAYS = 365
 WELCOME_DELETE_DAYS = 7
 
 
@@ -1212,15 +1212,11 @@ class Welcome(models.Model):
     )
     on = models.DateField(_("date of the welcome"))
     kind = models.CharField(_("kind of aggression"), max_length=20, choices=Aggression.choices)
-    police_called = models.CharField(
-        _("police called"), max_length=10, choices=Answer.choices
-    )
+    police_called = models.CharField(_("police called"), max_length=10, choices=Answer.choices)
     police_delay = models.CharField(
         _("police arrived after"), max_length=20, choices=PoliceDelay.choices, blank=True
     )
-    stayed = models.CharField(
-        _("stayed until help came"), max_length=10, choices=Answer.choices
-    )
+    stayed = models.CharField(_("stayed until help came"), max_length=10, choices=Answer.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = WelcomeQuerySet.as_manager()

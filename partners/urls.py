@@ -1,6 +1,7 @@
 from django.urls import path, reverse_lazy
 from django.views.generic import TemplateView
 
+from partners.public import figures as public_figures
 from partners.public import protocol, pwa
 from partners.public import views as public
 from partners.venue import training
@@ -34,6 +35,16 @@ urlpatterns = [
         venue.selfservice_withdraw,
         name="selfservice_withdraw",
     ),
+    path(
+        "mon-lieu/<str:token>/accueils/",
+        venue.selfservice_welcomes,
+        name="selfservice_welcomes",
+    ),
+    path(
+        "mon-lieu/<str:token>/accueils/<int:pk>/supprimer/",
+        venue.selfservice_welcome_delete,
+        name="selfservice_welcome_delete",
+    ),
     path("verif/", public.sticker_check_form, name="sticker_check_form"),
     path("verif/<str:number>/", public.sticker_check, name="sticker_check"),
     path("verif/<str:number>/protocole/", protocol.card, name="protocol_card"),
@@ -51,6 +62,7 @@ urlpatterns = [
     path(
         "a-propos/", TemplateView.as_view(template_name="partners/public/about.html"), name="about"
     ),
+    path("chiffres/", public_figures.figures, name="figures"),
     # Staff vetting: reports from the public, the venue's yearly re-confirmation.
     path("lieux/<int:pk>/signaler/", public.report, name="report"),
     path("lieux/<int:pk>/signaler/merci/", public.report_thanks, name="report_thanks"),

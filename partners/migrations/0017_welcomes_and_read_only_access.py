@@ -9,76 +9,207 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0016_partner_multisite_application'),
+        ("partners", "0016_partner_multisite_application"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, verbose_name='user name')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='at')),
-                ('method', models.CharField(max_length=10, verbose_name='method')),
-                ('path', models.CharField(max_length=500, verbose_name='page')),
-                ('status_code', models.PositiveSmallIntegerField(verbose_name='answer')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='kind of object')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.DB_SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("username", models.CharField(max_length=150, verbose_name="user name")),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="at"
+                    ),
+                ),
+                ("method", models.CharField(max_length=10, verbose_name="method")),
+                ("path", models.CharField(max_length=500, verbose_name="page")),
+                ("status_code", models.PositiveSmallIntegerField(verbose_name="answer")),
+                (
+                    "object_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="kind of object"),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="object")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.DB_SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'read-only access',
-                'verbose_name_plural': 'read-only accesses',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "read-only access",
+                "verbose_name_plural": "read-only accesses",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Welcome',
+            name="Welcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date of the welcome')),
-                ('kind', models.CharField(choices=[('lgbt_phobic', 'LGBT+-phobic'), ('domestic', 'Domestic violence'), ('sexist', 'Sexist'), ('racist', 'Racist'), ('other', 'Other'), ('not_said', 'Not said')], max_length=20, verbose_name='kind of aggression')),
-                ('police_called', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_said', 'Not said')], max_length=10, verbose_name='police called')),
-                ('police_delay', models.CharField(blank=True, choices=[('under_10', 'Less than 10 minutes'), ('10_30', '10 to 30 minutes'), ('30_60', '30 minutes to an hour'), ('over_60', 'More than an hour'), ('did_not_come', 'They did not come'), ('not_said', 'Not said')], max_length=20, verbose_name='police arrived after')),
-                ('stayed', models.CharField(choices=[('yes', 'Yes'), ('no', 'No'), ('not_said', 'Not said')], max_length=10, verbose_name='stayed until help came')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.DB_CASCADE, related_name='welcomes', to='partners.partner', verbose_name='partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date of the welcome")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lgbt_phobic", "LGBT+-phobic"),
+                            ("domestic", "Domestic violence"),
+                            ("sexist", "Sexist"),
+                            ("racist", "Racist"),
+                            ("other", "Other"),
+                            ("not_said", "Not said"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of aggression",
+                    ),
+                ),
+                (
+                    "police_called",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("not_said", "Not said")],
+                        max_length=10,
+                        verbose_name="police called",
+                    ),
+                ),
+                (
+                    "police_delay",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("under_10", "Less than 10 minutes"),
+                            ("10_30", "10 to 30 minutes"),
+                            ("30_60", "30 minutes to an hour"),
+                            ("over_60", "More than an hour"),
+                            ("did_not_come", "They did not come"),
+                            ("not_said", "Not said"),
+                        ],
+                        max_length=20,
+                        verbose_name="police arrived after",
+                    ),
+                ),
+                (
+                    "stayed",
+                    models.CharField(
+                        choices=[("yes", "Yes"), ("no", "No"), ("not_said", "Not said")],
+                        max_length=10,
+                        verbose_name="stayed until help came",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded at"
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.DB_CASCADE,
+                        related_name="welcomes",
+                        to="partners.partner",
+                        verbose_name="partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'welcome',
-                'verbose_name_plural': 'welcomes',
-                'ordering': ['-on', '-recorded_at'],
+                "verbose_name": "welcome",
+                "verbose_name_plural": "welcomes",
+                "ordering": ["-on", "-recorded_at"],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='accesslog',
-            trigger=pgtrigger.compiler.Trigger(name='access_log_is_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n                    IF TG_OP = 'UPDATE' AND NEW.user_id IS NULL AND NOT EXISTS (\n                        SELECT 1 FROM auth_user\n                        WHERE id = OLD.user_id\n                    ) AND to_jsonb(NEW) - 'user_id' = to_jsonb(OLD) - 'user_id' THEN\n                        RETURN NEW;\n                    END IF;\n                    RAISE EXCEPTION 'Access records are never changed or deleted.'\n                        USING ERRCODE = 'restrict_violation';\n                    ", hash='8a46139884247b785102d7ee7a7691b535cf0c69', operation='UPDATE OR DELETE', pgid='pgtrigger_access_log_is_append_only_1e395', table='partners_accesslog', when='BEFORE')),
+            model_name="accesslog",
+            trigger=pgtrigger.compiler.Trigger(
+                name="access_log_is_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n                    IF TG_OP = 'UPDATE' AND NEW.user_id IS NULL AND NOT EXISTS (\n                        SELECT 1 FROM auth_user\n                        WHERE id = OLD.user_id\n                    ) AND to_jsonb(NEW) - 'user_id' = to_jsonb(OLD) - 'user_id' THEN\n                        RETURN NEW;\n                    END IF;\n                    RAISE EXCEPTION 'Access records are never changed or deleted.'\n                        USING ERRCODE = 'restrict_violation';\n                    ",
+                    hash="8a46139884247b785102d7ee7a7691b535cf0c69",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_access_log_is_append_only_1e395",
+                    table="partners_accesslog",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='welcome',
-            index=models.Index(fields=['on'], name='partners_we_on_0cd81c_idx'),
+            model_name="welcome",
+            index=models.Index(fields=["on"], name="partners_we_on_0cd81c_idx"),
         ),
         migrations.AddIndex(
-            model_name='welcome',
-            index=models.Index(fields=['partner', '-recorded_at'], name='partners_we_partner_1a1add_idx'),
+            model_name="welcome",
+            index=models.Index(
+                fields=["partner", "-recorded_at"], name="partners_we_partner_1a1add_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='welcome',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['lgbt_phobic', 'domestic', 'sexist', 'racist', 'other', 'not_said'])), name='welcome_kind_valid'),
+            model_name="welcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        ["lgbt_phobic", "domestic", "sexist", "racist", "other", "not_said"],
+                    )
+                ),
+                name="welcome_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='welcome',
-            constraint=models.CheckConstraint(condition=models.Q(('police_called__in', ['yes', 'no', 'not_said']), ('stayed__in', ['yes', 'no', 'not_said'])), name='welcome_answers_valid'),
+            model_name="welcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("police_called__in", ["yes", "no", "not_said"]),
+                    ("stayed__in", ["yes", "no", "not_said"]),
+                ),
+                name="welcome_answers_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='welcome',
-            constraint=models.CheckConstraint(condition=models.Q(('police_delay', ''), models.Q(('police_called', 'yes'), ('police_delay__in', ['under_10', '10_30', '30_60', 'over_60', 'did_not_come', 'not_said'])), _connector='OR'), name='welcome_police_delay_when_called'),
+            model_name="welcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("police_delay", ""),
+                    models.Q(
+                        ("police_called", "yes"),
+                        (
+                            "police_delay__in",
+                            ["under_10", "10_30", "30_60", "over_60", "did_not_come", "not_said"],
+                        ),
+                    ),
+                    _connector="OR",
+                ),
+                name="welcome_police_delay_when_called",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='welcome',
-            trigger=pgtrigger.compiler.Trigger(name='welcome_is_never_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'A welcome record is never changed.' USING ERRCODE = 'restrict_violation';", hash='643097bd3e186269705dc6d2e106d13810457709', operation='UPDATE', pgid='pgtrigger_welcome_is_never_changed_dd667', table='partners_welcome', when='BEFORE')),
+            model_name="welcome",
+            trigger=pgtrigger.compiler.Trigger(
+                name="welcome_is_never_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'A welcome record is never changed.' USING ERRCODE = 'restrict_violation';",
+                    hash="643097bd3e186269705dc6d2e106d13810457709",
+                    operation="UPDATE",
+                    pgid="pgtrigger_welcome_is_never_changed_dd667",
+                    table="partners_welcome",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

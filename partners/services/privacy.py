@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from partners.domain import history
+from partners.models import AccessLog as ReadOnlyAccess
 from partners.models import Partner, PartnerEvent, Status, TrainingCompletion
 
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_email", "contact_phone")
@@ -110,6 +111,7 @@ class PurgeReport:
     contacts_erased: int = 0
     staff_login_records_deleted: int = 0
     expired_trainings_deleted: int = 0
+    read_only_accesses_deleted: int = 0
 
 
 def purge_personal_data(*, now: datetime.datetime | None = None) -> PurgeReport:
@@ -153,6 +155,11 @@ def purge_personal_data(*, now: datetime.datetime | None = None) -> PurgeReport:
     report.expired_trainings_deleted = _delete(
         TrainingCompletion.objects.filter(expires_at__lte=now)
     )
+    # Institutions' accesses are never deleted otherwise (ReadOnlyAccess.Meta's trigger).
+    with transaction.atomic(), pgtrigger.ignore("partners.AccessLog:access_log_is_append_only"):
+        report.read_only_accesses_deleted = _delete(
+            ReadOnlyAccess.objects.filter(at__lt=staff_cutoff)
+        )
     return report
 
 

@@ -10,9 +10,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import ReviewerScope
 
 # Created by migrations with their permissions (partners/migrations/0007_reviewer_group.py,
-# 0022_checker_group.py).
+# 0022_checker_group.py, and 0024_read_only_group.py for institutions' accounts:
+# partners/staff/institutions.py).
 REVIEWER_GROUP = "Reviewer"
 CHECKER_GROUP = "Checker"
+READ_ONLY_GROUP = "Read-only"
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ from leaflet.admin import LeafletGeoAdmin
 import partners.staff.candidates
 import partners.staff.checks
 import partners.staff.reports
-import partners.staff.tasks  # noqa: F401 (the task queue's page, for administrators)
+import partners.staff.tasks
+import partners.staff.welcomes  # noqa: F401 (the task queue's page, the welcomes' pages)
 from partners.domain import checks, territories
 from partners.models import (
     MAX_CLOSURES,
@@ -51,6 +52,7 @@ from partners.staff.filters import (
     TrainingFilter,
 )
 from partners.staff.history import EditHistoryMixin, OncePublicPartnersKept, PartnerEventInline
+from partners.staff.institutions import ReadOnlyForInstitutions
 from partners.staff.nearby import NearbyMixin
 from partners.staff.printing import PrintingMixin
 from partners.staff.scope import ScopedAdmin, allowed_departments
@@ -120,6 +122,7 @@ STATUS_FIELDS = [
 @admin.register(Partner)
 class PartnerAdmin(
     ScopedAdmin,
+    ReadOnlyForInstitutions,
     OncePublicPartnersKept,
     DecisionsMixin,
     PendingChangesMixin,

@@ -27,6 +27,7 @@ from openpyxl.styles import Font
 
 from partners.models import Partner
 from partners.public.fields import phone_display
+from partners.staff.institutions import is_read_only
 
 FIELDS = [
     "sticker_number",
@@ -182,7 +183,7 @@ class ExportMixin:
 
     def export_view(self, request, extension):
         """The changelist's filters and search, as a file."""
-        if not self.has_view_permission(request):
+        if not self.has_view_permission(request) or is_read_only(request.user):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
         return FORMATS[extension](changelist.get_queryset(request))

@@ -23,7 +23,7 @@ from partners.models import (
     Report,
     Status,
 )
-from partners.staff import charts, maps
+from partners.staff import charts, institutions, maps
 from partners.staff.exports import table_csv_response, table_xlsx_response
 from partners.staff.scope import scoped
 
@@ -199,9 +199,10 @@ def table_response(table: charts.Table, extension: str, filename: str):
 
 def figure_charts(partners, user) -> list[charts.Table]:
     built = [applications_chart(partners, user), territories_map(partners), delays_chart(user)]
-    for chart in built:
-        chart.csv_url = reverse(f"admin:partners_partner_figures_{chart.slug}_csv")
-        chart.xlsx_url = reverse(f"admin:partners_partner_figures_{chart.slug}_xlsx")
+    if not institutions.is_read_only(user):
+        for chart in built:
+            chart.csv_url = reverse(f"admin:partners_partner_figures_{chart.slug}_csv")
+            chart.xlsx_url = reverse(f"admin:partners_partner_figures_{chart.slug}_xlsx")
     return built
 
 
@@ -255,7 +256,7 @@ class FiguresMixin:
 
     def figures_table_view(self, request, chart, extension):
         """One figure's table, as the figures page shows it, for a spreadsheet."""
-        if not self.has_view_permission(request):
+        if not self.has_view_permission(request) or institutions.is_read_only(request.user):
             raise PermissionDenied
         partners = self.get_queryset(request)
         built = {

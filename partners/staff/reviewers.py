@@ -1,6 +1,8 @@
-"""A new reviewer, or a new checker, on one screen: name, email, password, départements
-chosen by name, and their authenticator app enrolled from a QR code, checked by its first
-code. The two differ only by their group (``Role``): what each may do is the group's.
+"""A new reviewer, checker or institution's read-only account on one screen: name,
+email, password, départements chosen by name, and their authenticator app enrolled from a
+QR code, checked by its first code. They differ only by their group (``Role``): what
+each may do is the group's; a read-only account is always limited to some départements
+(``Role.everywhere``).
 
 Only a superuser, or a staff manager holding the permissions to add users, their
 two-factor devices and reviewers' départements, may do it; a manager limited to some
@@ -35,7 +37,12 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
 
 from partners.domain import territories
-from partners.services.reviewers import CHECKER_GROUP, REVIEWER_GROUP, create_staff_member
+from partners.services.reviewers import (
+    CHECKER_GROUP,
+    READ_ONLY_GROUP,
+    REVIEWER_GROUP,
+    create_staff_member,
+)
 from partners.staff.scope import allowed_departments
 
 MANAGER_PERMISSIONS = (
@@ -62,6 +69,8 @@ class Role:
     title: str
     departments_help: str
     no_group: str
+    # Whether the account may be given every département.
+    everywhere: bool = True
 
 
 REVIEWER = Role(
@@ -83,6 +92,24 @@ CHECKER = Role(
         "The “Checker” group, which gives checkers their permissions, no longer "
         "exists: ask the technical team to create it again."
     ),
+)
+
+
+# Police and gendarmerie liaison officers, funding cities and régions: they read, within
+# their territory, and nothing else (partners/staff/institutions.py).
+READ_ONLY = Role(
+    READ_ONLY_GROUP,
+    _("Add a read-only account"),
+    _(
+        "The territory of the police or gendarmerie liaison officer, or of the funding city "
+        "or région: the account reads partners and figures there only, sees no contact "
+        "person, exports nothing, and each page it opens is recorded."
+    ),
+    _(
+        "The “Read-only” group, which gives read-only accounts their permissions, no "
+        "longer exists: ask the technical team to create it again."
+    ),
+    everywhere=False,
 )
 
 
@@ -167,6 +194,7 @@ class NewStaffForm(forms.Form):
         "email_taken": _("A staff account already uses this email address."),
         "password_mismatch": _("The two passwords differ."),
         "no_department": _("Choose at least one département, or every département."),
+        "no_department_limited": _("Choose at least one département."),
         "both": _("Choose either some départements or every département, not both."),
         "not_yours": _("You may only give départements you have yourself."),
         "expired": _(
@@ -185,7 +213,7 @@ class NewStaffForm(forms.Form):
         self.manager_departments = allowed_departments(manager)
         codes = self.manager_departments
         self.fields["departments"].choices = department_groups(codes)
-        if codes is not None:
+        if codes is not None or not role.everywhere:
             del self.fields["every_department"]
         if not self.is_bound:
             self.initial["totp_key"] = signing.dumps(_new_key(), salt=_KEY_SALT)
@@ -274,7 +302,11 @@ class NewStaffForm(forms.Form):
             if every and chosen:
                 self.add_error("departments", self.error_messages["both"])
             elif not every and not chosen:
-                self.add_error("departments", self.error_messages["no_department"])
+                limited = "every_department" not in self.fields
+                self.add_error(
+                    "departments",
+                    self.error_messages["no_department_limited" if limited else "no_department"],
+                )
         token = cleaned.get("otp_token")
         key = self.key()
         if getattr(self, "key_was_replaced", False):

@@ -4,14 +4,18 @@ only: every staff query, action, export and page starts from ``scoped``."""
 from partners.models import (
     ReviewerScope,
 )
+from partners.staff.institutions import is_read_only
 
 
 def allowed_departments(user) -> list[str] | None:
-    """The départements a staff user may see, or None for all of them."""
+    """The départements a staff user may see, or None for all of them. An institution's
+    read-only account without départements sees none."""
     if user.is_superuser:
         return None
     scope = ReviewerScope.objects.filter(user=user).first()
-    return scope.departments if scope else None
+    if scope is None:
+        return [] if is_read_only(user) else None
+    return scope.departments
 
 
 def scoped(queryset, user, field: str = "department"):

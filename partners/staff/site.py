@@ -3,6 +3,7 @@ in), signed in on one form (``signin``), whose home shows the work waiting (``ho
 which creates a reviewer or a checker on one screen (``reviewers``), and where checkers
 find their visits (``checks``)."""
 
+from functools import update_wrapper
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -36,6 +37,17 @@ class StaffAdminSite(OTPAdminSite):
             },
         )
 
+    def admin_view(self, view, cacheable=False):
+        """Every page of the admin, refused to an institution's read-only account unless
+        it only reads (``institutions.READABLE_VIEWS``)."""
+        from partners.staff import institutions
+
+        def checked(request, *args, **kwargs):
+            institutions.refuse_outside_reading(request)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(checked, view), cacheable)
+
     def get_urls(self):
         from partners.staff import checks, reviewers
 
@@ -43,6 +55,7 @@ class StaffAdminSite(OTPAdminSite):
         return [
             path("reviewers/add/", add_staff, {"role": reviewers.REVIEWER}, name="reviewer_add"),
             path("checkers/add/", add_staff, {"role": reviewers.CHECKER}, name="checker_add"),
+            path("read-only/add/", add_staff, {"role": reviewers.READ_ONLY}, name="read_only_add"),
             path("visits/", self.admin_view(checks.visit_list), name="check_visits"),
             path("visits/<int:pk>/", self.admin_view(checks.checklist), name="check_form"),
             *super().get_urls(),

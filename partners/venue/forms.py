@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,9 +26,13 @@ from partners.models import (
     BUSINESS_KINDS,
     KIND_GROUPS,
     MAX_CLOSURES,
+    WELCOME_MAX_AGE_DAYS,
+    Aggression,
+    Answer,
     Charter,
     Closure,
     OpeningInterval,
+    PoliceDelay,
 )
 
 KIND_CHOICES = [
@@ -980,3 +985,81 @@ class ReconfirmForm(forms.Form):
         self.fields["confirm"].error_messages["required"] = _(
             "Please tick the box to confirm your commitment."
         )
+
+
+class WelcomeForm(forms.Form):
+    """ "We welcomed someone": the date, the aggression, the police, whether the person
+    stayed. No field about the person and no free text, on purpose."""
+
+    on = forms.DateField(
+        label=_("Date of the welcome"),
+        widget=DateInput(),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Give the date of the welcome."),
+            "invalid": _("Enter a date such as 24/12/2026."),
+        },
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of aggression"),
+        choices=Aggression.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the kind of aggression, or “Not said”.")},
+    )
+    police_called = forms.ChoiceField(
+        label=_("Were the police called (17 or 112)?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the police were called, or “Not said”.")},
+    )
+    police_delay = forms.ChoiceField(
+        label=_("If so, about how long did they take to arrive?"),
+        choices=PoliceDelay.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    stayed = forms.ChoiceField(
+        label=_("Did the person stay until help came?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether the person stayed, or “Not said”.")},
+    )
+
+    def __init__(self, *args, partner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = partner.local_time().date()
+        self.fields["on"].initial = self.today
+        # The browser's calendar offers the year allowed only.
+        self.fields["on"].widget.attrs.update(
+            {"max": self.today.isoformat(), "min": self.earliest().isoformat()}
+        )
+
+    def earliest(self) -> datetime.date:
+        return self.today - datetime.timedelta(days=WELCOME_MAX_AGE_DAYS)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > self.today:
+            raise ValidationError(
+                _("The date cannot be in the future: give the day the person was welcomed."),
+                code="future",
+            )
+        if on < self.earliest():
+            raise ValidationError(
+                _("Only welcomes of the last year can be recorded: a date from %(date)s.")
+                % {"date": date_format(self.earliest(), "j F Y")},
+                code="too_old",
+            )
+        return on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("police_called") == Answer.YES and not cleaned.get("police_delay"):
+            self.add_error(
+                "police_delay",
+                ValidationError(
+                    _("Say about how long the police took to arrive, or “Not said”."),
+                    code="required",
+                ),
+            )
+        return cleaned

@@ -17,9 +17,16 @@ from django.views.decorators.http import require_GET
 from gazetteer import communes as gazetteer
 from partners.domain import history, links, transitions
 from partners.domain.ratelimit import over_limit
-from partners.models import ACTIVE_STATUSES, Charter, Partner, Status
+from partners.models import (
+    ACTIVE_STATUSES,
+    WELCOME_DELETE_DAYS,
+    WELCOMING_STATUSES,
+    Charter,
+    Partner,
+    Status,
+)
 from partners.public import maps
-from partners.services import applications, invitations, reconfirmation
+from partners.services import applications, invitations, reconfirmation, welcomes
 from partners.services.geocoding import geocode
 from partners.services.selfservice import send_links_to_contact, update_partner, withdraw_partner
 from partners.venue.forms import (
@@ -29,6 +36,7 @@ from partners.venue.forms import (
     LinkRequestForm,
     ReconfirmForm,
     UpdateForm,
+    WelcomeForm,
     WithdrawForm,
 )
 
@@ -254,6 +262,7 @@ def selfservice(request, token):
             "partner": partner,
             "token": token,
             "can_edit": partner.status in ACTIVE_STATUSES,
+            "can_record_welcomes": partner.status in WELCOMING_STATUSES,
             "history": [
                 {"event": event, "fields": _field_labels(event.changes)}
                 for event in partner.events.all()
@@ -343,6 +352,69 @@ def selfservice_withdraw(request, token):
         request,
         "partners/venue/selfservice/withdraw.html",
         {"form": form, "partner": partner, "token": token},
+    )
+
+
+def _welcoming_partner(request, token):
+    """The partner of the link if it may record welcomes (it has had its sticker), or the
+    answer to give instead."""
+    partner, problem = _partner_or_problem(request, token)
+    if problem is None and partner.status not in WELCOMING_STATUSES:
+        problem = redirect("partners:selfservice", token=token)
+    return partner, problem
+
+
+def selfservice_welcomes(request, token):
+    """ "We welcomed someone": the form, and the records the venue may still delete."""
+    partner, problem = _welcoming_partner(request, token)
+    if problem:
+        return problem
+    form = WelcomeForm(request.POST or None, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        welcomes.record_welcome(partner=partner, **form.cleaned_data)
+        messages.success(
+            request,
+            _("Thank you: the welcome is recorded. You can delete it here for %(days)s days.")
+            % {"days": WELCOME_DELETE_DAYS},
+        )
+        return redirect("partners:selfservice_welcomes", token=token)
+    return render(
+        request,
+        "partners/venue/selfservice/welcomes.html",
+        {
+            "form": form,
+            "partner": partner,
+            "token": token,
+            "recent": partner.welcomes.deletable(),
+            "delete_days": WELCOME_DELETE_DAYS,
+        },
+    )
+
+
+def selfservice_welcome_delete(request, token, pk):
+    partner, problem = _welcoming_partner(request, token)
+    if problem:
+        return problem
+    welcome = partner.welcomes.deletable().filter(pk=pk).first()
+    if request.method == "POST" and welcome is not None:
+        try:
+            welcomes.delete_welcome(welcome=welcome)
+        except welcomes.TooLate:
+            welcome = None
+        else:
+            messages.success(request, _("The record is deleted."))
+            return redirect("partners:selfservice_welcomes", token=token)
+    if welcome is None:
+        messages.error(
+            request,
+            _("This record can no longer be deleted: records are final after %(days)s days.")
+            % {"days": WELCOME_DELETE_DAYS},
+        )
+        return redirect("partners:selfservice_welcomes", token=token)
+    return render(
+        request,
+        "partners/venue/selfservice/welcome_delete.html",
+        {"welcome": welcome, "partner": partner, "token": token},
     )
 
 
