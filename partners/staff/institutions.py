@@ -66,7 +66,8 @@ def refuse_outside_reading(request) -> None:
 
 class ReadOnlyForInstitutions:
     """For a ModelAdmin with a contact person (``PartnerAdmin``): no action, no contact
-    fields, no search by contact, no export links for institutions."""
+    fields, no search by contact, no links to exports, stickers or reviews for
+    institutions (``read_only_account`` in the templates)."""
 
     def get_actions(self, request):
         if is_read_only(request.user):
@@ -90,8 +91,12 @@ class ReadOnlyForInstitutions:
         return fields
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"may_export": not is_read_only(request.user), **(extra_context or {})}
+        extra_context = {"read_only_account": is_read_only(request.user), **(extra_context or {})}
         return super().changelist_view(request, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["read_only_account"] = is_read_only(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class AccessLogMiddleware:
