@@ -34,7 +34,8 @@ def record(partner, n, *, on, kind="lgbt_phobic", called="no", delay="", stayed=
 def table(page: str, slug: str) -> dict[str, str]:
     """A public table's rows: label → the cell's text."""
     body = page.split(f'id="caption-{slug}"')[1].split("</table>")[0]
-    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(?:<span class="hidden-count">)?([^<]+)', body)
+    cell = r'<th scope="row">([^<]+)</th><td>(?:<span class="hidden-count">)?([^<]+)'
+    rows = re.findall(cell, body)
     return dict(rows)
 
 

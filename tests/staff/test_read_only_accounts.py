@@ -122,7 +122,8 @@ def test_reads_the_partners_of_its_departements_without_their_contact(officer, p
     assert "Pharmacie du Marais" in listing
     assert "Librairie des Terreaux" not in listing
     assert 'name="action"' not in listing  # no action at all
-    assert "export.csv" not in listing and "export.xlsx" not in listing
+    assert "export.csv" not in listing
+    assert "export.xlsx" not in listing
 
     page = officer.get(reverse("admin:partners_partner_change", args=[paris.pk])).text
     assert "Pharmacie du Marais" in page
@@ -235,9 +236,12 @@ def test_administrators_read_the_records_and_reviewers_do_not(
     listing = admin_client.get(reverse("admin:partners_accesslog_changelist"))
     assert "officier.liaison@police.example" in listing.text
     record = AccessLog.objects.first()
-    assert admin_client.post(
-        reverse("admin:partners_accesslog_delete", args=[record.pk]), {"post": "yes"}
-    ).status_code == 403
+    assert (
+        admin_client.post(
+            reverse("admin:partners_accesslog_delete", args=[record.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     reviewer = Client()
     signin.verified_login(reviewer, make_reviewer())
     assert reviewer.get(reverse("admin:partners_accesslog_changelist")).status_code == 403

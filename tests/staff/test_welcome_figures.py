@@ -48,8 +48,8 @@ def welcomes():
 def test_the_figures_count_per_departement_and_month(admin_client, welcomes):
     page = admin_client.get(FIGURES).text
     assert "Accueils par département et par mois" in page
-    assert "<th scope=\"row\">75 – Paris</th>" in page
-    assert "<th scope=\"row\">69 – Rhône</th>" in page
+    assert '<th scope="row">75 – Paris</th>' in page
+    assert '<th scope="row">69 – Rhône</th>' in page
     assert "Télécharger (Excel)" in page
     assert FIGURES in admin_client.get(reverse("admin:partners_welcome_changelist")).text
 
