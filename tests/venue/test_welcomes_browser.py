@@ -1,0 +1,99 @@
+"""A venue records a welcome on a phone (360 px), then deletes it; the public figures and
+the staff's figures in Chromium."""
+
+import re
+from importlib import import_module
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
+
+from partners.domain import links
+from partners.models import ReviewerScope, Welcome
+from partners.services import decisions
+from tests.a11y import axe_violations
+from tests.factories import PartnerFactory
+from tests.signin import browser_sign_in
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+PHONE = {"width": 360, "height": 740}
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_venue_records_a_welcome_on_a_phone_then_deletes_it(page, live_server):
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Café des Halles"))
+    page.set_viewport_size(PHONE)
+    page.goto(f"/mon-lieu/{links.make_token(partner, links.SELFSERVICE)}/")
+    page.get_by_role("link", name="Nous avons accueilli une personne").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nous avons accueilli une personne")
+    assert fits(page)
+    assert axe_violations(page) == []
+
+    # Sent without an answer: the errors, in French, and the same page.
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Choisissez le type d’agression")
+    assert fits(page)
+    assert axe_violations(page) == []
+
+    page.get_by_role("group", name="Type d’agression").get_by_label("LGBT+phobe").check()
+    police = page.get_by_role("group", name="La police a-t-elle été appelée (17 ou 112) ?")
+    police.get_by_label("Oui").check()
+    page.get_by_role("group", name=re.compile("combien de temps")).get_by_label(
+        "De 30 minutes à une heure"
+    ).check()
+    page.get_by_role("group", name=re.compile("restée")).get_by_label("Non précisé").check()
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+
+    expect(page.locator(".messages")).to_contain_text("l’accueil est enregistré")
+    welcome = Welcome.objects.get()
+    assert (welcome.kind, welcome.police_called, welcome.police_delay, welcome.stayed) == (
+        "lgbt_phobic",
+        "yes",
+        "30_60",
+        "not_said",
+    )
+    assert fits(page)
+
+    page.get_by_role("link", name=re.compile("Supprimer l’enregistrement du")).click()
+    page.get_by_role("button", name="Supprimer cet enregistrement").click()
+    expect(page.locator(".messages")).to_contain_text("L’enregistrement est supprimé.")
+    assert not Welcome.objects.exists()
+
+
+def test_the_public_figures_on_a_phone(page, live_server):
+    page.set_viewport_size(PHONE)
+    page.goto("/a-propos/")
+    page.get_by_role("link", name="Voir les chiffres").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Le réseau en chiffres")
+    expect(page.get_by_role("table", name="Accueils par région")).to_be_visible()
+    assert fits(page)
+    assert axe_violations(page) == []
+
+
+def test_a_read_only_account_reads_the_welcomes_figures(page, live_server, django_user_model):
+    user = django_user_model.objects.create_user(username="mairie@lyon.example", is_staff=True)
+    TOTPDevice.objects.create(user=user, name="téléphone", confirmed=True)
+    # A transactional test empties the tables the migrations filled: the group again.
+    group, _ = Group.objects.get_or_create(name="Read-only")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="partners",
+            codename__in=import_module(
+                "partners.migrations.0018_read_only_group"
+            ).READ_ONLY_PERMISSIONS,
+        )
+    )
+    user.groups.add(group)
+    ReviewerScope.objects.create(user=user, departments=["69"])
+    browser_sign_in(page, live_server, user)
+    page.goto("/admin/")
+    page.get_by_role("link", name="Accueils").first.click()
+    page.get_by_role("link", name="Chiffres").click()
+    expect(page.get_by_role("table", name="Accueils par département et par mois")).to_be_visible()
+    expect(page.get_by_text("Télécharger")).to_have_count(0)
+    assert axe_violations(page) == []
