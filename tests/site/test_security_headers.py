@@ -189,13 +189,15 @@ def test_every_admin_page_seen_by_verified_staff_carries_the_headers(staff_clien
 
 
 def _token_routes(patterns=None, namespace=""):
-    """The names of the URLconf's routes that take a ``token``, with their namespace."""
+    """The names of the URLconf's routes that take a ``token``, with their namespace and
+    their other parameters."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             yield from _token_routes(entry.url_patterns, inner)
         elif "token" in entry.pattern.converters:
-            yield namespace + entry.name
+            others = tuple(sorted(set(entry.pattern.converters) - {"token"}))
+            yield namespace + entry.name, others
 
 
 @pytest.mark.django_db
@@ -203,8 +205,9 @@ def _token_routes(patterns=None, namespace=""):
 def test_every_page_reached_through_a_token_is_never_stored(client, language):
     names = sorted(set(_token_routes()))
     assert len(names) >= 5  # confirm, self-service and its pages, re-confirmation
-    for name in names:
+    for name, others in names:
         with translation.override(language):
-            path = reverse(name, kwargs={"token": "not-a-valid-token"})
+            kwargs = {"token": "not-a-valid-token", **dict.fromkeys(others, 1)}
+            path = reverse(name, kwargs=kwargs)
         response = client.get(path)
         assert "no-store" in response["Cache-Control"], path
