@@ -237,6 +237,7 @@ class FiguresMixin:
             **self.admin_site.each_context(request),
             "title": gettext("Figures"),
             "opts": self.opts,
+            "read_only_account": institutions.is_read_only(request.user),
             "by_status": [(label, by_status.get(value, 0)) for value, label in Status.choices],
             "by_kind": [(kinds[k], n) for k, n in by_kind.most_common()],
             "by_region": by_region.most_common(),

@@ -15,6 +15,7 @@ from partners.domain import checks, reconfirmation
 from partners.domain.coverage import DAY, town_without_partner_q
 from partners.models import CommuneCoverage, CoverageRun, Partner, Report, Status
 from partners.staff import wording
+from partners.staff.institutions import is_read_only
 from partners.staff.scope import scoped
 
 
@@ -28,6 +29,8 @@ class Work:
 
 
 def waiting_work(user) -> list[Work]:
+    if is_read_only(user):
+        return []  # an institution reads; the work is FLAG!'s
     work = []
     if user.has_perm("partners.view_partner"):
         partners = reverse("admin:partners_partner_changelist")

@@ -152,6 +152,11 @@ def test_reads_the_figures_and_welcomes_without_downloads(officer, partners):
     partner_figures = officer.get(reverse("admin:partners_partner_figures"))
     assert partner_figures.status_code == 200
     assert ".csv" not in partner_figures.text
+    assert "/admin/partners/report/" not in partner_figures.text
+    # No work waiting on their home, no link to a page refused to them.
+    home = officer.get(reverse("admin:index")).text
+    assert "/admin/partners/partner/changes/" not in home
+    assert "à examiner" not in home
     assert "Pharmacie du Marais" in officer.get(reverse("admin:partners_welcome_changelist")).text
 
 
