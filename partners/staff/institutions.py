@@ -16,6 +16,7 @@ permissions, for them:
 """
 
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
 
 from partners.models import AccessLog
@@ -69,10 +70,10 @@ class ReadOnlyForInstitutions:
     fields, no search by contact, no links to exports, stickers or reviews for
     institutions (``read_only_account`` in the templates)."""
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         if is_read_only(request.user):
             return {}
-        return super().get_actions(request)
+        return super().get_actions(request, action_location)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
