@@ -17,6 +17,7 @@ from partners.domain import territories
 from partners.models import Aggression, Answer, PoliceDelay, Welcome
 from partners.staff.exports import table_csv_response, table_xlsx_response
 from partners.staff.figures import last_months
+from partners.staff.institutions import is_read_only
 from partners.staff.scope import ScopedAdmin
 
 TABLES = ("territories", "answers")
@@ -91,8 +92,6 @@ class WelcomeAdmin(ScopedAdmin, admin.ModelAdmin):
         return False
 
     def may_export(self, request) -> bool:
-        from partners.staff.institutions import is_read_only
-
         return self.has_view_permission(request) and not is_read_only(request.user)
 
     def figures_view(self, request):
