@@ -1099,7 +1099,7 @@ class TrainingCompletion(models.Model):
 # Mystery checks: volunteers visit approved partners (partners/domain/checks.py).
 
 
-class Welcome(models.TextChoices):
+class CheckWelcome(models.TextChoices):
     WARM = "warm", _("Warm and respectful")
     CORRECT = "correct", _("Correct but unsure")
     POOR = "poor", _("Cold, dismissive or disrespectful")
@@ -1130,7 +1130,7 @@ class Check(models.Model):
     visited_on = models.DateField(_("visited on"))
     sticker_visible = models.BooleanField(_("sticker visible"))
     staff_knew = models.BooleanField(_("staff knew what to do"))
-    welcome = models.CharField(_("welcome"), max_length=10, choices=Welcome.choices)
+    welcome = models.CharField(_("welcome"), max_length=10, choices=CheckWelcome.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=CheckOutcome.choices)
     notes = models.TextField(_("notes (staff only)"), max_length=2000, blank=True)
     # Set when the check is recorded (partners/domain/checks.py, ``REPEAT_FAIL_DAYS``): this
@@ -1145,7 +1145,7 @@ class Check(models.Model):
         indexes = [models.Index(fields=["partner", "-visited_on", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(welcome__in=Welcome.values), name="check_welcome_valid"
+                condition=Q(welcome__in=CheckWelcome.values), name="check_welcome_valid"
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=CheckOutcome.values), name="check_outcome_valid"
@@ -1217,7 +1217,7 @@ class Welcome(models.Model):
         _("police arrived after"), max_length=20, choices=PoliceDelay.choices, blank=True
     )
     stayed = models.CharField(_("stayed until help came"), max_length=10, choices=Answer.choices)
-    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_at = models.DateTimeField(_("recorded by the venue at"), default=timezone.now)
 
     objects = WelcomeQuerySet.as_manager()
 

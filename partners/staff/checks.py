@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.domain import checks
-from partners.models import Check, CheckOutcome, Partner, Welcome
+from partners.models import Check, CheckOutcome, CheckWelcome, Partner
 from partners.services import common
 from partners.services.checks import record_check
 from partners.staff.scope import ScopedAdmin, scoped
@@ -54,7 +54,7 @@ class CheckForm(forms.Form):
         widget=forms.RadioSelect,
     )
     welcome = forms.ChoiceField(
-        label=_("The welcome"), choices=Welcome.choices, widget=forms.RadioSelect
+        label=_("The welcome"), choices=CheckWelcome.choices, widget=forms.RadioSelect
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"),

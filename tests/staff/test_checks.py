@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from partners.domain import checks
-from partners.models import Check, CheckOutcome, Partner, PartnerEvent, Status, Welcome
+from partners.models import Check, CheckOutcome, CheckWelcome, Partner, PartnerEvent, Status
 from partners.services import reports
 from partners.services.checks import record_check
 from tests import signin
@@ -46,7 +46,7 @@ def _check(partner, days: int, outcome=CheckOutcome.PASS, **kwargs) -> Check:
         visited_on=days_ago(days),
         sticker_visible=True,
         staff_knew=outcome != CheckOutcome.FAIL,
-        welcome=Welcome.WARM,
+        welcome=CheckWelcome.WARM,
         outcome=outcome,
         **kwargs,
     )
@@ -61,7 +61,7 @@ def _answers(**changes) -> dict:
         "visited_on": TODAY.isoformat(),
         "sticker_visible": "yes",
         "staff_knew": "no",
-        "welcome": Welcome.POOR,
+        "welcome": CheckWelcome.POOR,
         "outcome": CheckOutcome.FAIL,
         "notes": "Personne ne savait quoi faire ; l'autocollant est derrière la caisse.",
     }
@@ -177,7 +177,7 @@ def test_a_pass_is_recorded_with_its_history_and_no_email(client, make_checker):
     signin.verified_login(client, checker)
     response = client.post(
         reverse("admin:check_form", args=[partner.pk]),
-        _answers(staff_knew="yes", welcome=Welcome.WARM, outcome=CheckOutcome.PASS, notes=""),
+        _answers(staff_knew="yes", welcome=CheckWelcome.WARM, outcome=CheckOutcome.PASS, notes=""),
     )
     assert response.status_code == 302
     assert response["Location"] == VISITS
@@ -261,7 +261,7 @@ def _fail(partner, days: int, checker=None) -> Check:
         visited_on=days_ago(days),
         sticker_visible=False,
         staff_knew=False,
-        welcome=Welcome.POOR,
+        welcome=CheckWelcome.POOR,
         outcome=CheckOutcome.FAIL,
     )
 
@@ -277,7 +277,7 @@ def test_a_second_fail_within_a_year_proposes_a_suspension_to_staff(
         visited_on=days_ago(200),
         sticker_visible=True,
         staff_knew=True,
-        welcome=Welcome.WARM,
+        welcome=CheckWelcome.WARM,
         outcome=CheckOutcome.PASS,
     )
     assert _fail(partner, 0).proposes_suspension

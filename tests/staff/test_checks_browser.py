@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from partners.models import Check, CheckOutcome, Welcome
+from partners.models import Check, CheckOutcome, CheckWelcome
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
 from tests.signin import browser_sign_in
@@ -121,7 +121,7 @@ def test_a_checker_records_a_fail_on_a_phone_with_the_keyboard(page, live_server
     check = Check.objects.get()
     assert (check.partner, check.checker) == (partner, checker)
     assert (check.sticker_visible, check.staff_knew) == (True, False)
-    assert (check.welcome, check.outcome) == (Welcome.POOR, CheckOutcome.FAIL)
+    assert (check.welcome, check.outcome) == (CheckWelcome.POOR, CheckOutcome.FAIL)
     assert check.notes == "Personne ne savait qui appeler."
     # The retraining email went to the venue; the venue waits for its new visit.
     assert [m.to for m in mail.outbox] == [[partner.contact_email]]

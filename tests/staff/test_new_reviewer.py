@@ -47,7 +47,6 @@ def _code(signed_key: str, at=None) -> str:
 def _form(page: str, **changes) -> dict:
     signed = _signed_key(page)
     data = {
-        "role": "reviewer",
         "first_name": "Alex",
         "last_name": "Durand",
         "email": "Alex.Durand@Example.org",

@@ -1,5 +1,5 @@
 """Read-only accounts for institutions (police, gendarmerie, funders): created on the
-reviewers' screen, signed in with a two-factor code, limited to their départements; they
+staff's one screen, signed in with a two-factor code, limited to their départements; they
 read partners and figures, see no contact person, change, act on and export nothing, and
 each of their requests is recorded."""
 
@@ -9,10 +9,13 @@ import re
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partners.models import AccessLog, Partner, ReviewerScope, Welcome
@@ -70,17 +73,15 @@ def officer(make_institution):
     return client
 
 
-def test_created_on_the_reviewers_screen_with_the_read_only_role(admin_client):
-    add = reverse("admin:reviewer_add")
+def test_created_on_the_staff_screen_limited_to_some_departements(admin_client):
+    add = reverse("admin:read_only_add")
+    assert add in admin_client.get(reverse("admin:index")).text
     page = admin_client.get(add).text
-    assert "Lecture seule : référent police ou gendarmerie" in page
+    assert "Ajouter un compte en lecture seule" in page
+    assert "Tous les départements" not in page  # never every département
     signed = html.unescape(re.search(r'name="totp_key" value="([^"]+)"', page)[1])
-    from django.core import signing
-    from django_otp.oath import TOTP
-
     key = signing.loads(signed, salt="partners.staff.reviewers.totp-key")
     data = {
-        "role": "read_only",
         "first_name": "Sam",
         "last_name": "Lefort",
         "email": "sam.lefort@gendarmerie.example",
@@ -91,16 +92,14 @@ def test_created_on_the_reviewers_screen_with_the_read_only_role(admin_client):
         "otp_token": f"{TOTP(bytes.fromhex(key)).token():06d}",
     }
     refused = admin_client.post(add, data)
-    assert "Un compte en lecture seule est limité à son territoire" in refused.text
-    del data["every_department"]
+    assert "Choisissez au moins un département." in refused.text
     data["departments"] = ["13"]
     assert admin_client.post(add, data).status_code == 302
-    from django.contrib.auth import get_user_model
-
     user = get_user_model().objects.get(username="sam.lefort@gendarmerie.example")
     assert [g.name for g in user.groups.all()] == ["Read-only"]
     assert user.reviewer_scope.departments == ["13"]
     assert not user.is_superuser
+    assert user.totpdevice_set.get().confirmed
 
 
 def test_signs_in_with_password_and_code_like_staff(make_institution):

@@ -84,7 +84,7 @@ def test_a_read_only_account_reads_the_welcomes_figures(page, live_server, djang
         Permission.objects.filter(
             content_type__app_label="partners",
             codename__in=import_module(
-                "partners.migrations.0022_read_only_group"
+                "partners.migrations.0024_read_only_group"
             ).READ_ONLY_PERMISSIONS,
         )
     )

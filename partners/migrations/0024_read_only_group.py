@@ -43,7 +43,7 @@ def delete_read_only_group(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partners", "0021_welcomes_and_read_only_access"),
+        ("partners", "0023_welcomes_and_read_only_access"),
     ]
 
     operations = [migrations.RunPython(create_read_only_group, delete_read_only_group)]
