@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 
 from partners.domain import territories
@@ -109,8 +109,13 @@ class WelcomeAdmin(ScopedAdmin, admin.ModelAdmin):
                 if self.may_export(request)
                 else {}
             )
+            # On the page thousands are grouped ("1 204"); the downloads keep numbers.
+            shown = [
+                [number_format(c, force_grouping=True) if isinstance(c, int) else c for c in row]
+                for row in body
+            ]
             tables.append(
-                {"slug": slug, "caption": caption, "header": header, "body": body, **urls}
+                {"slug": slug, "caption": caption, "header": header, "body": shown, **urls}
             )
         context = {
             **self.admin_site.each_context(request),

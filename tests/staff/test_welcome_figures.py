@@ -116,3 +116,17 @@ def test_nobody_adds_changes_or_deletes_a_welcome_in_the_admin(admin_client, wel
     delete = reverse("admin:partners_welcome_delete", args=[welcome.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Welcome.objects.filter(pk=welcome.pk, kind=welcome.kind).exists()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_page_groups_thousands_and_the_downloads_keep_numbers(admin_client, welcomes):
+    paris, _ = welcomes
+    Welcome.objects.bulk_create(
+        Welcome(partner=paris, on=datetime.date(2026, 11, 4), kind="other", police_called="no",
+                stayed="no")
+        for _ in range(1200)
+    )  # fmt: skip
+    assert "<td>1\xa0202</td>" in admin_client.get(FIGURES).text
+    response = admin_client.get(reverse("admin:partners_welcome_figures_territories_xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert [cell.value for cell in sheet[3]][-2:] == [1202, 1203]
