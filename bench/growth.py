@@ -193,13 +193,15 @@ def measure(count: int, seed: int, configured: str | None, work: Path, seconds: 
 
 
 def slope(before: Growth, after: Growth, key: str) -> str:
-    """How a figure grows between two sizes: flat, logarithmic, sub-linear or linear, from
-    the exponent of the power law through both points."""
+    """How a figure grows between two sizes: flat (within 15 %), logarithmic, sub-linear or
+    linear, from the exponent of the power law through both points; or how far it falls."""
     v1, v2 = before.values.get(key), after.values.get(key)
     if not v1 or not v2:
         return ""
     ratio = v2 / v1
     exponent = math.log(ratio) / math.log(after.count / before.count)
+    if ratio < 1 / 1.15:
+        return f"falls (×{ratio:.2f})"
     if ratio <= 1.15:
         return "flat"
     if ratio <= 1.15 * math.log(after.count) / math.log(before.count):

@@ -127,9 +127,9 @@ def markdown(results: Results, when: str, machine: dict, setup: dict, growths=()
             "## Growth",
             "",
             "Each size in its own database, served alike (`--counts`). The slope between two "
-            "sizes: flat (at most 15 % more), logarithmic (no faster than the logarithm of the "
-            "count), sub-linear, or linear (an exponent of 0.8 or more). Targets are those set "
-            "for 1,000,000 partners.",
+            "sizes: flat (within 15 %), logarithmic (no faster than the logarithm of the "
+            "count), sub-linear, or linear (an exponent of 0.8 or more); or how far it falls "
+            "(a throughput). Targets are those set for 1,000,000 partners.",
             "",
             "| figure | " + " | ".join(sizes) + " | slope | target at 1,000,000 | verdict | note |",
             "| --- | " + " | ".join("---" for _ in sizes) + " | --- | --- | --- | --- |",

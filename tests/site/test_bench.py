@@ -83,6 +83,7 @@ def test_growth_slopes_tell_flat_logarithmic_and_linear_apart():
     assert growth.slope(*logarithmic[1:], "x") == "logarithmic"
     assert growth.slope(*linear[1:], "x") == "linear"
     assert growth.slope(*sizes(1, 3, 9)[1:], "x") == "sub-linear (×3.0)"
+    assert growth.slope(*sizes(1, 300, 150)[1:], "x") == "falls (×0.50)"
 
 
 def test_growth_targets_are_judged_at_a_million_against_100000():
