@@ -156,6 +156,18 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _migrations_data_after_a_flush(request):
+    """A transactional test (browser tests, the deployed stack) starts with what the data
+    migrations created, which the previous one's flush deleted (tests/migrations_data.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
+        from tests import migrations_data
+
+        request.getfixturevalue("transactional_db")
+        migrations_data.restore()
+
+
+@pytest.fixture(autouse=True)
 def _training_not_required(settings):
     """Approval asks for trained staff (TRAINED_PEOPLE_FOR_APPROVAL, 2 by default): tests
     that approve a partner for another purpose do without. The rule's own tests

@@ -162,6 +162,8 @@
           close();
         }
       } else if (event.key === "Escape") {
+        // No suggestion still on its way may reopen the list the person just closed.
+        stopSuggesting();
         if (!listbox.hidden) {
           // Close the list, and keep the field as typed (a search field would clear).
           event.preventDefault();
@@ -173,10 +175,14 @@
       }
     });
 
-    // A search sent: no suggestion still on its way may reopen the list over the results.
-    form.addEventListener("submit", () => {
+    function stopSuggesting() {
       clearTimeout(timer);
       if (controller) controller.abort();
+    }
+
+    // A search sent: no suggestion still on its way may reopen the list over the results.
+    form.addEventListener("submit", () => {
+      stopSuggesting();
       close();
     });
 

@@ -8,13 +8,12 @@ from partners.services import decisions
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
 from tests.signin import browser_sign_in
-from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS, migrations_data
+from tests.staff.test_pending_changes_browser import RECORD_VIOLATIONS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_the_charts_are_drawn_and_accessible(page, live_server, make_reviewer, tmp_path):
-    migrations_data()
     for _ in range(3):
         decisions.approve_partner(partner=PartnerFactory())
     PartnerFactory(department="974", postcode="97400", city="Saint-Denis")

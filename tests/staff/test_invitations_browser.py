@@ -15,7 +15,6 @@ from partners.services import applications, decisions
 from tests.a11y import axe_violations
 from tests.factories import PartnerFactory
 from tests.signin import browser_sign_in
-from tests.staff.test_pending_changes_browser import migrations_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -43,7 +42,6 @@ def test_staff_invite_a_white_zone_and_the_candidate_joins(
     settings.JOIN_FORM_MIN_SECONDS = 0
     settings.SITE_URL = live_server.url
     cache.clear()
-    migrations_data()
     ahun = _candidate(
         "Mairie - Ahun", "Ahun", "23", Point(2.04468, 46.08613, srid=4326), "mairie@ahun.fr"
     )

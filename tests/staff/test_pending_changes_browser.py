@@ -1,16 +1,12 @@
 """A reviewer works through the queue of venues' proposed changes in Chromium: applies one
 (public at once), refuses another with a reason, under the CSP and with axe's approval."""
 
-import datetime
-from importlib import import_module
-
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.contrib.gis.geos import Point
 from django.core import mail
 from playwright.sync_api import expect
 
-from partners.models import Charter, Partner
+from partners.models import Partner
 from partners.services import decisions, selfservice
 from tests import signin
 from tests.a11y import axe_violations
@@ -24,28 +20,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-
-def migrations_data() -> None:
-    """What the migrations create and a transactional test's flush deletes: the charter and
-    the "Reviewer" group (the permissions come back with the flush's post_migrate)."""
-    Charter.objects.get_or_create(
-        version=1, defaults={"text": "Charte", "published_on": datetime.date(2024, 1, 1)}
-    )
-    group, _ = Group.objects.get_or_create(name="Reviewer")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="partners",
-            codename__in=import_module(
-                "partners.migrations.0007_reviewer_group"
-            ).REVIEWER_PERMISSIONS,
-        )
-    )
-
-
-@pytest.fixture(autouse=True)
-def _migrations_data():
-    migrations_data()
 
 
 def proposed(name, new_name, **more):
