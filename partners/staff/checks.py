@@ -21,6 +21,7 @@ from partners.domain import checks
 from partners.models import Check, CheckOutcome, CheckWelcome, Partner
 from partners.services import common
 from partners.services.checks import record_check
+from partners.staff.readonly import NeverWritten
 from partners.staff.scope import ScopedAdmin, scoped
 
 PERMISSION = "partners.add_check"
@@ -156,7 +157,7 @@ def checklist(request, pk):
 
 
 @admin.register(Check)
-class CheckAdmin(ScopedAdmin, admin.ModelAdmin):
+class CheckAdmin(ScopedAdmin, NeverWritten, admin.ModelAdmin):
     """Every check, for staff: recorded by checkers on their pages, never changed."""
 
     list_display = [
@@ -175,12 +176,3 @@ class CheckAdmin(ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "visited_on"
 
     scope_field = "partner__department"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -15,6 +15,7 @@ from partners.models import (
     Status,
 )
 from partners.services import decisions
+from partners.staff.readonly import NeverWritten
 from partners.staff.scope import ScopedAdmin
 
 
@@ -59,17 +60,8 @@ def describe_event(event: PartnerEvent) -> str:
     )
 
 
-class ReadOnlyHistory:
-    """History entries are never added, changed or deleted from the admin, by anybody."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyHistory(NeverWritten):
+    """History entries, with who made them and what they changed."""
 
     @admin.display(description=_("who"))
     def who(self, event):

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 
 from partners.models import AccessLog
 from partners.services.reviewers import READ_ONLY_GROUP
+from partners.staff.readonly import NeverWritten
 
 READABLE_VIEWS = frozenset(
     {
@@ -132,7 +133,7 @@ def _object_of(request) -> dict:
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(NeverWritten, admin.ModelAdmin):
     """Administrators read who read what; nobody changes or deletes a record."""
 
     list_display = ["at", "username", "method", "path", "status_code", "object_type", "object_id"]
@@ -146,12 +147,3 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

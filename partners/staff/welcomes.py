@@ -18,6 +18,7 @@ from partners.models import Aggression, Answer, PoliceDelay, Welcome
 from partners.staff.exports import table_csv_response, table_xlsx_response
 from partners.staff.figures import last_months
 from partners.staff.institutions import is_read_only
+from partners.staff.readonly import NeverWritten
 from partners.staff.scope import ScopedAdmin
 
 TABLES = ("territories", "answers")
@@ -72,7 +73,7 @@ BUILDERS = {"territories": territories_table, "answers": answers_table}
 
 
 @admin.register(Welcome)
-class WelcomeAdmin(ScopedAdmin, admin.ModelAdmin):
+class WelcomeAdmin(ScopedAdmin, NeverWritten, admin.ModelAdmin):
     scope_field = "partner__department"
     list_display = ["on", "partner", "kind", "police_called", "police_delay", "stayed"]
     list_filter = ["kind", "police_called", "stayed", ("on", admin.DateFieldListFilter)]
@@ -81,15 +82,7 @@ class WelcomeAdmin(ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "on"
     fields = ["partner", "on", "kind", "police_called", "police_delay", "stayed", "recorded_at"]
 
-    # The venue records and deletes; here it is read, never written.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    # The venue records and deletes; here it is read, never written (NeverWritten).
 
     def may_export(self, request) -> bool:
         return self.has_view_permission(request) and not is_read_only(request.user)
