@@ -291,5 +291,6 @@ def test_a_refused_form_has_the_bar(page, partner, exit_url):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Le formulaire n’a pas pu être envoyé"
     )
+    page.wait_for_load_state("load")  # its styles and scripts, before the frame is measured
     assert frame_problems(page, PHONE["width"]) == []
     assert axe_violations(page) == []

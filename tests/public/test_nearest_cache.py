@@ -39,7 +39,7 @@ class Answer:
 
 
 @contextlib.contextmanager
-def test_transaction_kept():
+def transaction_kept():
     """As Django's test client does: the test's transaction stays open across requests."""
     for signal in (signals.request_started, signals.request_finished):
         signal.disconnect(close_old_connections)
@@ -57,7 +57,7 @@ def get(path: str, **headers) -> Answer:
     def start_response(status, headers, exc_info=None):
         seen.update(status=status, headers=dict(headers))
 
-    with test_transaction_kept():
+    with transaction_kept():
         body = b"".join(APPLICATION(environ, start_response))
     return Answer(seen["status"], seen["headers"], body)
 
@@ -100,7 +100,7 @@ def test_only_gets_are_kept(partners, method):
     get(NEAREST)
     environ = RequestFactory().generic(method, NEAREST).environ
     seen = {}
-    with test_transaction_kept():
+    with transaction_kept():
         APPLICATION(environ, lambda status, headers, exc_info=None: seen.update(dict(headers)))
     assert "X-Cache" not in seen
 
