@@ -119,24 +119,54 @@ def _osm_days(weekdays: list[int]) -> str:
     return ",".join(parts)
 
 
-def osm_opening_hours(intervals: Iterable[tuple[int, datetime.time, datetime.time]]) -> str:
-    """Opening intervals in OpenStreetMap's ``opening_hours`` syntax, as open-data users
-    read it: ``Mo-Fr 09:00-18:00, Sa 22:00-02:00``; ``24/7`` for every whole day; empty
-    when no hours were given.
+OSM_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _osm_date(day: datetime.date) -> str:
+    return f"{day.year} {OSM_MONTHS[day.month - 1]} {day.day:02d}"
+
+
+def osm_closure(starts: datetime.date, ends: datetime.date) -> str:
+    """A dated closure as an OSM rule closing its whole days: ``2026 Dec 25 off``,
+    ``2026 Dec 28-2027 Jan 02 off`` (a ``<monthday_range>`` from ``<date_from>`` to
+    ``<date_to>``, each ``<year> <month> <daynum>``, the year always written so that a
+    closure may run into the next one: https://wiki.openstreetmap.org/wiki/Key:opening_hours/specification)."""
+    if starts == ends:
+        return f"{_osm_date(starts)} off"
+    return f"{_osm_date(starts)}-{_osm_date(ends)} off"
+
+
+def osm_opening_hours(
+    intervals: Iterable[tuple[int, datetime.time, datetime.time]],
+    closures: Iterable[tuple[datetime.date, datetime.date]] = (),
+) -> str:
+    """Opening intervals and dated closures in OpenStreetMap's ``opening_hours`` syntax,
+    as open-data users read it: ``Mo-Fr 09:00-18:00, Sa 22:00-02:00; 2026 Dec 25 off``;
+    ``24/7`` for every whole day; empty when no hours were given (closures then say
+    nothing more: the hours are unknown).
 
     Days with the same times share a rule. Rules are joined with ``, `` (OSM's additional
     rule), not ``; ``: a later ``;`` rule would override the hours an earlier one runs past
     midnight into its day. ``00:00`` as a closing time is written ``24:00``; a closing
-    time earlier than the opening runs into the next day, as ``Week`` reads it (and as
-    tests/domain/test_hours_osm.py checks against an OSM parser)."""
+    time earlier than the opening runs into the next day, as ``Week`` reads it.
+
+    Each closure follows as a normal rule (``; … off``), which is what it should be: it
+    overrides the weekly rules on its days, including the hours an evening runs past
+    midnight into its first day, and leaves the hours its last evening runs into the next
+    day open, as ``Week`` has it (tests/domain/test_hours_osm.py checks all this against
+    an OSM parser)."""
     by_day: dict[int, list[str]] = {}
     for weekday, opens, closes in sorted(intervals):
         end = "24:00" if closes == datetime.time(0) else f"{closes:%H:%M}"
         by_day.setdefault(weekday, []).append(f"{opens:%H:%M}-{end}")
+    if not by_day:
+        return ""
     rules = {day: ",".join(times) for day, times in by_day.items()}
     if len(rules) == 7 and set(rules.values()) == {"00:00-24:00"}:
-        return "24/7"
-    days_of: dict[str, list[int]] = {}
-    for day, times in sorted(rules.items()):
-        days_of.setdefault(times, []).append(day)
-    return ", ".join(f"{_osm_days(days)} {times}" for times, days in days_of.items())
+        text = "24/7"
+    else:
+        days_of: dict[str, list[int]] = {}
+        for day, times in sorted(rules.items()):
+            days_of.setdefault(times, []).append(day)
+        text = ", ".join(f"{_osm_days(days)} {times}" for times, days in days_of.items())
+    return "; ".join([text, *(osm_closure(starts, ends) for starts, ends in sorted(closures))])

@@ -389,11 +389,16 @@ FIELDS = (
         "opening_hours_osm",
         "string",
         Shown.OPEN_DATA,
-        "The opening hours in OpenStreetMap's `opening_hours` syntax, venue-local "
-        "(`Mo-Fr 09:00-18:00, Sa 22:00-02:00`); null when none were given.",
+        "The opening hours in OpenStreetMap's `opening_hours` syntax, venue-local, "
+        "followed by the dated closures not over yet, whole days "
+        "(`Mo-Fr 09:00-18:00, Sa 22:00-02:00; 2026 Dec 24-2026 Dec 26 off`); null when "
+        "no hours were given.",
         nullable=True,
-        columns={"hours": HOURS_SQL},
-        read=lambda r: osm_opening_hours(r.intervals) or None,
+        columns={"hours": HOURS_SQL, "closures": CLOSURES_SQL},
+        read=lambda r: (
+            osm_opening_hours(r.intervals, ((starts, ends) for starts, ends, _r in r.closures))
+            or None
+        ),
     ),
     PublicField(
         "updated_at",

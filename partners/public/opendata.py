@@ -49,7 +49,7 @@ CONTENT_TYPES = {CSV_NAME: "text/csv; charset=utf-8", GEOJSON_NAME: "application
 # The published address of the site, named by the schema's metadata: a schema registered
 # on schema.data.gouv.fr points at one stable address, whichever server wrote the file.
 CANONICAL_SITE = "https://enlieusur.fr"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +68,8 @@ class Column:
 _DAY = "(Mo|Tu|We|Th|Fr|Sa|Su)(-(Mo|Tu|We|Th|Fr|Sa|Su))?"
 _SPAN = "([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-4]):[0-5][0-9]"
 _RULE = f"{_DAY}(,{_DAY})* {_SPAN}(,{_SPAN})*"
+_OSM_DATE = "2[0-9]{3} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (0[1-9]|[12][0-9]|3[01])"
+_CLOSURE = f"{_OSM_DATE}(-{_OSM_DATE})? off"
 
 COLUMNS = {
     "id": Column(
@@ -165,10 +167,12 @@ COLUMNS = {
         "Horaires d'ouverture",
         "Horaires d'ouverture au format opening_hours d'OpenStreetMap, à l'heure locale du "
         "lieu (fuseau time_zone) ; un horaire qui finit avant de commencer passe minuit. "
+        "Suivis des fermetures datées à venir ou en cours (congés, travaux), jours entiers, "
+        "premier et dernier jour compris : « ; 2026 Dec 24-2026 Dec 26 off ». "
         "Vide si le lieu n'a pas donné d'horaires.",
-        "Mo-Fr 09:00-18:00, Sa 22:00-02:00",
+        "Mo-Fr 09:00-18:00, Sa 22:00-02:00; 2026 Dec 24-2026 Dec 26 off",
         required=False,
-        constraints={"pattern": f"24/7|{_RULE}(, {_RULE})*"},
+        constraints={"pattern": f"(24/7|{_RULE}(, {_RULE})*)(; {_CLOSURE})*"},
     ),
     "updated_at": Column(
         "Dernière mise à jour",
@@ -229,7 +233,7 @@ def table_schema() -> dict:
         ],
         "sources": [{"title": "Réseau En lieu sûr, FLAG!", "path": CANONICAL_SITE}],
         "created": "2026-11-01",
-        "lastModified": "2026-11-01",
+        "lastModified": "2026-11-30",
         "version": SCHEMA_VERSION,
         "licenses": [
             {
@@ -248,18 +252,18 @@ def table_schema() -> dict:
 # Every approved partner's open-data columns, in id order, in one statement: the files
 # are one consistent picture of the network.
 _ROWS_SQL = (
-    sql.SQL("SELECT {public} FROM partners_partner p WHERE p.status = %s ORDER BY p.id")
+    sql.SQL("SELECT {public} FROM partners_partner p WHERE p.status = %(approved)s ORDER BY p.id")
     .format(public=sql.SQL(sql_columns(Shown.OPEN_DATA)))
     .as_string()
 )
 _FETCH = 2000
 
 
-def _public_rows() -> Iterator[dict]:
+def _public_rows(now: datetime.datetime) -> Iterator[dict]:
     connection = connections[router.db_for_read(Partner)]
     # A server-side cursor: PostgreSQL sends the rows a batch at a time.
     with connection.chunked_cursor() as cursor:
-        cursor.execute(_ROWS_SQL, [Status.APPROVED])
+        cursor.execute(_ROWS_SQL, {"approved": Status.APPROVED, "now": now})
         names = [column.name for column in cursor.description]
         while rows := cursor.fetchmany(_FETCH):
             for row in rows:
@@ -273,7 +277,7 @@ def record(row: dict, *, now: datetime.datetime, urls: DetailUrls) -> dict:
 
 
 def records(now: datetime.datetime, urls: DetailUrls) -> Iterator[dict]:
-    for row in _public_rows():
+    for row in _public_rows(now):
         yield record(row, now=now, urls=urls)
 
 
@@ -462,6 +466,7 @@ def changes(params: dict, *, now: datetime.datetime, urls: DetailUrls) -> dict:
             _CHANGES_SQL,
             {
                 "approved": Status.APPROVED,
+                "now": now,
                 "since": since.astimezone(datetime.UTC),
                 "until": until,
                 "after": after,

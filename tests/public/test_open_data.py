@@ -21,6 +21,8 @@ from partners.public import opendata
 from partners.services import decisions, selfservice
 from tests.factories import (
     PRIVATE_MARKERS,
+    ClosureFactory,
+    OpeningIntervalFactory,
     PartnerFactory,
     every_day,
     hidden_partners,
@@ -110,6 +112,9 @@ def test_the_schema_refuses_what_the_data_never_holds():
         ("phone", "01 42 00 00 00"),
         ("postcode", "7500"),
         ("opening_hours_osm", "lundi 9h-18h"),
+        ("opening_hours_osm", "Mo-Fr 09:00-18:00; 2026-12-24 off"),
+        ("opening_hours_osm", "Mo-Fr 09:00-18:00, 2026 Dec 24 off"),
+        ("opening_hours_osm", "2026 Dec 24 off"),
         ("lat", "91"),
         ("step_free", "oui"),
         ("name", ""),
@@ -168,6 +173,76 @@ def test_the_daily_files_are_valid_and_describe_the_approved_partners(open_data_
         plain = (open_data_dir / name).read_bytes()
         assert gzip.decompress((open_data_dir / f"{name}.gz").read_bytes()) == plain
     assert not [p.name for p in open_data_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_the_hours_carry_the_closures_not_over_in_the_venues_own_calendar(open_data_dir):
+    # 9:00 UTC on Monday 2 November: 10:00 in Paris, still Sunday 1 November in Tahiti.
+    paris = PartnerFactory(approved=True, name="Paris")
+    papeete = PartnerFactory(
+        approved=True,
+        name="Papeete",
+        department="987",
+        postcode="98714",
+        city="Papeete",
+        location=Point(-149.5585, -17.5516, srid=4326),
+    )
+    for partner in (paris, papeete):
+        for day in range(1, 6):
+            OpeningIntervalFactory(partner=partner, weekday=day)
+        # Over in both; over in Paris only; going on; across the year's end; one day.
+        ClosureFactory(
+            partner=partner, starts=datetime.date(2026, 10, 20), ends=datetime.date(2026, 10, 25)
+        )
+        ClosureFactory(
+            partner=partner, starts=datetime.date(2026, 10, 31), ends=datetime.date(2026, 11, 1)
+        )
+        ClosureFactory(
+            partner=partner, starts=datetime.date(2026, 11, 2), ends=datetime.date(2026, 11, 3)
+        )
+        ClosureFactory(
+            partner=partner, starts=datetime.date(2026, 12, 28), ends=datetime.date(2027, 1, 2)
+        )
+        ClosureFactory(
+            partner=partner, starts=datetime.date(2027, 5, 1), ends=datetime.date(2027, 5, 1)
+        )
+
+    with time_machine.travel(START, tick=False):
+        _export(open_data_dir)
+
+    csv_path = open_data_dir / opendata.CSV_NAME
+    _valid(Resource(path=csv_path.name, basepath=str(open_data_dir), schema=_schema()))
+    with csv_path.open(encoding="utf-8", newline="") as file:
+        hours = {row["name"]: row["opening_hours_osm"] for row in csv.DictReader(file)}
+    coming = "2026 Nov 02-2026 Nov 03 off; 2026 Dec 28-2027 Jan 02 off; 2027 May 01 off"
+    assert hours == {
+        "Paris": f"Mo-Fr 09:00-18:00; {coming}",
+        "Papeete": f"Mo-Fr 09:00-18:00; 2026 Oct 31-2026 Nov 01 off; {coming}",
+    }
+
+
+def test_the_feed_reports_a_partner_whose_closures_changed(client):
+    with time_machine.travel(START, tick=False):
+        partner = PartnerFactory(approved=True)
+        OpeningIntervalFactory(partner=partner)
+    since = START + datetime.timedelta(hours=1)
+    closure = (datetime.date(2026, 12, 24), datetime.date(2026, 12, 26), "congés")
+    with time_machine.travel(since + datetime.timedelta(minutes=1), tick=False):
+        selfservice.update_partner(partner=partner, changes={"closures": [closure]})
+    with time_machine.travel(since + datetime.timedelta(minutes=1) + LATER, tick=False):
+        page = _feed(client, since.isoformat())
+    assert _changes(page) == [(partner.pk, "changed")]
+    assert page["changes"][0]["partner"]["opening_hours_osm"] == (
+        "Mo 09:00-18:00; 2026 Dec 24-2026 Dec 26 off"
+    )
+
+    # Its closure withdrawn: changed again, the hours alone.
+    later = since + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        selfservice.update_partner(partner=partner, changes={"closures": []})
+    with time_machine.travel(later + LATER, tick=False):
+        page = _feed(client, (later - datetime.timedelta(seconds=1)).isoformat())
+    assert _changes(page) == [(partner.pk, "changed")]
+    assert page["changes"][0]["partner"]["opening_hours_osm"] == "Mo 09:00-18:00"
 
 
 def test_no_private_data_in_any_open_data_output(client, open_data_dir):

@@ -751,6 +751,32 @@ def test_lists_run_the_same_number_of_queries_for_5_or_50_partners(admin_client,
     assert queries_with(5) == queries_with(50)
 
 
+def test_a_closure_staff_change_alone_puts_the_partner_in_the_open_data_feed(admin_client, client):
+    partner = PartnerFactory(approved=True)
+    OpeningIntervalFactory(partner=partner)
+    before = Partner.objects.get(pk=partner.pk).updated_at
+    today = partner.local_time().date()
+    starts = today + datetime.timedelta(days=10)
+    data = _form_data(admin_client.get(change_url(partner)))
+    data |= {
+        "closures-TOTAL_FORMS": "1",
+        "closures-0-starts": starts.isoformat(),
+        "closures-0-ends": starts.isoformat(),
+    }
+
+    assert admin_client.post(change_url(partner), data).status_code == 302
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1), tick=False):
+        page = client.get("/api/v1/partners/changes", {"since": before.isoformat()}).json()
+    assert [(entry["id"], entry["change"]) for entry in page["changes"]] == [
+        (partner.pk, "changed")
+    ]
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+    assert page["changes"][0]["partner"]["opening_hours_osm"] == (
+        f"Mo 09:00-18:00; {starts.year} {month[starts.month - 1]} {starts.day:02d} off"
+    )
+
+
 def test_staff_add_a_closure_inline_it_is_in_the_history_and_a_bad_one_is_refused_in_french(
     admin_client,
 ):
