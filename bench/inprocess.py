@@ -10,6 +10,7 @@ import io
 import logging
 import time
 import zoneinfo
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -223,38 +224,61 @@ def measure_coverage(results: Results) -> None:
     )
 
 
-BPE_HEADER = (
-    "AN;NOMRS;CNOMRS;NUMVOIE;INDREP;TYPVOIE;LIBVOIE;CADR;CODPOS;DEPCOM;DEP;REG;LIBCOM;DOM;SDOM;"
-    "TYPEQU;SIRET;STATUT_DIFFUSION;LAMBERT_X;LAMBERT_Y;LONGITUDE;LATITUDE;QUALITE_XY;EPSG;"
-    "QUALITE_GEOLOC;DCIRIS"
-)
-# Libraries, pools, a sports hall and a school: types the import keeps (tests/fixtures/bpe.csv).
+# The BPE's 2024 layout, as the committed fixture has it (its header: some 89 columns).
+BPE_FIXTURE = Path(settings.BASE_DIR) / "tests" / "fixtures" / "bpe.csv"
+# Libraries, pools, a sports hall and a school: types the import keeps (BPE_KINDS).
 BPE_TYPES = (
     ("F307", "F", "F3", "MEDIATHEQUE"),
     ("F101", "F", "F1", "PISCINE"),
-    ("F112", "F", "F1", "GYMNASE"),
-    ("C101", "C", "C1", "ECOLE MATERNELLE"),
+    ("F121", "F", "F1", "GYMNASE"),
+    ("C107", "C", "C1", "ECOLE MATERNELLE"),
 )
 
 
 def write_bpe(path, rows: int, seed: int) -> None:
     """A file of INSEE's BPE layout (tests/fixtures/bpe.csv) with ``rows`` equipments drawn
     in the gazetteer's communes: what staff download, at the size the target names."""
+    import csv
     import random
 
     from gazetteer.communes import all_communes
 
     rng = random.Random(seed)
     communes = [c for c in all_communes() if c.postcodes]
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(BPE_HEADER + "\n")
+    with BPE_FIXTURE.open(encoding="utf-8") as fixture:
+        header = fixture.readline().rstrip("\n").split(";")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, header, restval="_Z", delimiter=";", lineterminator="\n")
+        writer.writeheader()
         for n in range(rows):
             c = rng.choice(communes)
             code, dom, sdom, label = rng.choice(BPE_TYPES)
-            out.write(
-                f"2024;{label} {n};;{n % 200 + 1};;RUE;DE LA REPUBLIQUE;;{c.postcodes[0]};"
-                f"{c.insee};{c.department};;{c.name};{dom};{sdom};{code};;O;;;"
-                f"{c.lon:.5f};{c.lat:.5f};Bonne;4326;11;\n"
+            writer.writerow(
+                {
+                    "AN": "2024",
+                    "NOMRS": f"{label} {n}",
+                    "CNOMRS": "",
+                    "NUMVOIE": n % 200 + 1,
+                    "INDREP": "",
+                    "TYPVOIE": "RUE",
+                    "LIBVOIE": "DE LA REPUBLIQUE",
+                    "CADR": "",
+                    "CODPOS": c.postcodes[0],
+                    "DEPCOM": c.insee,
+                    "DEP": c.department,
+                    "LIBCOM": c.name.upper(),
+                    "DOM": dom,
+                    "SDOM": sdom,
+                    "TYPEQU": code,
+                    "SIRET": "",
+                    "STATUT_DIFFUSION": "O",
+                    "LAMBERT_X": "",
+                    "LAMBERT_Y": "",
+                    "LONGITUDE": f"{c.lon:.5f}",
+                    "LATITUDE": f"{c.lat:.5f}",
+                    "QUALITE_XY": "B",
+                    "QUALITE_GEOLOC": "11",
+                }
             )
 
 

@@ -15,41 +15,62 @@ import re
 
 from partners.models import Kind
 
-# Annuaire de l'administration: ``type_service_local`` → our kind.
+# Annuaire de l'administration: ``type_service_local`` → our kind. The type names are the
+# DILA's; checked against code that reads the published file (osm-fr/osmose-backend,
+# analysers/analyser_merge_public_services_FR.py: mairie, mairie_com, msap, cij,
+# mission_locale, caf, cpam, pmi) and against lists of the DILA's types embedded in public
+# code (ccas, maison_handicapees, paris_mairie, paris_mairie_arrondissement). Paris's town
+# halls have types of their own; whether today's edition still uses both Paris types could
+# not be confirmed (an absent type only matches nothing).
 ANNUAIRE_KINDS = {
     "mairie": Kind.TOWN_HALL,
-    "mairie_com": Kind.TOWN_HALL,
-    "msap": Kind.PUBLIC_OTHER,  # France services
+    "mairie_com": Kind.TOWN_HALL,  # town halls of the overseas collectivités
+    "paris_mairie": Kind.TOWN_HALL,
+    "paris_mairie_arrondissement": Kind.TOWN_HALL,
+    "msap": Kind.PUBLIC_OTHER,  # France services (formerly "maisons de services au public")
     "ccas": Kind.PUBLIC_OTHER,
     "cij": Kind.PUBLIC_OTHER,  # youth information
     "mission_locale": Kind.PUBLIC_OTHER,
-    "maison_handicapees": Kind.PUBLIC_OTHER,
+    "maison_handicapees": Kind.PUBLIC_OTHER,  # MDPH
     "caf": Kind.PUBLIC_OTHER,
     "cpam": Kind.PUBLIC_OTHER,
     "pmi": Kind.PUBLIC_OTHER,
 }
 
 # Base permanente des équipements: ``TYPEQU`` → (our kind, the type's name in INSEE's
-# nomenclature, which names an equipment that has no name of its own).
+# nomenclature, which names an equipment that has no name of its own). The nomenclature of
+# the 2024 edition (BPE24.csv). Checked against FlorianHegele/SkillIssue,
+# skills/vulnerabilite-bpe/tests/fixtures/sample_bpe.csv (BPE 2024 rows: C107 "ECOLE
+# MATERNELLE …", C108 "ECOLE PRIMAIRE …", C109 "ECOLE ELEMENTAIRE …", C201, C301) and its
+# references/api.md (which points to INSEE's dictionary,
+# insee.fr/fr/metadonnees/source/fichier/BPE24_anonymisee_dictionnaire_variables.html, not
+# read here); the labels against BPE 2024 code tables embedded in public code, found by
+# exact search but not named by the index (at least two agree on each label but F129's).
+# Earlier editions coded schools C101, C102, C104 and C105 and specialised halls F112; the
+# 2024 edition has none of them. F129 ("Salles spécialisées", F112's successor) is in one
+# code table only: not confirmed.
 BPE_KINDS = {
     "F307": (Kind.LIBRARY, "Bibliothèque"),
     "F101": (Kind.SWIMMING_POOL, "Bassin de natation"),
-    "F112": (Kind.PUBLIC_OTHER, "Salle spécialisée"),
-    "F114": (Kind.PUBLIC_OTHER, "Salle de combat"),
-    "F116": (Kind.PUBLIC_OTHER, "Salle non spécialisée"),
-    "F121": (Kind.PUBLIC_OTHER, "Salle multisports (gymnase)"),
-    "C101": (Kind.SCHOOL, "École maternelle"),
-    "C102": (Kind.SCHOOL, "École maternelle de regroupement pédagogique"),
-    "C104": (Kind.SCHOOL, "École élémentaire"),
-    "C105": (Kind.SCHOOL, "École élémentaire de regroupement pédagogique"),
+    "F114": (Kind.PUBLIC_OTHER, "Salles de combat"),
+    "F116": (Kind.PUBLIC_OTHER, "Salles non spécialisées"),
+    "F121": (Kind.PUBLIC_OTHER, "Salles multisports, gymnases"),
+    "F129": (Kind.PUBLIC_OTHER, "Salles spécialisées"),
+    "C107": (Kind.SCHOOL, "École maternelle"),
+    "C108": (Kind.SCHOOL, "École primaire"),
+    "C109": (Kind.SCHOOL, "École élémentaire"),
     "C201": (Kind.SCHOOL, "Collège"),
     "C301": (Kind.SCHOOL, "Lycée d'enseignement général et/ou technologique"),
     "C302": (Kind.SCHOOL, "Lycée d'enseignement professionnel"),
     "C303": (Kind.SCHOOL, "Lycée d'enseignement technique et/ou professionnel agricole"),
 }
 
-# An equipment placed this badly by INSEE (``QUALITE_XY``) keeps no location.
-BPE_UNUSABLE_QUALITY = {"mauvaise", "non géolocalisé", "non geolocalise"}
+# An equipment placed this badly by INSEE (``QUALITE_XY``) keeps no location: "M"
+# (mauvaise) in the 2024 layout, coded A (acceptable), B (bonne), M, _U (undetermined), _Z
+# (not applicable: no coordinates) (FlorianHegele/SkillIssue, skills/vulnerabilite-bpe/
+# main.py and the sample file above); "Mauvaise" in the older xy layout, which spelled the
+# quality out (its "Non géolocalisé" is kept from memory: not confirmed).
+BPE_UNUSABLE_QUALITY = {"m", "mauvaise", "non géolocalisé", "non geolocalise"}
 
 # Words organisations use in their generic addresses ("mairie.lyon@", "accueil-piscine@").
 GENERIC_WORDS = frozenset(

@@ -107,7 +107,27 @@ def _text(value, limit: int) -> str:
     return " ".join(str(value or "").split())[:limit]
 
 
-# The Annuaire de l'administration.
+# The Annuaire de l'administration. Two JSON exports of the same records:
+# - data.gouv.fr's file (a .tar.bz2 holding ``…data.gouv_local.json``): an object whose
+#   ``service`` is the list of services, their ``pivot``, ``adresse`` and ``telephone`` lists
+#   of objects (as osm-fr/osmose-backend, analysers/analyser_merge_public_services_FR.py,
+#   reads it);
+# - the DILA's API portal (api-lannuaire.service-public.fr, dataset
+#   api-lannuaire-administration, "exports/json"): the list of records alone, each of those
+#   fields a JSON text, ``'[{"type_service_local":"mairie","code_insee_commune":["01001"]}]'``
+#   (as public code reading it shows; not checked against the portal itself).
+
+
+def _listed(value) -> list[dict]:
+    """A field holding a list of objects, given as the list or as its JSON text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return []
+    if isinstance(value, dict):
+        value = [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def read_annuaire(path: Path, report: Report) -> Iterator[Row]:
@@ -126,11 +146,7 @@ def read_annuaire(path: Path, report: Report) -> Iterator[Row]:
         report.read += 1
         source_id = _text(service.get("id"), 64)
         where = f"service {index + 1}" + (f" ({source_id})" if source_id else "")
-        types = [
-            p.get("type_service_local", "")
-            for p in service.get("pivot") or []
-            if isinstance(p, dict)
-        ]
+        types = [p.get("type_service_local", "") for p in _listed(service.get("pivot"))]
         kind_type = next((t for t in types if t in ANNUAIRE_KINDS), None)
         if kind_type is None:
             for name in types or ["(none)"]:
@@ -149,20 +165,22 @@ def _annuaire_row(service: dict, source_id: str, kind_type: str) -> Row | str:
     name = _text(service.get("nom"), 250)
     if not name:
         return "no name"
-    addresses = [a for a in service.get("adresse") or [] if isinstance(a, dict)]
+    addresses = _listed(service.get("adresse"))
     address = next((a for a in addresses if a.get("type_adresse") == "Adresse"), None) or (
         addresses[0] if addresses else {}
     )
     postcode = _text(address.get("code_postal"), 5)
     insee = _text(service.get("code_insee_commune"), 5)
     if not insee:
-        pivot = next(p for p in service["pivot"] if p.get("type_service_local") == kind_type)
+        pivot = next(
+            p for p in _listed(service["pivot"]) if p.get("type_service_local") == kind_type
+        )
         insee = _text((pivot.get("code_insee_commune") or [""])[0], 5)
     department = _department(insee, postcode)
     if department is None:
         return f"no known commune (INSEE code {insee or '–'}, postcode {postcode or '–'})"
-    phones = service.get("telephone") or []
-    phone = phones[0].get("valeur", "") if phones and isinstance(phones[0], dict) else ""
+    phones = _listed(service.get("telephone"))
+    phone = phones[0].get("valeur", "") if phones else ""
     return Row(
         source_id=source_id,
         name=name,
@@ -186,7 +204,9 @@ BPE_REQUIRED = {"DEPCOM", "TYPEQU"}
 
 def read_bpe(path: Path, report: Report) -> Iterator[Row]:
     """Equipments of the BPE's CSV ("ensemble des équipements", 2024 edition onwards:
-    ``;``-separated, UTF-8, one equipment a line)."""
+    ``;``-separated, UTF-8, one equipment a line, some 95 columns of which we read a few;
+    the header and rows of FlorianHegele/SkillIssue,
+    skills/vulnerabilite-bpe/tests/fixtures/sample_bpe.csv show the layout)."""
     try:
         file = path.open(encoding="utf-8-sig", newline="")
         header = file.readline()
@@ -289,7 +309,8 @@ def _bpe_row(record: dict, code: str, transforms: dict) -> Row | str:
     if department is None:
         return f"no known commune (DEPCOM {insee or '–'})"
     kind, label = BPE_KINDS[code]
-    city = _text(record.get("LIBCOM"), 120) or (commune.name if commune else "")
+    # LIBCOM is in capitals ("ALÈS"): the gazetteer's name when the commune is known.
+    city = commune.name if commune else _text(record.get("LIBCOM"), 120)
     name = _text(" ".join(filter(None, [record.get("NOMRS"), record.get("CNOMRS")])), 250)
     address = _text(
         " ".join(

@@ -1,5 +1,5 @@
 """import_candidates on small files in each dataset's published format
-(tests/fixtures/annuaire.json, bpe.csv, bpe_xy.csv)."""
+(tests/fixtures/annuaire.json, annuaire_api.json, bpe.csv, bpe_xy.csv)."""
 
 import io
 import json
@@ -52,6 +52,25 @@ def test_the_annuaire_gives_town_halls_and_public_offices_with_generic_addresses
     assert Candidate.objects.get(source_type="msap").location is None
 
 
+def test_the_annuaire_api_export_reads_as_the_data_gouv_file():
+    # The DILA's API portal exports the same records as a list, each nested field a JSON
+    # text: the same services read the same.
+    output = run("annuaire", "annuaire_api.json")
+
+    assert "3 row(s) read: 2 candidate(s) added, 0 updated, 0 skipped, 1 of other types" in output
+    assert "not a candidate: 1 row(s) of type gendarmerie" in output
+    ahun = Candidate.objects.get(source_id="0a6ab1b5-4f3c-4f0e-9a63-6d0a4c2b7f11")
+    assert (ahun.name, ahun.kind, ahun.source_type) == ("Mairie - Ahun", Kind.TOWN_HALL, "mairie")
+    assert (ahun.address, ahun.postcode, ahun.city) == ("2 place de la Mairie", "23150", "Ahun")
+    assert ahun.location.coords == (2.04468, 46.08613)
+    assert (ahun.email, ahun.phone) == ("mairie.ahun@wanadoo.fr", "05 55 62 40 24")
+    abymes = Candidate.objects.get(department="971")
+    assert (abymes.kind, abymes.email) == (Kind.PUBLIC_OTHER, "accueil.ccas@ville-abymes.fr")
+
+    # The same services by the same ids in both exports.
+    assert "2 candidate(s) added, 2 updated" in run("annuaire", "annuaire.json")
+
+
 def test_a_second_import_changes_what_the_source_says_and_never_what_we_did(tmp_path):
     run("annuaire", "annuaire.json")
     ahun = Candidate.objects.get(name="Mairie - Ahun")
@@ -72,11 +91,12 @@ def test_a_second_import_changes_what_the_source_says_and_never_what_we_did(tmp_
 def test_the_bpe_gives_libraries_pools_sports_halls_and_schools():
     output = run("bpe", "bpe.csv")
 
-    assert "7 row(s) read: 4 candidate(s) added, 0 updated, 2 skipped, 1 of other types" in output
+    assert "8 row(s) read: 5 candidate(s) added, 0 updated, 2 skipped, 1 of other types" in output
     assert "skipped line 5: no known commune (DEPCOM 99999)" in output
     assert "skipped line 6: the same equipment as line 2" in output
-    assert "not a candidate: 1 row(s) of type D301" in output
+    assert "not a candidate: 1 row(s) of type D307" in output
     library = Candidate.objects.get(source_type="F307")
+    # The commune's name from the gazetteer, not the file's capitals ("TRAPPES").
     assert (library.name, library.kind, library.city) == (
         "MEDIATHEQUE ANATOLE FRANCE",
         Kind.LIBRARY,
@@ -87,18 +107,24 @@ def test_the_bpe_gives_libraries_pools_sports_halls_and_schools():
         "78190",
         "78",
     )
+    assert library.location.coords == (1.9985, 48.7771)
     assert library.source_id.startswith("F307-78621-")
-    # No name of its own: its type and town; badly placed by INSEE: no location.
-    school = Candidate.objects.get(source_type="C104")
+    # No name of its own: its type and town; badly placed by INSEE (QUALITE_XY "M"): no
+    # location.
+    school = Candidate.objects.get(source_type="C109")
     assert (school.name, school.kind, school.location) == (
         "École élémentaire – Brest",
         Kind.SCHOOL,
         None,
     )
+    # No longitude and latitude, a quality "_Z": placed from its Lambert-93 coordinates.
+    primary = Candidate.objects.get(source_type="C108")
+    assert (primary.kind, primary.city) == (Kind.SCHOOL, "Ahun")
+    assert primary.location.coords == pytest.approx((2.04681, 46.08808), abs=1e-5)
     gym = Candidate.objects.get(source_type="F121")
     assert (gym.department, gym.kind) == ("971", Kind.PUBLIC_OTHER)
     assert run("bpe", "bpe.csv").startswith("skipped line 5")
-    assert Candidate.objects.count() == 4
+    assert Candidate.objects.count() == 5
 
 
 def test_the_older_bpe_layout_is_placed_from_its_lambert_93_coordinates():
