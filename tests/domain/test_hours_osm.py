@@ -12,7 +12,9 @@ from partners.domain.hours import Week, osm_opening_hours
 
 D = datetime.date
 
-MONDAY = datetime.datetime(2026, 11, 9)  # a Monday; the OSM parser takes naive local times
+# A Monday whose next six weeks run into the next year; the OSM parser takes naive local
+# times.
+MONDAY = datetime.datetime(2026, 12, 14)
 
 
 def _time(minutes: int) -> datetime.time:
