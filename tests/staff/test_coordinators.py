@@ -423,3 +423,15 @@ def test_a_wrong_target_is_told_in_french(client, make_coordinator, changes, mes
     assert response.status_code == 200
     assert message in response.text
     assert not CoverageTarget.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 20, 12, tzinfo=datetime.UTC), tick=False)
+def test_coordinators_and_targets_in_english(admin_client, runs, targets):
+    page = admin_client.get("/en" + ADD_COORDINATOR).text
+    assert "Add a région&#x27;s coordinator" in page
+    assert "Bretagne (22, 29, 35, 56)" in page
+    page = admin_client.get("/en" + COVERAGE).text
+    assert "Targets" in page
+    assert "In May 2026 (%)" in page
+    assert "Not yet: 2.9 points to go by 31 December 2027" in page
+    assert "Not reached by 1 June 2026: 20.0 points short" in page
