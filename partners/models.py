@@ -1,5 +1,6 @@
 import datetime
 import zoneinfo
+from decimal import Decimal
 
 import pgtrigger
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.gis.geos import Point
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db.models import Case, Count, F, Func, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce, Lower
 from django.db.models.lookups import GreaterThan
@@ -820,6 +821,11 @@ class ReviewerScope(models.Model):
     class Meta:
         verbose_name = _("reviewer's départements")
         verbose_name_plural = _("reviewers' départements")
+        permissions = [
+            # A région's coordinators add reviewers and checkers within their own
+            # départements (partners/staff/reviewers.py), and no other account.
+            ("add_staff_in_scope", _("Can add reviewers and checkers in their départements")),
+        ]
 
     def __str__(self):
         return f"{self.user}: {', '.join(self.departments)}"
@@ -881,6 +887,64 @@ class CommuneCoverage(models.Model):
 
     def __str__(self):
         return f"{self.insee} ({self.run})"
+
+
+_SHARE_MESSAGE = _("Give a share of at least 0.1 and at most 100 (percent).")
+
+
+class CoverageTarget(models.Model):
+    """A région's aim: the share of its population within ``coverage.REACH_METRES`` of a
+    partner at a moment, to reach by a date. Set by administrators or the région's
+    coordinators (``partners/staff/targets.py``), shown on the coverage page beside the
+    région's share now and a month before."""
+
+    region = models.CharField(
+        _("région"), max_length=40, choices=[(region, region) for region in territories.REGIONS]
+    )
+    moment = models.CharField(
+        _("moment"),
+        max_length=20,
+        choices=[(moment.key, moment.label) for moment in coverage.MOMENTS],
+        default=coverage.DAY.key,
+    )
+    share = models.DecimalField(
+        _("share of the population within 5 km (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(Decimal("0.1"), _SHARE_MESSAGE),
+            MaxValueValidator(100, _SHARE_MESSAGE),
+        ],
+    )
+    by = models.DateField(_("to reach by"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        ordering = ["region", "moment", "by"]
+        verbose_name = _("coverage target")
+        verbose_name_plural = _("coverage targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "moment", "by"], name="coverage_target_once_a_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0, share__lte=100), name="coverage_target_share_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(region__in=territories.REGIONS), name="coverage_target_region_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} – {self.get_moment_display()}: {self.share} % ({self.by})"
 
 
 # Outreach: candidates from the state's open data (``partners/services/candidates.py``),

@@ -143,6 +143,18 @@ def make_checker(make_reviewer):
     return make
 
 
+@pytest.fixture
+def make_coordinator(make_reviewer):
+    """``make_reviewer``'s user in the "Coordinator" group, limited to ``region``'s
+    départements as the one screen makes them."""
+    from partners.domain import territories
+
+    def make(username="coordinator", region="Bretagne"):
+        return make_reviewer(username, territories.departments_of(region), group="Coordinator")
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     """Each test starts with an empty cache (rate limits, cached public data), and sees

@@ -4,7 +4,16 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
-from partners.models import Charter, Closure, Kind, OpeningInterval, Partner, Status
+from partners.models import (
+    Candidate,
+    CandidateSource,
+    Charter,
+    Closure,
+    Kind,
+    OpeningInterval,
+    Partner,
+    Status,
+)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -32,6 +41,25 @@ class PartnerFactory(factory.django.DjangoModelFactory):
             approved_at=factory.LazyFunction(timezone.now),
             sticker_number=factory.Sequence(lambda n: f"75-{90000 + n:05d}"),
         )
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    """A town hall from the Annuaire, in Rennes unless told."""
+
+    class Meta:
+        model = Candidate
+
+    source = CandidateSource.ANNUAIRE
+    source_id = factory.Sequence(lambda n: f"candidat-{n}")
+    name = factory.Sequence(lambda n: f"Mairie n°{n}")
+    kind = Kind.TOWN_HALL
+    address = "Place de la Mairie"
+    postcode = "35000"
+    city = "Rennes"
+    insee_code = "35238"
+    department = "35"
+    location = factory.LazyFunction(lambda: Point(-1.6778, 48.1173, srid=4326))
+    email = factory.Sequence(lambda n: f"mairie{n}@example.org")
 
 
 class OpeningIntervalFactory(factory.django.DjangoModelFactory):

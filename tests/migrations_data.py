@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
     ("0019_reviewers_invite_candidates", "grant"),
     ("0022_checker_group", "create_checker_group"),
     ("0024_read_only_group", "create_read_only_group"),
+    ("0026_coordinator_group", "create_coordinator_group"),
 ]
 
 

@@ -184,6 +184,12 @@ def region_of(department: str) -> str:
     return DEPARTMENTS[department][1]
 
 
+def departments_of(region: str) -> list[str]:
+    """The départements of ``region`` (an overseas one is its own région); none for a name
+    that is not a région."""
+    return [code for code, (_name, r) in DEPARTMENTS.items() if r == region]
+
+
 def department_of_postcode(postcode: str) -> str | None:
     """The département a French postcode belongs to, or None if it cannot be one.
 

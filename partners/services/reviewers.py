@@ -1,5 +1,5 @@
-"""Staff accounts: a new reviewer or checker, with their départements and their two-factor
-device."""
+"""Staff accounts: a new reviewer, checker, région's coordinator or read-only account, with
+their départements and their two-factor device."""
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
@@ -10,10 +10,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partners.models import ReviewerScope
 
 # Created by migrations with their permissions (partners/migrations/0007_reviewer_group.py,
-# 0022_checker_group.py, and 0024_read_only_group.py for institutions' accounts:
-# partners/staff/institutions.py).
+# 0022_checker_group.py, 0026_coordinator_group.py for a région's coordinators, and
+# 0024_read_only_group.py for institutions' accounts: partners/staff/institutions.py).
 REVIEWER_GROUP = "Reviewer"
 CHECKER_GROUP = "Checker"
+COORDINATOR_GROUP = "Coordinator"
 READ_ONLY_GROUP = "Read-only"
 
 

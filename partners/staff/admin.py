@@ -20,8 +20,9 @@ from leaflet.admin import LeafletGeoAdmin
 import partners.staff.candidates
 import partners.staff.checks
 import partners.staff.reports
+import partners.staff.targets
 import partners.staff.tasks
-import partners.staff.welcomes  # noqa: F401 (the task queue's page, the welcomes' pages)
+import partners.staff.welcomes  # noqa: F401 (the task queue's page, the welcomes' pages, targets)
 from partners.domain import checks, territories
 from partners.models import (
     MAX_CLOSURES,

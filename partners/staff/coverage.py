@@ -5,11 +5,15 @@ or a Saturday night), within the reviewer's départements.
 A map with a dot a commune coloured by its distance to the nearest partner; the share of the
 population within 1 and 5 km, nationally and at each moment, by territory and by département;
 the towns of more than 10,000 people with no partner within 5 km; the trend over the monthly
-snapshots. Each table is downloaded as CSV and XLSX like the figures' (``figures.table_response``),
-and so is every commune's row.
+snapshots; the targets of the régions the user sees whole (``CoverageTarget``, set in
+``partners/staff/targets.py``), beside each région's share now and a month before. Each
+table is downloaded as CSV and XLSX like the figures' (``figures.table_response``), and so
+is every commune's row.
 """
 
+import datetime
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from functools import cached_property
 
 from django import forms
@@ -17,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,12 +39,12 @@ from partners.domain.coverage import (
     town_without_partner_q,
     without_partner_q,
 )
-from partners.models import CommuneCoverage, CoverageRun
+from partners.models import CommuneCoverage, CoverageRun, CoverageTarget
 from partners.public.search import MAX_KM
 from partners.staff import charts, maps
 from partners.staff.exports import table_csv_response, table_xlsx_response
 from partners.staff.figures import _month_axis, _month_label, table_response
-from partners.staff.scope import allowed_departments, scoped
+from partners.staff.scope import allowed_departments, allowed_regions, scoped
 
 # The distance classes' colours (``DISTANCE_CLASSES``' order): Okabe and Ito's blue and
 # bluish green where a partner is within 5 km, vermillion and near-black beyond; each at
@@ -73,6 +78,80 @@ def _share(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0.0
 
 
+def _by_department(rows, moment: Moment) -> dict[str, dict[str, int]]:
+    """By département of ``rows``: its population (``people``), the population within 1 and
+    5 km at each moment (``<moment>_near``, ``<moment>_reach``), and its towns with none
+    within 5 km at ``moment``; in one query."""
+    sums = {"people": Sum("population", default=0)}
+    for each in MOMENTS:
+        for key, metres in (("near", NEAR_METRES), ("reach", REACH_METRES)):
+            sums[f"{each.key}_{key}"] = Sum(
+                "population", default=0, filter=Q(**{f"{each.field}__lte": metres})
+            )
+    rows = (
+        rows.values("department")
+        .annotate(**sums, towns=Count("pk", filter=town_without_partner_q(moment)))
+        .order_by("department")
+    )
+    return {row.pop("department"): row for row in rows}
+
+
+def _region_share(departments: dict[str, dict[str, int]], region: str, moment: str):
+    """The share (percent) of ``region``'s population within 5 km at ``moment``, from
+    ``_by_department``'s figures; None when they hold none of its communes."""
+    figures = [
+        departments[code] for code in territories.departments_of(region) if code in departments
+    ]
+    people = sum(f["people"] for f in figures)
+    if not people:
+        return None
+    return _share(sum(f[f"{moment}_reach"] for f in figures), people)
+
+
+@dataclass
+class TargetProgress:
+    """A target beside its région's share now (the latest run) and a month before (the
+    previous month's snapshot), in percent; None where there is no figure. Compared as the
+    page shows them, to one decimal."""
+
+    target: CoverageTarget
+    now: float | None
+    before: float | None
+    today: datetime.date
+
+    @property
+    def gap(self) -> float | None:
+        """The points still to gain (none or negative: reached)."""
+        if self.now is None:
+            return None
+        return round(float(self.target.share) - round(self.now, 1), 1)
+
+    @property
+    def reached(self) -> bool:
+        return self.gap is not None and self.gap <= 0
+
+    @property
+    def change(self) -> float | None:
+        if self.now is None or self.before is None:
+            return None
+        return round(self.now, 1) - round(self.before, 1)
+
+    @property
+    def status(self) -> str:
+        """Where it stands, in words: reached, or how far it is."""
+        if self.now is None:
+            return gettext("Not measured yet")
+        if self.reached:
+            return gettext("Reached")
+        values = {
+            "gap": formats.number_format(self.gap, 1),
+            "date": formats.date_format(self.target.by, "j F Y"),
+        }
+        if self.target.by < self.today:
+            return gettext("Not reached by %(date)s: %(gap)s points short") % values
+        return gettext("Not yet: %(gap)s points to go by %(date)s") % values
+
+
 class Coverage:
     """The latest run's figures for ``user`` (their départements) at ``moment``."""
 
@@ -91,21 +170,37 @@ class Coverage:
 
     @cached_property
     def departments(self) -> dict[str, dict[str, int]]:
-        """By département: its population (``people``), the population within 1 and 5 km
-        at each moment (``<moment>_near``, ``<moment>_reach``), and its towns with none
-        within 5 km at ``moment``; in one query."""
-        sums = {"people": Sum("population", default=0)}
-        for moment in MOMENTS:
-            for key, metres in (("near", NEAR_METRES), ("reach", REACH_METRES)):
-                sums[f"{moment.key}_{key}"] = Sum(
-                    "population", default=0, filter=Q(**{f"{moment.field}__lte": metres})
-                )
-        rows = (
-            self.rows.values("department")
-            .annotate(**sums, towns=Count("pk", filter=town_without_partner_q(self.moment)))
-            .order_by("department")
-        )
-        return {row.pop("department"): row for row in rows}
+        """The latest run's figures by département (``_by_department``)."""
+        return _by_department(self.rows, self.moment)
+
+    @cached_property
+    def previous_run(self) -> CoverageRun | None:
+        """The snapshot of the month before the latest run's."""
+        if self.run is None:
+            return None
+        month = self.run.computed_on.replace(day=1)
+        return CoverageRun.objects.filter(computed_on__lt=month).first()
+
+    def targets(self) -> list[TargetProgress]:
+        """The targets of the régions the user sees whole, with where each stands."""
+        targets = CoverageTarget.objects.all()
+        regions = allowed_regions(self.user)
+        if regions is not None:
+            targets = targets.filter(region__in=regions)
+        before = {}
+        if self.previous_run is not None:
+            rows = CommuneCoverage.objects.filter(run=self.previous_run)
+            before = _by_department(scoped(rows, self.user), self.moment)
+        today = timezone.localdate()
+        return [
+            TargetProgress(
+                target,
+                now=_region_share(self.departments, target.region, target.moment),
+                before=_region_share(before, target.region, target.moment),
+                today=today,
+            )
+            for target in targets
+        ]
 
     def _totals(self, codes) -> Counter:
         totals = Counter()
@@ -359,7 +454,11 @@ class CoverageMixin:
                 without_share=_share(without["population"], coverage.totals["people"]),
                 communes_csv_url=reverse("admin:partners_partner_coverage_communes_csv"),
                 communes_xlsx_url=reverse("admin:partners_partner_coverage_communes_xlsx"),
+                targets=coverage.targets(),
+                previous_run=coverage.previous_run,
             )
+        if request.user.has_perm("partners.view_coveragetarget"):
+            context["targets_url"] = reverse("admin:partners_coveragetarget_changelist")
         return TemplateResponse(request, "admin/partners/coverage.html", context)
 
     def coverage_table_view(self, request, table, extension):

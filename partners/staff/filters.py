@@ -54,8 +54,7 @@ class RegionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            codes = [c for c, (_n, r) in territories.DEPARTMENTS.items() if r == self.value()]
-            return queryset.filter(department__in=codes)
+            return queryset.filter(department__in=territories.departments_of(self.value()))
         return queryset
 
 

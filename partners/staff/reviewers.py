@@ -1,14 +1,16 @@
-"""A new reviewer, checker or institution's read-only account on one screen: name,
-email, password, départements chosen by name, and their authenticator app enrolled from a
-QR code, checked by its first code. They differ only by their group (``Role``): what
-each may do is the group's; a read-only account is always limited to some départements
-(``Role.everywhere``).
+"""A new reviewer, checker, région's coordinator or institution's read-only account on one
+screen: name, email, password, départements chosen by name (a coordinator's by their
+région), and their authenticator app enrolled from a QR code, checked by its first code.
+They differ only by their group (``Role``): what each may do is the group's; a read-only
+account and a coordinator are always limited to some départements (``Role.everywhere``).
 
 Only a superuser, or a staff manager holding the permissions to add users, their
 two-factor devices and reviewers' départements, may do it; a manager limited to some
-départements gives only those. The enrolment's secret travels in the form, signed (it
-is in the QR code on the same page anyway): a form sent back with an error keeps the same
-QR code, so the phone that scanned it stays right.
+départements gives only those (and a coordinator's région only if it holds all of its
+départements). A région's coordinator (``IN_SCOPE_PERMISSION``) adds reviewers and checkers
+within the région, and no other account (``Role.in_scope``). The enrolment's secret travels
+in the form, signed (it is in the QR code on the same page anyway): a form sent back with an
+error keeps the same QR code, so the phone that scanned it stays right.
 """
 
 import re
@@ -39,11 +41,12 @@ from django_otp.oath import TOTP
 from partners.domain import territories
 from partners.services.reviewers import (
     CHECKER_GROUP,
+    COORDINATOR_GROUP,
     READ_ONLY_GROUP,
     REVIEWER_GROUP,
     create_staff_member,
 )
-from partners.staff.scope import allowed_departments
+from partners.staff.scope import allowed_departments, regions_within
 
 MANAGER_PERMISSIONS = (
     "auth.add_user",
@@ -51,14 +54,13 @@ MANAGER_PERMISSIONS = (
     "otp_totp.add_totpdevice",
     "partners.add_reviewerscope",
 )
+# A région's coordinators hold this one instead (partners/migrations/0026_coordinator_group.py):
+# they change no user, and add the roles that are ``in_scope`` only, within their départements.
+IN_SCOPE_PERMISSION = "partners.add_staff_in_scope"
 _KEY_SALT = "partners.staff.reviewers.totp-key"
 _KEY_MAX_AGE = 2 * 3600
 # TOTPDevice's defaults: the codes authenticator apps show.
 _STEP, _DIGITS = 30, 6
-
-
-def may_add_staff(user) -> bool:
-    return user.is_active and user.is_staff and user.has_perms(MANAGER_PERMISSIONS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,24 @@ class Role:
     no_group: str
     # Whether the account may be given every département.
     everywhere: bool = True
+    # Whether its départements are a région's, chosen by the région's name.
+    regional: bool = False
+    # Whether a région's coordinator may add it (within the région).
+    in_scope: bool = False
+
+
+def may_add_staff(user, role: Role | None = None) -> bool:
+    """Whether ``user`` may add ``role``'s accounts (some role, when None)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if user.has_perms(MANAGER_PERMISSIONS):
+        return True
+    return (
+        user.has_perm(IN_SCOPE_PERMISSION)
+        # Never every département: a coordinator whose région was taken adds no one.
+        and bool(allowed_departments(user))
+        and (role is None or role.in_scope)
+    )
 
 
 REVIEWER = Role(
@@ -81,6 +101,7 @@ REVIEWER = Role(
         "The “Reviewer” group, which gives reviewers their permissions, no longer "
         "exists: ask the technical team to create it again."
     ),
+    in_scope=True,
 )
 # Checkers see the visits to make in their départements and record mystery checks
 # (partners/staff/checks.py), nothing else.
@@ -92,6 +113,23 @@ CHECKER = Role(
         "The “Checker” group, which gives checkers their permissions, no longer "
         "exists: ask the technical team to create it again."
     ),
+    in_scope=True,
+)
+# A région's coordinator: what a reviewer does, in the région's départements, plus its
+# candidates and invitations, its coverage targets, and its reviewers and checkers.
+COORDINATOR = Role(
+    COORDINATOR_GROUP,
+    _("Add a région's coordinator"),
+    _(
+        "The coordinator vets, invites candidates, sets coverage targets and adds reviewers "
+        "and checkers in this région's départements only."
+    ),
+    _(
+        "The “Coordinator” group, which gives coordinators their permissions, no longer "
+        "exists: ask the technical team to create it again."
+    ),
+    everywhere=False,
+    regional=True,
 )
 
 
@@ -111,6 +149,20 @@ READ_ONLY = Role(
     ),
     everywhere=False,
 )
+
+
+# The one screen's addresses (partners/staff/site.py), in the order the home page lists them.
+ROLES = {
+    "reviewer_add": REVIEWER,
+    "checker_add": CHECKER,
+    "coordinator_add": COORDINATOR,
+    "read_only_add": READ_ONLY,
+}
+
+
+def roles_to_add(user) -> list[tuple[str, Role]]:
+    """The one screen's URL names and roles that ``user`` may add."""
+    return [(name, role) for name, role in ROLES.items() if may_add_staff(user, role)]
 
 
 def _new_key() -> str:
@@ -133,6 +185,17 @@ def department_groups(codes=None) -> list[tuple[str, list[tuple[str, str]]]]:
         for region in sorted(territories.REGIONS, key=_without_accents)
     ]
     return [group for group in groups if group[1]]
+
+
+def region_choices(codes=None) -> list[tuple[str, str]]:
+    """The régions ("Bretagne (22, 29, 35, 56)"), as choices; only those all of whose
+    départements are in ``codes`` when given."""
+    regions = regions_within(codes)
+    return [
+        (region, f"{region} ({', '.join(territories.departments_of(region))})")
+        for region in sorted(territories.REGIONS, key=_without_accents)
+        if regions is None or region in regions
+    ]
 
 
 def _without_accents(text: str) -> str:
@@ -195,6 +258,7 @@ class NewStaffForm(forms.Form):
         "password_mismatch": _("The two passwords differ."),
         "no_department": _("Choose at least one département, or every département."),
         "no_department_limited": _("Choose at least one département."),
+        "no_region": _("Choose the région."),
         "both": _("Choose either some départements or every département, not both."),
         "not_yours": _("You may only give départements you have yourself."),
         "expired": _(
@@ -215,6 +279,14 @@ class NewStaffForm(forms.Form):
         self.fields["departments"].choices = department_groups(codes)
         if codes is not None or not role.everywhere:
             del self.fields["every_department"]
+        if role.regional:
+            del self.fields["departments"]
+            self.fields["region"] = forms.ChoiceField(
+                label=_("Région"),
+                choices=[("", "---------"), *region_choices(codes)],
+                help_text=role.departments_help,
+                error_messages={"required": self.error_messages["no_region"]},
+            )
         if not self.is_bound:
             self.initial["totp_key"] = signing.dumps(_new_key(), salt=_KEY_SALT)
 
@@ -297,8 +369,10 @@ class NewStaffForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         every = cleaned.get("every_department", False)
+        if cleaned.get("region"):
+            cleaned["departments"] = territories.departments_of(cleaned["region"])
         chosen = cleaned.get("departments")
-        if "departments" in cleaned:
+        if "departments" in self.fields and "departments" in cleaned:
             if every and chosen:
                 self.add_error("departments", self.error_messages["both"])
             elif not every and not chosen:
@@ -322,10 +396,10 @@ class NewStaffForm(forms.Form):
 
 
 def add_staff(request, role: Role):
-    """The one screen (``admin:reviewer_add``, ``admin:checker_add``)."""
+    """The one screen (``ROLES``: ``admin:reviewer_add``, ``admin:checker_add``…)."""
     from django.contrib import admin
 
-    if not may_add_staff(request.user):
+    if not may_add_staff(request.user, role):
         raise PermissionDenied
     form = NewStaffForm(request.POST or None, manager=request.user, role=role)
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """The staff's admin site: django-otp's (only a user verified by a two-factor device gets
 in), signed in on one form (``signin``), whose home shows the work waiting (``home``) and
-which creates a reviewer or a checker on one screen (``reviewers``), and where checkers
-find their visits (``checks``)."""
+which creates a reviewer, a checker, a région's coordinator or a read-only account on one
+screen (``reviewers``), and where checkers find their visits (``checks``)."""
 
 from functools import update_wrapper
 from urllib.parse import urlencode
@@ -32,7 +32,7 @@ class StaffAdminSite(OTPAdminSite):
             request,
             {
                 "waiting_work": home.waiting_work(request.user),
-                "can_add_staff": reviewers.may_add_staff(request.user),
+                "staff_to_add": reviewers.roles_to_add(request.user),
                 **(extra_context or {}),
             },
         )
@@ -52,10 +52,17 @@ class StaffAdminSite(OTPAdminSite):
         from partners.staff import checks, reviewers
 
         add_staff = self.admin_view(reviewers.add_staff)
+        paths = {
+            "reviewer_add": "reviewers/add/",
+            "checker_add": "checkers/add/",
+            "coordinator_add": "coordinators/add/",
+            "read_only_add": "read-only/add/",
+        }
         return [
-            path("reviewers/add/", add_staff, {"role": reviewers.REVIEWER}, name="reviewer_add"),
-            path("checkers/add/", add_staff, {"role": reviewers.CHECKER}, name="checker_add"),
-            path("read-only/add/", add_staff, {"role": reviewers.READ_ONLY}, name="read_only_add"),
+            *(
+                path(paths[name], add_staff, {"role": role}, name=name)
+                for name, role in reviewers.ROLES.items()
+            ),
             path("visits/", self.admin_view(checks.visit_list), name="check_visits"),
             path("visits/<int:pk>/", self.admin_view(checks.checklist), name="check_form"),
             *super().get_urls(),

@@ -1,8 +1,11 @@
 """A reviewer limited to some départements reaches nothing of the others through any admin
 URL or action: every URL of every registered ModelAdmin (custom views included) and of the
-admin site, and every action, walked as a reviewer limited to 75 with the ids of objects
-in 13. A URL or action added later is walked without being named here."""
+admin site, and every action, walked as a reviewer limited to 75, and as a coordinator of
+Île-de-France, with the ids of objects in 13 (partners, candidates, coverage rows) and of
+Provence-Alpes-Côte d'Azur (coverage targets). A URL or action added later is walked without
+being named here."""
 
+import datetime
 import itertools
 import re
 
@@ -15,11 +18,12 @@ from django.test import RequestFactory
 from django.urls import URLPattern, reverse
 from django.urls.resolvers import RoutePattern
 
-from partners.models import Partner
+from partners.domain import territories
+from partners.models import Candidate, CommuneCoverage, CoverageRun, CoverageTarget, Partner
 from partners.services import decisions, reports
 from partners.staff.decisions import DECISIONS
 from tests import signin
-from tests.factories import OpeningIntervalFactory, PartnerFactory
+from tests.factories import CandidateFactory, OpeningIntervalFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +44,20 @@ REQUESTS = [
 ]
 
 
+@pytest.fixture(params=["reviewer", "coordinator"])
+def scoped_staff(request, make_reviewer, make_coordinator):
+    """A reviewer limited to 75, or a coordinator of Île-de-France."""
+    if request.param == "coordinator":
+        return make_coordinator(region="Île-de-France")
+    return make_reviewer(departments=["75"])
+
+
 @pytest.fixture
-def world(make_reviewer):
-    """The reviewer's own partner in 75 and, in 13, two partners with their history,
-    hours and reports: one of them has the same contact person as the partner in 75."""
+def world(scoped_staff):
+    """The staff member's own partner in 75 and, in 13, two partners with their history,
+    hours and reports: one of them has the same contact person as the partner in 75; a
+    candidate in each; a coverage run with a commune in each; a coverage target in each
+    région."""
     own = PartnerFactory(approved=True, name="Bibliothèque de Paris", contact_email=SHARED_EMAIL)
     others = [
         PartnerFactory(
@@ -78,23 +92,54 @@ def world(make_reviewer):
         OpeningIntervalFactory(partner=partner)
         reports.report_problem(partner=partner, reason="closed", message="Porte close")
         decisions.mark_sticker_sent(partner=partner, by=None)
-    reviewer = make_reviewer(departments=["75"])
+    CandidateFactory(name="Mairie de Paris", department="75", city="Paris")
+    CandidateFactory(
+        name="Mairie secrète de Marseille",
+        department="13",
+        city="Marseille",
+        email="mairie-secrete@marseille.example.org",
+    )
+    run = CoverageRun.objects.create(
+        computed_on=datetime.date(2026, 6, 15),
+        weekday_night=datetime.date(2026, 6, 17),
+        saturday_night=datetime.date(2026, 6, 20),
+        partners=3,
+    )
+    CommuneCoverage.objects.create(run=run, insee="75056", department="75", population=2_100_000)
+    CommuneCoverage.objects.create(run=run, insee="13055", department="13", population=870_000)
+    for region, by in (("Île-de-France", 2030), ("Provence-Alpes-Côte d'Azur", 2031)):
+        CoverageTarget.objects.create(region=region, share=80, by=datetime.date(by, 3, 3))
     secrets = [
         text
         for p in others
         for text in (p.name, p.sticker_number, p.contact_name, p.contact_phone.as_e164)
         if text
-    ] + ["secret-13@example.org"]
-    return reviewer, own, others, secrets
+    ] + [
+        "secret-13@example.org",
+        "Mairie secrète de Marseille",
+        "mairie-secrete@marseille.example.org",
+        "Marseille (13)",  # the coverage's towns with no partner
+        "13055",  # every commune's row
+        "3 mars 2031",  # the other région's target
+    ]
+    return scoped_staff, own, others, secrets
 
 
 def _belongs_to(model, partners):
-    """The rows of ``model`` that belong to ``partners``: theirs, or None for a model that
-    is not about partners."""
+    """The rows of ``model`` that belong to ``partners``, or to their départements or
+    régions: theirs, or None for a model that is about none of them."""
+    fields = {f.name: f for f in model._meta.fields}
+    departments = {p.department for p in partners}
     if model is Partner:
         return model.objects.filter(pk__in=[p.pk for p in partners])
-    if any(f.name == "partner" and f.related_model is Partner for f in model._meta.fields):
+    if "department" in fields:
+        return model.objects.filter(department__in=departments)
+    if "region" in fields:
+        return model.objects.filter(region__in={territories.region_of(d) for d in departments})
+    if "partner" in fields and fields["partner"].related_model is Partner:
         return model.objects.filter(partner__in=partners)
+    if "candidate" in fields and fields["candidate"].related_model is Candidate:
+        return model.objects.filter(candidate__department__in=departments)
     return None
 
 
