@@ -42,6 +42,7 @@ from partners.staff.exports import ExportMixin
 from partners.staff.figures import FiguresMixin
 from partners.staff.filters import (
     ApplicationFilter,
+    DepartmentFilter,
     PendingChangesFilter,
     PinFilter,
     ReconfirmationOverdueFilter,
@@ -152,7 +153,7 @@ class PartnerAdmin(
         StatusFilter,
         "kind",
         RegionFilter,
-        "department",
+        DepartmentFilter,
         TerritoryFilter,
         "possible_duplicate",
         PinFilter,

@@ -17,7 +17,7 @@ from partners.domain.candidates import is_personal
 from partners.models import Candidate, CandidateEvent, CandidateStatus, Kind, Partner
 from partners.services import invitations
 from partners.staff.exports import table_csv_response, table_xlsx_response
-from partners.staff.filters import RegionFilter
+from partners.staff.filters import DepartmentFilter, RegionFilter
 from partners.staff.scope import ScopedAdmin
 
 # The radii staff may pick for a white zone, in km.
@@ -130,7 +130,7 @@ class CandidateAdmin(ScopedAdmin, admin.ModelAdmin):
         WhiteZoneFilter,
         "kind",
         RegionFilter,
-        "department",
+        DepartmentFilter,
         "source",
     ]
     search_fields = ["name", "city", "postcode", "insee_code", "email"]

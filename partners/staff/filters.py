@@ -11,6 +11,7 @@ from partners.models import (
     PinSource,
     Status,
 )
+from partners.staff.scope import allowed_departments
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -45,12 +46,23 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value())
 
 
+def _shown_departments(request) -> list[str] | None:
+    """The départements the user may see: a scoped user's place filters offer those
+    only."""
+    return allowed_departments(request.user)
+
+
 class RegionFilter(admin.SimpleListFilter):
     title = _("région")
     parameter_name = "region"
 
     def lookups(self, request, model_admin):
-        return [(region, region) for region in territories.REGIONS]
+        shown = _shown_departments(request)
+        return [
+            (region, region)
+            for region in territories.REGIONS
+            if shown is None or set(territories.departments_of(region)) & set(shown)
+        ]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -58,12 +70,34 @@ class RegionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DepartmentFilter(admin.SimpleListFilter):
+    title = _("département")
+    parameter_name = "department__exact"
+
+    def lookups(self, request, model_admin):
+        shown = _shown_departments(request)
+        return [
+            (code, label)
+            for code, label in territories.DEPARTMENT_CHOICES
+            if shown is None or code in shown
+        ]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(department=self.value()) if self.value() else queryset
+
+
 class TerritoryFilter(admin.SimpleListFilter):
     title = _("territory")
     parameter_name = "territory"
 
     def lookups(self, request, model_admin):
-        return [(code, t.name) for code, t in territories.TERRITORIES.items()]
+        shown = _shown_departments(request)
+        overseas = set(territories.TERRITORIES) - {territories.MAINLAND}
+        return [
+            (code, t.name)
+            for code, t in territories.TERRITORIES.items()
+            if shown is None or (code in shown if code in overseas else bool(set(shown) - overseas))
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == territories.MAINLAND:

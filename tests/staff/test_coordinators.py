@@ -16,6 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gazetteer import communes
+from partners.domain import territories
 from partners.models import (
     CandidateStatus,
     CommuneCoverage,
@@ -256,6 +257,38 @@ def test_a_coordinator_sees_and_invites_within_the_region_only(
     figures = client.get(reverse("admin:partners_candidate_figures")).text
     assert "Bretagne" in figures
     assert "Auvergne-Rhône-Alpes" not in figures
+
+
+def _filter_choices(page: str, parameter: str) -> list[str]:
+    """The labels of the list filter's choices that set ``parameter``."""
+    return [
+        html.unescape(label)
+        for label in re.findall(rf'href="\?{re.escape(parameter)}=[^"]+"[^>]*>([^<]+)</a>', page)
+    ]
+
+
+def test_a_coordinators_filters_offer_their_region_only(client, make_coordinator, two_regions):
+    signin.verified_login(client, make_coordinator())
+    for changelist in (reverse("admin:partners_partner_changelist"), CANDIDATES):
+        page = client.get(changelist).text
+        assert _filter_choices(page, "region") == ["Bretagne"]
+        assert _filter_choices(page, "department__exact") == [
+            "22 – Côtes-d'Armor",
+            "29 – Finistère",
+            "35 – Ille-et-Vilaine",
+            "56 – Morbihan",
+        ]
+    partners = client.get(reverse("admin:partners_partner_changelist")).text
+    assert _filter_choices(partners, "territory") == ["France métropolitaine et Corse"]
+    # The filter still filters, under the admin's own parameter name.
+    page = client.get(CANDIDATES + "?department__exact=29").text
+    assert "Mairie - Quimper" in page
+
+
+def test_an_administrators_filters_offer_every_place(admin_client, two_regions):
+    page = admin_client.get(CANDIDATES).text
+    assert len(_filter_choices(page, "department__exact")) == len(territories.DEPARTMENTS)
+    assert "Auvergne-Rhône-Alpes" in _filter_choices(page, "region")
 
 
 # The coverage and its targets.
