@@ -266,6 +266,7 @@ class Coverage:
             decimals=1,
             dots=dots,
             colours=COLOURS,
+            zoom=self.scoped,
         )
 
     def moments_table(self) -> charts.Table:

@@ -255,6 +255,9 @@ class Map(Table):
 # A commune's dot: its diameter in pixels. The dots are placed on a grid of half pixels
 # (``DOT_GRID``), in integers: 35,000 of them stay a few hundred kilobytes of SVG.
 DOT, DOT_GRID = 2.2, 2
+# A zoomed mainland (``DotMap.zoom``): a tenth of the dots' extent around them, and at least
+# this many degrees across (one commune alone).
+ZOOM_MARGIN, ZOOM_MIN_SPAN = 0.1, 0.5
 
 
 @dataclass
@@ -267,6 +270,9 @@ class DotMap(Table):
     # (département, lat, lon, class index) a commune.
     dots: list[tuple[str, float, float, int]] = field(default_factory=list)
     colours: list[str] = field(default_factory=list)
+    # Mainland France drawn around its dots rather than whole: a coordinator's région or a
+    # reviewer's départements fill the frame instead of a corner of the country.
+    zoom: bool = False
     svg: dict = field(init=False)
     template = "admin/partners/_dot_map.html"
 
@@ -283,10 +289,25 @@ class DotMap(Table):
             if points[index]
         ]
 
+    def _mainland_bounds(self) -> geography.Bounds:
+        whole = geography.PLACES[geography.MAINLAND].bounds
+        mainland = [
+            (lat, lon)
+            for department, lat, lon, _index in self.dots
+            if geography.territory_code(department) == geography.MAINLAND
+        ]
+        if not self.zoom or not mainland:
+            return whole
+        lats, lons = [lat for lat, _ in mainland], [lon for _, lon in mainland]
+        # A margin around the dots, and never closer than ZOOM_MIN_SPAN degrees.
+        half_lat = max(max(lats) - min(lats), ZOOM_MIN_SPAN) * (0.5 + ZOOM_MARGIN)
+        half_lon = max(max(lons) - min(lons), ZOOM_MIN_SPAN) * (0.5 + ZOOM_MARGIN)
+        lat, lon = (max(lats) + min(lats)) / 2, (max(lons) + min(lons)) / 2
+        return geography.Bounds(lat - half_lat, lon - half_lon, lat + half_lat, lon + half_lon)
+
     def _draw(self) -> dict:
-        frames = {
-            geography.MAINLAND: Frame(geography.PLACES[geography.MAINLAND].bounds, MAINLAND_BOX)
-        }
+        mainland_bounds = self._mainland_bounds()
+        frames = {geography.MAINLAND: Frame(mainland_bounds, MAINLAND_BOX)}
         boxes = {}
         overseas = [t for code, t in territories.TERRITORIES.items() if code != geography.MAINLAND]
         for index, territory in enumerate(overseas):
@@ -315,6 +336,8 @@ class DotMap(Table):
         cities = []
         for insee in CITIES if geography.MAINLAND in points else []:
             city = communes.by_code(insee)
+            if not mainland_bounds.contains(city.lat, city.lon):
+                continue
             x, y = frames[geography.MAINLAND].xy(city.lat, city.lon)
             cities.append({"x": n(x), "y": n(y), "label_y": n(y - 5), "name": city.name})
         return {

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from gazetteer import communes
 from partners.models import CommuneCoverage, CoverageRun
-from partners.staff import charts
+from partners.staff import charts, maps
 from tests import signin
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,17 @@ def dots(group: ElementTree.Element) -> dict[str, int]:
     }
 
 
+def dots_width(group: ElementTree.Element) -> float:
+    """How far apart, in pixels, a group's leftmost and rightmost dots are."""
+    xs = [
+        int(x) / maps.DOT_GRID
+        for path in group.iter(f"{SVG}path")
+        if path.get("class") == "map-dots"
+        for x in re.findall(r"M(\d+) \d+h0", path.get("d"))
+    ]
+    return max(xs) - min(xs)
+
+
 def test_a_dot_a_commune_coloured_by_its_distance_worst_last(admin_client, runs):
     response = admin_client.get(PAGE)
     classes = table(response, "classes")
@@ -171,6 +182,10 @@ def test_a_reviewer_sees_their_departements_only(client, make_reviewer, runs):
     svg = the_map(response)
     assert svg.findall(f"{SVG}g[@class='map-inset']") == []
     assert dots(svg) == {charts.BLUE: 1, charts.TEXT: 1}
+    # The map is drawn around the Rhône: Affoux and Lyon, 35 km apart, lie far apart on it
+    # (at France's scale, a few pixels), and Lyon is named.
+    assert dots_width(svg) > 100
+    assert [text.text for text in svg.iter(f"{SVG}text")][1:] == ["Lyon"]
     export = client.get(reverse("admin:partners_partner_coverage_communes_csv"))
     lines = export.content.decode("utf-8").splitlines()
     assert [line.split(";")[0] for line in lines[1:]] == ["69001", "69123"]
