@@ -415,6 +415,11 @@ class Partner(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # When staff last set aside a mystery check's suspension proposal and kept the venue
+    # (partners/services/checks.py): the proposals made before it wait no more.
+    suspension_proposal_dismissed_at = models.DateTimeField(
+        _("suspension proposal set aside at"), null=True, blank=True
+    )
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("first approved at"), null=True, blank=True)
     sticker_number = models.CharField(
@@ -1254,7 +1259,8 @@ class Check(models.Model):
         # A check is a record, like the history: never changed or deleted, in the database
         # too. Its rows go only with their partner (a demo partner; a partner that was ever
         # public, as every checked one was, is never deleted), and a deleted checker's
-        # account leaves them unsigned.
+        # account leaves them unsigned. Staff set a proposal aside on the partner
+        # (``Partner.suspension_proposal_dismissed_at``), never on the check.
         triggers = [
             append_only(
                 name="check_is_append_only",

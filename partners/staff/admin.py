@@ -298,7 +298,8 @@ class PartnerAdmin(
                 request,
                 _(
                     "A second mystery check failed within a year: suspension proposed. "
-                    "Read the checks, then suspend the partner or wait for the next visit."
+                    "Read the checks, then suspend the partner, or keep it and set the "
+                    "proposal aside with your reason."
                 ),
             )
         if partner is not None and partner.application_key:
