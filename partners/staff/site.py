@@ -28,10 +28,12 @@ class StaffAdminSite(OTPAdminSite):
     def index(self, request, extra_context=None):
         from partners.staff import home, reviewers
 
+        work = home.waiting_work(request.user)
         return super().index(
             request,
             {
-                "waiting_work": home.waiting_work(request.user),
+                "waiting_work": work,
+                "visits_url": home.visits_url(request.user, work),
                 "staff_to_add": reviewers.roles_to_add(request.user),
                 **(extra_context or {}),
             },
