@@ -42,10 +42,16 @@ def test_a_venue_records_a_welcome_on_a_phone_then_deletes_it(page, live_server)
 
     page.get_by_role("group", name="Type d’agression").get_by_label("LGBT+phobe").check()
     police = page.get_by_role("group", name="La police a-t-elle été appelée (17 ou 112) ?")
+    delay = page.get_by_role("group", name=re.compile("combien de temps"))
+    # How long the police took is asked once they were called, and again after a "No".
+    expect(delay).to_be_hidden()
     police.get_by_label("Oui").check()
-    page.get_by_role("group", name=re.compile("combien de temps")).get_by_label(
-        "De 30 minutes à une heure"
-    ).check()
+    delay.get_by_label("Moins de 10 minutes").check()
+    police.get_by_label("Non", exact=True).check()
+    expect(delay).to_be_hidden()
+    police.get_by_label("Oui").check()
+    expect(delay.get_by_label("Moins de 10 minutes")).to_be_checked()
+    delay.get_by_label("De 30 minutes à une heure").check()
     page.get_by_role("group", name=re.compile("restée")).get_by_label("Non précisé").check()
     page.get_by_role("button", name="Enregistrer cet accueil").click()
 
@@ -63,6 +69,35 @@ def test_a_venue_records_a_welcome_on_a_phone_then_deletes_it(page, live_server)
     page.get_by_role("button", name="Supprimer cet enregistrement").click()
     expect(page.locator(".messages")).to_contain_text("L’enregistrement est supprimé.")
     assert not Welcome.objects.exists()
+
+
+def test_without_javascript_the_delay_given_with_a_no_is_refused_and_kept(chromium, live_server):
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Café des Halles"))
+    context = chromium.new_context(
+        java_script_enabled=False, locale="fr-FR", base_url=live_server.url, viewport=PHONE
+    )
+    page = context.new_page()
+    page.goto(f"/mon-lieu/{links.make_token(partner, links.SELFSERVICE)}/accueils/")
+    delay = page.get_by_role("group", name=re.compile("Seulement si la police a été appelée"))
+    expect(delay).to_be_visible()
+    page.get_by_role("group", name="Type d’agression").get_by_label("Raciste").check()
+    police = page.get_by_role("group", name="La police a-t-elle été appelée (17 ou 112) ?")
+    police.get_by_label("Non", exact=True).check()
+    delay.get_by_label("Plus d’une heure").check()
+    page.get_by_role("group", name=re.compile("restée")).get_by_label("Oui").check()
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("choisissez « Oui » plus haut")
+    expect(police.get_by_label("Non", exact=True)).to_be_checked()
+    expect(delay.get_by_label("Plus d’une heure")).to_be_checked()
+    assert not Welcome.objects.exists()
+    delay.get_by_label("Pas de réponse : la police n’a pas été appelée").check()
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+    expect(page.locator(".messages")).to_contain_text("l’accueil est enregistré")
+    welcome = Welcome.objects.get()
+    assert (welcome.kind, welcome.police_called, welcome.police_delay) == ("racist", "no", "")
+    assert fits(page)
+    context.close()
 
 
 def test_the_public_figures_on_a_phone(page, live_server):
@@ -97,3 +132,4 @@ def test_a_read_only_account_reads_the_welcomes_figures(page, live_server, djang
     expect(page.get_by_role("table", name="Accueils par département et par mois")).to_be_visible()
     expect(page.get_by_text("Télécharger")).to_have_count(0)
     assert axe_violations(page) == []
+
