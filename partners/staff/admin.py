@@ -119,6 +119,9 @@ STATUS_FIELDS = [
     "updated_at",
 ]
 
+# The edit form's own fields, not the partner's: shown only to who may edit.
+EDIT_FORM_FIELDS = {"confirm_pin", "edit_reason"}
+
 
 @admin.register(Partner)
 class PartnerAdmin(
@@ -250,6 +253,32 @@ class PartnerAdmin(
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_trained_people()
+
+    def get_fieldsets(self, request, obj=None):
+        """For who only reads (an institution, a view-only account): no field of the edit
+        form itself, no instruction to drag the pin, the location in degrees."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        shown = []
+        for name, options in fieldsets:
+            fields = [
+                "coordinates" if field == "location" else field
+                for field in options["fields"]
+                if field not in EDIT_FORM_FIELDS
+            ]
+            if fields:
+                shown.append((name, {"fields": fields}))
+        return shown
+
+    @admin.display(description=_("location"))
+    def coordinates(self, partner):
+        if partner.location is None:
+            return "–"
+        return _("%(latitude).5f, %(longitude).5f (latitude, longitude)") % {
+            "latitude": partner.location.y,
+            "longitude": partner.location.x,
+        }
 
     @admin.display(description=_("trained"), ordering="trained_people")
     def trained(self, partner):

@@ -39,6 +39,15 @@ class StaffAdminSite(OTPAdminSite):
             },
         )
 
+    def each_context(self, request):
+        from partners.staff import institutions
+
+        # Every page knows whether it is an institution's: no link to what it may not open.
+        return {
+            **super().each_context(request),
+            "read_only_account": institutions.is_read_only(request.user),
+        }
+
     def admin_view(self, view, cacheable=False):
         """Every page of the admin, refused to an institution's read-only account unless
         it only reads (``institutions.READABLE_VIEWS``)."""
