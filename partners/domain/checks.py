@@ -141,6 +141,11 @@ def suspension_proposed_q() -> Q:
     )
 
 
+def suspension_proposed(partner: Partner) -> bool:
+    """Whether a suspension proposal waits for staff on ``partner``."""
+    return Partner.objects.filter(suspension_proposed_q(), pk=partner.pk).exists()
+
+
 def repeats_a_fail(partner: Partner, visited_on: datetime.date) -> bool:
     """Whether a fail on ``visited_on`` follows another fail of ``partner`` within
     ``REPEAT_FAIL_DAYS``."""

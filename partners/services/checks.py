@@ -81,7 +81,7 @@ def dismiss_suspension_proposal(*, partner: Partner, by, reason: str) -> Partner
     reason = reason_for("dismiss_suspension_proposal", reason)
     partner = locked(partner)
     allow(partner, "dismiss_suspension_proposal", _("Setting a suspension proposal aside"))
-    if not Partner.objects.filter(checks.suspension_proposed_q(), pk=partner.pk).exists():
+    if not checks.suspension_proposed(partner):
         raise DecisionRefused(
             _("No suspension proposal waits for “%(partner)s”: there is nothing to set aside.")
             % {"partner": partner}

@@ -316,13 +316,7 @@ class PartnerAdmin(
                     "door (or tick “The pin is on the venue's door”) and save before approving."
                 ),
             )
-        if (
-            request.method == "GET"
-            and partner is not None
-            and self.get_queryset(request)
-            .filter(checks.suspension_proposed_q(), pk=partner.pk)
-            .exists()
-        ):
+        if request.method == "GET" and partner is not None and checks.suspension_proposed(partner):
             messages.warning(
                 request,
                 _(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.domain import transitions
-from partners.domain.checks import suspension_proposed_q
+from partners.domain.checks import suspension_proposed
 from partners.models import (
     Partner,
 )
@@ -112,11 +112,6 @@ class DecisionForm(forms.Form):
         if self.decision.asks_date:
             kwargs["sent_on"] = self.cleaned_data["sent_on"]
         return self.decision.service(**kwargs)
-
-
-def suspension_proposed(partner: Partner) -> bool:
-    """Whether a mystery check's suspension proposal waits for staff on ``partner``."""
-    return Partner.objects.filter(suspension_proposed_q(), pk=partner.pk).exists()
 
 
 def decision_action(decision: Decision):
