@@ -115,6 +115,55 @@ class Refuse(pgtrigger.Protect):
         return f"RAISE EXCEPTION '{self.message}' USING ERRCODE = 'restrict_violation';"
 
 
+def append_only(
+    *, name: str, message: str, parent: str = "", signer: str = ""
+) -> pgtrigger.Trigger:
+    """A trigger refusing every UPDATE and DELETE of a record (with ``message``, a
+    restrict_violation, raised by Django as an IntegrityError), but what its foreign keys
+    do on their own:
+
+    - ``parent``, a ``DB_CASCADE`` key: the rows deleted with their parent (the parent's
+      row is gone when PostgreSQL's cascade deletes them);
+    - ``signer``, a ``DB_SET_NULL`` key to an account: the account's deletion empties the
+      link, nothing else changed.
+
+    Anything else that must delete such rows (a retention purge, the RGPD's erasure) says
+    so with ``pgtrigger.ignore("partners.Model:name")``.
+    """
+    lines = []
+    if parent:
+        lines += [
+            "IF TG_OP = 'DELETE' AND NOT EXISTS (",
+            f"    SELECT 1 FROM {{fields.{parent}.related_model._meta.db_table}}",  # noqa: S608
+            f"    WHERE id = OLD.{{columns.{parent}}}",
+            ") THEN",
+            "    RETURN OLD;",
+            "END IF;",
+        ]
+    if signer:
+        unsigned = (
+            f"to_jsonb(NEW) - '{{columns.{signer}}}' = to_jsonb(OLD) - '{{columns.{signer}}}'"
+        )
+        lines += [
+            f"IF TG_OP = 'UPDATE' AND NEW.{{columns.{signer}}} IS NULL AND NOT EXISTS (",
+            f"    SELECT 1 FROM {{fields.{signer}.related_model._meta.db_table}}",  # noqa: S608
+            f"    WHERE id = OLD.{{columns.{signer}}}",
+            f") AND {unsigned} THEN",
+            "    RETURN NEW;",
+            "END IF;",
+        ]
+    lines += [f"RAISE EXCEPTION '{message}'", "    USING ERRCODE = 'restrict_violation';"]
+    # One statement a line, as the first of these triggers were written (their SQL, and so
+    # their migrations, unchanged).
+    indent = "\n" + " " * 20
+    return pgtrigger.Trigger(
+        name=name,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        when=pgtrigger.Before,
+        func=pgtrigger.Func(indent + indent.join(lines) + indent),
+    )
+
+
 class Charter(models.Model):
     version = models.PositiveIntegerField(_("version"), unique=True)
     text = models.TextField(_("text"))
@@ -366,6 +415,11 @@ class Partner(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.UNCONFIRMED
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    # When staff last set aside a mystery check's suspension proposal and kept the venue
+    # (partners/services/checks.py): the proposals made before it wait no more.
+    suspension_proposal_dismissed_at = models.DateTimeField(
+        _("suspension proposal set aside at"), null=True, blank=True
+    )
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("first approved at"), null=True, blank=True)
     sticker_number = models.CharField(
@@ -716,28 +770,11 @@ class PartnerEvent(models.Model):
         # its decisions unsigned (DB_SET_NULL), nothing else changed. Erasure of a contact
         # person's data (partners/services/privacy.py, the RGPD) is the one deliberate exception.
         triggers = [
-            pgtrigger.Trigger(
+            append_only(
                 name="history_is_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(
-                    """
-                    IF TG_OP = 'DELETE' AND NOT EXISTS (
-                        SELECT 1 FROM {fields.partner.related_model._meta.db_table}
-                        WHERE id = OLD.{columns.partner}
-                    ) THEN
-                        RETURN OLD;
-                    END IF;
-                    IF TG_OP = 'UPDATE' AND NEW.{columns.by} IS NULL AND NOT EXISTS (
-                        SELECT 1 FROM {fields.by.related_model._meta.db_table}
-                        WHERE id = OLD.{columns.by}
-                    ) AND to_jsonb(NEW) - '{columns.by}' = to_jsonb(OLD) - '{columns.by}' THEN
-                        RETURN NEW;
-                    END IF;
-                    RAISE EXCEPTION 'History entries are never changed or deleted.'
-                        USING ERRCODE = 'restrict_violation';
-                    """
-                ),
+                message="History entries are never changed or deleted.",
+                parent="partner",
+                signer="by",
             )
         ]
 
@@ -1219,6 +1256,19 @@ class Check(models.Model):
                 name="check_only_a_fail_proposes_suspension",
             ),
         ]
+        # A check is a record, like the history: never changed or deleted, in the database
+        # too. Its rows go only with their partner (a demo partner; a partner that was ever
+        # public, as every checked one was, is never deleted), and a deleted checker's
+        # account leaves them unsigned. Staff set a proposal aside on the partner
+        # (``Partner.suspension_proposal_dismissed_at``), never on the check.
+        triggers = [
+            append_only(
+                name="check_is_append_only",
+                message="Mystery checks are never changed or deleted.",
+                parent="partner",
+                signer="checker",
+            )
+        ]
 
     def __str__(self):
         return f"{self.partner} – {self.visited_on:%Y-%m-%d} – {self.get_outcome_display()}"
@@ -1354,22 +1404,10 @@ class AccessLog(models.Model):
         # Append-only, like the history: only a deleted account's link goes (DB_SET_NULL,
         # the name stays); the retention's purge deletes with pgtrigger.ignore.
         triggers = [
-            pgtrigger.Trigger(
+            append_only(
                 name="access_log_is_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(
-                    """
-                    IF TG_OP = 'UPDATE' AND NEW.{columns.user} IS NULL AND NOT EXISTS (
-                        SELECT 1 FROM {fields.user.related_model._meta.db_table}
-                        WHERE id = OLD.{columns.user}
-                    ) AND to_jsonb(NEW) - '{columns.user}' = to_jsonb(OLD) - '{columns.user}' THEN
-                        RETURN NEW;
-                    END IF;
-                    RAISE EXCEPTION 'Access records are never changed or deleted.'
-                        USING ERRCODE = 'restrict_violation';
-                    """
-                ),
+                message="Access records are never changed or deleted.",
+                signer="user",
             )
         ]
 

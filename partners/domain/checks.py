@@ -17,7 +17,9 @@ A fail proposes a suspension when the same partner failed another check in the
 ``REPEAT_FAIL_DAYS`` before it, whatever came in between: a venue that passed the new
 visit after retraining, then failed again within the year, has not kept what it learnt.
 The proposal waits in the staff's home until staff decide on the partner's status
-(suspend, or any other status change) or a later check replaces the fail.
+(suspend, or any other status change), staff set it aside and keep the venue
+(``services.checks.dismiss_suspension_proposal``), or a later check replaces the fail.
+Only a new fail proposing a suspension after that asks staff again.
 """
 
 import datetime
@@ -25,7 +27,6 @@ import datetime
 from django.db.models import (
     Case,
     DateField,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -33,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.db.models.lookups import Exact, GreaterThan
 from django.utils.translation import gettext_lazy as _
 
@@ -123,15 +124,26 @@ def visits(partners, today: datetime.date):
 
 def suspension_proposed_q() -> Q:
     """Approved partners whose latest check is a fail proposing a suspension, with no
-    status decision since it was recorded."""
+    status decision, and not set aside, since it was recorded."""
     latest = _latest_checks()
     # The few partners a check ever proposed to suspend first (a hashed semi-join): the
     # latest check is looked up for those only, not for every partner the home counts.
     proposed = Check.objects.filter(proposes_suspension=True).values("partner")
     return Q(status=Status.APPROVED, pk__in=proposed) & Q(
         Exact(Subquery(latest.values("proposes_suspension")[:1]), True),
-        GreaterThan(Subquery(latest.values("created_at")[:1]), F("status_changed_at")),
+        GreaterThan(
+            Subquery(latest.values("created_at")[:1]),
+            Greatest(
+                "status_changed_at",
+                Coalesce("suspension_proposal_dismissed_at", "status_changed_at"),
+            ),
+        ),
     )
+
+
+def suspension_proposed(partner: Partner) -> bool:
+    """Whether a suspension proposal waits for staff on ``partner``."""
+    return Partner.objects.filter(suspension_proposed_q(), pk=partner.pk).exists()
 
 
 def repeats_a_fail(partner: Partner, visited_on: datetime.date) -> bool:

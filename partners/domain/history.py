@@ -25,12 +25,18 @@ LABELS = {
     "check": _("mystery check"),
     "retraining_revisit_from": _("retraining email sent; new visit from"),
     "suspension_proposed": _("suspension proposed (a second fail within a year)"),
+    "suspension_proposal_dismissed": _("suspension proposal set aside (venue kept)"),
 }
 # Values stored as a code, shown as its label.
 CHOICES = {"check": CheckOutcome}
 # Staff's own steps, never in the venue's history: mystery checks stay a mystery (the
 # venue hears of a fail by the retraining email, and of a suspension by its decision).
-STAFF_ONLY = {"check", "retraining_revisit_from", "suspension_proposed"}
+STAFF_ONLY = {
+    "check",
+    "retraining_revisit_from",
+    "suspension_proposed",
+    "suspension_proposal_dismissed",
+}
 
 
 def erased(fields) -> dict:

@@ -129,10 +129,11 @@ def read_token(token: str, purpose: Purpose) -> Partner:
     return partner
 
 
-def path(partner: Partner, purpose: Purpose) -> str:
-    with translation.override("fr"):
+def path(partner: Partner, purpose: Purpose, language: str = "fr") -> str:
+    with translation.override(language):
         return reverse(purpose.url_name, args=[make_token(partner, purpose)])
 
 
-def url(partner: Partner, purpose: Purpose) -> str:
-    return settings.SITE_URL + path(partner, purpose)
+def url(partner: Partner, purpose: Purpose, language: str = "fr") -> str:
+    """The link, opening the page in ``language`` (the emails' French unless said)."""
+    return settings.SITE_URL + path(partner, purpose, language)

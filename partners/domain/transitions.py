@@ -15,13 +15,17 @@ APPLIES_IN = {
     "reinstate": (Status.SUSPENDED,),
     "revoke": (Status.APPROVED, Status.SUSPENDED),
     "mark_sticker_sent": (Status.APPROVED,),
+    # Keeping a venue a mystery check proposed to suspend (only while a proposal waits).
+    "dismiss_suspension_proposal": (Status.APPROVED,),
     # The venue's yearly re-confirmation, not a staff decision.
     "reconfirm": (Status.APPROVED,),
 }
 
-# The decisions that need a reason (sent to the venue and kept in the history); the others
-# take an optional note.
-NEEDS_REASON = frozenset({"request_information", "reject", "suspend", "revoke"})
+# The decisions that need a reason (kept in the history, and sent to the venue but for
+# setting a suspension proposal aside); the others take an optional note.
+NEEDS_REASON = frozenset(
+    {"request_information", "reject", "suspend", "revoke", "dismiss_suspension_proposal"}
+)
 
 
 def applies(decision: str, status: str) -> bool:

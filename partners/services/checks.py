@@ -1,7 +1,8 @@
 """Mystery checks recorded by checkers (partners/domain/checks.py says who is visited
 and when a fail proposes a suspension). Each step is a history entry: the check, the
 retraining email and new visit after a fail, the suspension proposed after a second
-one. Staff then suspend through the usual decision (``services.decisions``)."""
+one. Staff then suspend through the usual decision (``services.decisions``), or set the
+proposal aside and keep the venue (``dismiss_suspension_proposal``)."""
 
 import datetime
 
@@ -10,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from partners.domain import checks
 from partners.models import Check, CheckOutcome, Partner, Status
-from partners.services.common import DecisionRefused, email_venue, locked, log_event
+from partners.services.common import (
+    DecisionRefused,
+    allow,
+    email_venue,
+    locked,
+    log_event,
+    reason_for,
+)
 
 
 @transaction.atomic
@@ -56,3 +64,34 @@ def record_check(
     if check.proposes_suspension:
         log_event(partner=partner, actor="system", changes={"suspension_proposed": [None, True]})
     return check
+
+
+@transaction.atomic
+def dismiss_suspension_proposal(*, partner: Partner, by, reason: str) -> Partner:
+    """Staff keep the venue: the waiting suspension proposal is set aside, with why.
+
+    The dismissal is a time on the partner (``suspension_proposal_dismissed_at``, that of
+    its history entry), as a status decision is (``status_changed_at``): a proposal waits
+    only if its check was recorded after both (``domain.checks.suspension_proposed_q``),
+    so the next fail proposing a suspension asks staff again. Not a mark on the check:
+    checks are records that never change (``Check.Meta.triggers``), and one time on the
+    partner is all the query needs. The history keeps who set it aside, when and why;
+    the venue is not told, as it is not told of its checks.
+    """
+    reason = reason_for("dismiss_suspension_proposal", reason)
+    partner = locked(partner)
+    allow(partner, "dismiss_suspension_proposal", _("Setting a suspension proposal aside"))
+    if not checks.suspension_proposed(partner):
+        raise DecisionRefused(
+            _("No suspension proposal waits for “%(partner)s”: there is nothing to set aside.")
+            % {"partner": partner}
+        )
+    event = log_event(
+        partner=partner,
+        by=by,
+        reason=reason,
+        changes={"suspension_proposal_dismissed": [None, True]},
+    )
+    partner.suspension_proposal_dismissed_at = event.at
+    partner.save(update_fields=["suspension_proposal_dismissed_at", "updated_at"])
+    return partner

@@ -120,6 +120,9 @@ STATUS_FIELDS = [
     "updated_at",
 ]
 
+# The edit form's own fields, not the partner's: shown only to who may edit.
+EDIT_FORM_FIELDS = {"confirm_pin", "edit_reason"}
+
 
 @admin.register(Partner)
 class PartnerAdmin(
@@ -252,6 +255,32 @@ class PartnerAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).with_trained_people()
 
+    def get_fieldsets(self, request, obj=None):
+        """For who only reads (an institution, a view-only account): no field of the edit
+        form itself, no instruction to drag the pin, the location in degrees."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj):
+            return fieldsets
+        shown = []
+        for name, options in fieldsets:
+            fields = [
+                "coordinates" if field == "location" else field
+                for field in options["fields"]
+                if field not in EDIT_FORM_FIELDS
+            ]
+            if fields:
+                shown.append((name, {"fields": fields}))
+        return shown
+
+    @admin.display(description=_("location"))
+    def coordinates(self, partner):
+        if partner.location is None:
+            return "–"
+        return _("%(latitude).5f, %(longitude).5f (latitude, longitude)") % {
+            "latitude": partner.location.y,
+            "longitude": partner.location.x,
+        }
+
     @admin.display(description=_("trained"), ordering="trained_people")
     def trained(self, partner):
         return partner.trained_people
@@ -288,18 +317,13 @@ class PartnerAdmin(
                     "door (or tick “The pin is on the venue's door”) and save before approving."
                 ),
             )
-        if (
-            request.method == "GET"
-            and partner is not None
-            and self.get_queryset(request)
-            .filter(checks.suspension_proposed_q(), pk=partner.pk)
-            .exists()
-        ):
+        if request.method == "GET" and partner is not None and checks.suspension_proposed(partner):
             messages.warning(
                 request,
                 _(
                     "A second mystery check failed within a year: suspension proposed. "
-                    "Read the checks, then suspend the partner or wait for the next visit."
+                    "Read the checks, then suspend the partner, or keep it and set the "
+                    "proposal aside with your reason."
                 ),
             )
         if partner is not None and partner.application_key:

@@ -16,10 +16,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partners.domain import transitions
+from partners.domain.checks import suspension_proposed
 from partners.models import (
     Partner,
 )
-from partners.services import common, decisions
+from partners.services import checks, common, decisions
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Decision:
     service: object
     reason_label: str = _("Reason (sent to the venue and kept in the history)")
     asks_date: bool = False
+    # Whether the service emails the venue (the confirmation page says so).
+    tells_venue: bool = True
 
     @property
     def reason_required(self) -> bool:
@@ -73,6 +76,21 @@ DECISIONS = {
         ),
     ]
 }
+
+
+# Offered on the partner's page only while a mystery check's suspension proposal waits
+# (``domain.checks.suspension_proposed_q``): not among the list's actions, nor offered in
+# every approved partner's page as ``DECISIONS`` are.
+DISMISS_SUSPENSION_PROPOSAL = Decision(
+    "dismiss_suspension_proposal",
+    _("Set the proposal aside"),
+    checks.dismiss_suspension_proposal,
+    reason_label=_("Why keep the venue (kept in the history, never sent to the venue)"),
+    tells_venue=False,
+)
+
+# Every decision of the partner's page, by the slug of its address.
+BY_SLUG = {**DECISIONS, DISMISS_SUSPENSION_PROPOSAL.slug: DISMISS_SUSPENSION_PROPOSAL}
 
 
 class DecisionForm(forms.Form):
@@ -130,7 +148,7 @@ class DecisionsMixin:
         return self._confirmation(request, form, decision, list(queryset), bulk=True)
 
     def decide_view(self, request, object_id, decision):
-        decision = DECISIONS.get(decision)
+        decision = BY_SLUG.get(decision)
         partner = self.get_object(request, object_id)
         if decision is None or partner is None:
             raise Http404
@@ -180,6 +198,8 @@ class DecisionsMixin:
             context["decisions"] = [
                 d for d in DECISIONS.values() if transitions.applies(d.slug, obj.status)
             ]
+            if suspension_proposed(obj):
+                context["decisions"].append(DISMISS_SUSPENSION_PROPOSAL)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):

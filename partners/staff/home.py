@@ -134,6 +134,16 @@ def waiting_work(user) -> list[Work]:
     return work
 
 
+def visits_url(user, work: list[Work]) -> str:
+    """The checkers' visits page for a user who may open it but is not counted its
+    visits in ``work`` (an administrator: the whole network's visits, uncounted), or ""."""
+    if is_read_only(user) or not user.has_perm("partners.add_check"):
+        return ""
+    if any(item.key == "visits" for item in work):
+        return ""
+    return reverse("admin:check_visits")
+
+
 def coverage_work(user) -> Work:
     """The towns of more than 10,000 people with no partner within 5 km by day, from the
     latest coverage run (``partners.staff.coverage``, which lists them)."""

@@ -28,14 +28,25 @@ class StaffAdminSite(OTPAdminSite):
     def index(self, request, extra_context=None):
         from partners.staff import home, reviewers
 
+        work = home.waiting_work(request.user)
         return super().index(
             request,
             {
-                "waiting_work": home.waiting_work(request.user),
+                "waiting_work": work,
+                "visits_url": home.visits_url(request.user, work),
                 "staff_to_add": reviewers.roles_to_add(request.user),
                 **(extra_context or {}),
             },
         )
+
+    def each_context(self, request):
+        from partners.staff import institutions
+
+        # Every page knows whether it is an institution's: no link to what it may not open.
+        return {
+            **super().each_context(request),
+            "read_only_account": institutions.is_read_only(request.user),
+        }
 
     def admin_view(self, view, cacheable=False):
         """Every page of the admin, refused to an institution's read-only account unless

@@ -1013,7 +1013,7 @@ class WelcomeForm(forms.Form):
         error_messages={"required": _("Say whether the police were called, or “Not said”.")},
     )
     police_delay = forms.ChoiceField(
-        label=_("If so, about how long did they take to arrive?"),
+        label=_("Only if the police were called: about how long did they take to arrive?"),
         choices=PoliceDelay.choices,
         widget=forms.RadioSelect,
         required=False,
@@ -1054,12 +1054,31 @@ class WelcomeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("police_called") == Answer.YES and not cleaned.get("police_delay"):
+        called = cleaned.get("police_called")
+        if called == Answer.YES and not cleaned.get("police_delay"):
             self.add_error(
                 "police_delay",
                 ValidationError(
                     _("Say about how long the police took to arrive, or “Not said”."),
                     code="required",
+                ),
+            )
+        elif called and called != Answer.YES and cleaned.get("police_delay"):
+            # Without JavaScript the question is always shown (static/partners/welcome.js
+            # hides it otherwise). Nothing answered is dropped: the venue says which answer
+            # holds, and a radio button cannot be unticked, so "No answer" is offered.
+            self.fields["police_delay"].choices = [
+                ("", _("No answer: the police were not called")),
+                *PoliceDelay.choices,
+            ]
+            self.add_error(
+                "police_delay",
+                ValidationError(
+                    _(
+                        "Answer this only if the police were called: choose “Yes” above if "
+                        "they were, or “No answer” here."
+                    ),
+                    code="not_called",
                 ),
             )
         return cleaned

@@ -11,6 +11,7 @@ from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -279,14 +280,6 @@ def selfservice(request, token):
 def _training_context(partner) -> dict:
     """Who passed the training, and its link to share with colleagues (``venue.training``)."""
     url = links.url(partner, links.TRAINING)
-    message = {
-        "subject": _("En lieu sûr: the training for our staff"),
-        "body": _(
-            "Hello,\n\nOur venue is an En lieu sûr safe place. Please take the short online "
-            "training (about fifteen minutes, a first name or initials only):\n\n%(url)s\n"
-        )
-        % {"url": url},
-    }
     return {
         "trainings": partner.trainings.valid(),
         "trained_required": settings.TRAINED_PEOPLE_FOR_APPROVAL,
@@ -295,8 +288,28 @@ def _training_context(partner) -> dict:
         "training_path": reverse(
             "partners:training", args=[links.make_token(partner, links.TRAINING)]
         ),
-        "training_mailto": "mailto:?" + urlencode(message, quote_via=quote),
+        "training_mailto": "mailto:?" + urlencode(_training_message(partner), quote_via=quote),
     }
+
+
+def _training_message(partner) -> dict:
+    """The email a venue sends its staff with the training link: in French and in English
+    whatever the page's language (the colleagues may read either, and the contact may not
+    be the one who sends it), each with the link opening the training in its language.
+    French first, as in the venue emails (``services.emails``), which are French only."""
+    subjects, bodies = [], []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            subjects.append(_("En lieu sûr: the training for our staff"))
+            bodies.append(
+                _(
+                    "Hello,\n\nOur venue is an En lieu sûr safe place. Please take the short "
+                    "online training (about fifteen minutes, a first name or initials "
+                    "only):\n\n%(url)s\n"
+                )
+                % {"url": links.url(partner, links.TRAINING, language)}
+            )
+    return {"subject": " / ".join(subjects), "body": "\n---\n\n".join(bodies)}
 
 
 def selfservice_update(request, token):

@@ -1,5 +1,6 @@
 """PostgreSQL itself keeps the history (django-pgtrigger): raw SQL cannot change or delete
-history entries or a published charter, nor delete a partner that was ever public."""
+history entries, mystery checks or a published charter, nor delete a partner that was ever
+public."""
 
 import datetime
 
@@ -8,7 +9,15 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from partners.models import Charter, Partner, PartnerEvent, Status
+from partners.models import (
+    Charter,
+    Check,
+    CheckOutcome,
+    CheckWelcome,
+    Partner,
+    PartnerEvent,
+    Status,
+)
 from partners.services import decisions
 from tests.factories import PartnerFactory
 
@@ -121,3 +130,51 @@ def test_the_admin_still_deletes_a_never_public_application_without_history(admi
     )
     assert response.status_code == 302
     assert not Partner.objects.filter(pk=application.pk).exists()
+
+
+def _checked(partner, checker=None) -> Check:
+    return Check.objects.create(
+        partner=partner,
+        checker=checker,
+        visited_on=timezone.localdate(),
+        sticker_visible=True,
+        staff_knew=True,
+        welcome=CheckWelcome.WARM,
+        outcome=CheckOutcome.PASS,
+        notes="Accueil chaleureux.",
+    )
+
+
+def test_raw_sql_cannot_change_or_delete_a_mystery_check(admin_user):
+    check = _checked(PartnerFactory(approved=True), checker=admin_user)
+    refused("UPDATE partners_check SET outcome = 'fail' WHERE id = %s", [check.pk])
+    refused("UPDATE partners_check SET notes = '' WHERE id = %s", [check.pk])
+    refused("UPDATE partners_check SET checker_id = NULL WHERE id = %s", [check.pk])
+    refused("DELETE FROM partners_check WHERE id = %s", [check.pk])
+    refused("DELETE FROM partners_check")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Check.objects.filter(pk=check.pk).update(proposes_suspension=False)
+    check.refresh_from_db()
+    assert (check.outcome, check.notes, check.checker) == (
+        "pass",
+        "Accueil chaleureux.",
+        admin_user,
+    )
+
+
+def test_a_deleted_checker_leaves_their_checks_unsigned(make_checker):
+    checker = make_checker()
+    check = _checked(PartnerFactory(approved=True), checker=checker)
+    checker.delete()
+    check.refresh_from_db()
+    assert check.checker is None
+    assert (check.outcome, check.notes) == ("pass", "Accueil chaleureux.")
+
+
+def test_a_demo_partner_is_deleted_with_its_checks():
+    # seed_demo deletes the demo partners it made; a real partner that was checked has
+    # been public, and is never deleted.
+    demo = PartnerFactory(approved=True, is_demo=True)
+    _checked(demo)
+    assert Partner.objects.filter(pk=demo.pk).delete()[0] == 1
+    assert not Check.objects.exists()

@@ -378,3 +378,111 @@ def test_staff_read_every_check_and_its_notes_in_their_departements(client, make
     # Checks are records: nobody adds, changes or deletes them in the admin.
     assert client.get(reverse("admin:partners_check_add")).status_code == 403
     assert PartnerEvent.objects.count() == 0
+
+
+def _proposed(**kwargs) -> Partner:
+    partner = PartnerFactory(approved=True, **kwargs)
+    _fail(partner, 60)
+    assert _fail(partner, 20).proposes_suspension
+    return partner
+
+
+def _suspensions(client) -> int:
+    return {w.key: w.count for w in client.get(HOME).context["waiting_work"]}["suspensions"]
+
+
+def test_staff_set_a_suspension_proposal_aside_with_a_reason_until_a_new_fail(
+    client, make_reviewer, django_capture_on_commit_callbacks
+):
+    partner = _proposed(name="Bar du Marais")
+    reviewer = make_reviewer(departments=["75"])
+    signin.verified_login(client, reviewer)
+    change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+    url = reverse("admin:partners_partner_decide", args=[partner.pk, "dismiss_suspension_proposal"])
+    change = client.get(change_url).text
+    assert "Écarter la proposition" in change
+    assert f'href="{url}"' in change
+    confirmation = client.get(url).text
+    assert "Pourquoi garder le lieu" in confirmation
+    assert "Le lieu n’est pas prévenu" in confirmation
+
+    # Without a reason: refused beside the field, the proposal still waits.
+    response = client.post(url, {"reason": "  "})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == ["Ce champ est obligatoire."]
+    assert _suspensions(client) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"reason": "Équipe reformée, vue sur place la semaine passée."})
+    assert response.status_code == 302
+    assert response["Location"] == change_url
+    assert _suspensions(client) == 0
+    filtered = (
+        reverse("admin:partners_partner_changelist") + "?status=approved&check=suspension_proposed"
+    )
+    assert list(client.get(filtered).context["cl"].result_list) == []
+    partner.refresh_from_db()
+    assert partner.status == Status.APPROVED
+    event = partner.events.order_by("pk").last()
+    assert (event.by, event.reason, event.changes) == (
+        reviewer,
+        "Équipe reformée, vue sur place la semaine passée.",
+        {"suspension_proposal_dismissed": [None, True]},
+    )
+    assert partner.suspension_proposal_dismissed_at == event.at
+    # The checks stay as recorded; the venue hears nothing, and its page shows nothing.
+    assert list(partner.checks.values_list("outcome", "proposes_suspension")) == [
+        ("fail", True),
+        ("fail", False),
+    ]
+    assert mail.outbox == []
+    change = client.get(change_url).text
+    assert "proposition de suspension écartée (lieu conservé)" in change
+    assert "Écarter la proposition" not in change
+    assert "Le lieu n’est pas prévenu" not in change
+    assert "écartée" not in Client().get(page_url(partner)).text
+
+    # Set aside once: a second time is refused, and recorded nowhere.
+    client.post(url, {"reason": "Encore."})
+    assert partner.events.filter(changes__has_key="suspension_proposal_dismissed").count() == 1
+    assert "Aucune proposition de suspension n’attend" in client.get(change_url).text
+
+    # A pass changes nothing; a new fail within the year proposes the suspension again.
+    _check(partner, 10)
+    assert _suspensions(client) == 0
+    assert _fail(partner, 0).proposes_suspension
+    assert _suspensions(client) == 1
+    assert "Écarter la proposition" in client.get(change_url).text
+
+
+def test_only_staff_deciding_on_the_partner_may_set_a_proposal_aside(
+    client, make_reviewer, make_checker
+):
+    partner = _proposed()
+    url = reverse("admin:partners_partner_decide", args=[partner.pk, "dismiss_suspension_proposal"])
+    change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+    for user, refused in (
+        (make_checker(departments=["75"]), 403),
+        (make_reviewer("police@prefecture.example", ["75"], group="Read-only"), 403),
+        (make_reviewer("reviewer-13", ["13"]), 404),
+    ):
+        other = Client()
+        signin.verified_login(other, user)
+        assert other.post(url, {"reason": "Je garde ce lieu."}).status_code == refused, user
+        assert other.get(url).status_code == refused, user
+        page = other.get(change_url)
+        assert "Écarter la proposition" not in page.text
+    assert not partner.events.filter(changes__has_key="suspension_proposal_dismissed").exists()
+    assert Partner.objects.filter(checks.suspension_proposed_q()).get() == partner
+
+
+def test_a_partner_with_no_proposal_is_offered_nothing_to_set_aside(admin_client):
+    partner = PartnerFactory(approved=True)
+    _fail(partner, 0)
+    change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+    assert "Écarter la proposition" not in admin_client.get(change_url).text
+    url = reverse("admin:partners_partner_decide", args=[partner.pk, "dismiss_suspension_proposal"])
+    admin_client.post(url, {"reason": "Rien à écarter."})
+    assert "Aucune proposition de suspension n’attend" in admin_client.get(change_url).text
+    partner.refresh_from_db()
+    assert partner.suspension_proposal_dismissed_at is None

@@ -159,6 +159,53 @@ def test_reads_the_figures_and_welcomes_without_downloads(officer, partners):
     assert "Pharmacie du Marais" in officer.get(reverse("admin:partners_welcome_changelist")).text
 
 
+def test_every_link_of_the_pages_it_reads_opens(officer, partners):
+    """No link to a page refused to it: neither a partner's or a welcome's history nor
+    "view on site" (both through the admin), nor the network's coverage."""
+    paris, _ = partners
+    welcome = Welcome.objects.get()
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:partners_partner_changelist") + "?status=all",
+        reverse("admin:partners_partner_change", args=[paris.pk]),
+        reverse("admin:partners_partner_figures"),
+        reverse("admin:partners_welcome_changelist"),
+        reverse("admin:partners_welcome_change", args=[welcome.pk]),
+        reverse("admin:partners_welcome_figures"),
+        reverse("admin:partners_charter_changelist"),
+    ]
+    links = set()
+    for url in pages:
+        page = officer.get(url)
+        assert page.status_code == 200, url
+        links |= {
+            html.unescape(href)
+            for href in re.findall(r'href="(/admin/[^"]*)"', page.text)
+            if "/logout/" not in href
+        }
+    assert reverse("admin:partners_partner_history", args=[paris.pk]) not in links
+    assert reverse("admin:partners_partner_coverage") not in links
+    for link in sorted(links):
+        assert officer.get(link).status_code in (200, 302), link
+
+
+def test_reads_a_partner_without_the_edit_form_and_its_location_in_degrees(officer, partners):
+    paris, _ = partners
+    page = officer.get(reverse("admin:partners_partner_change", args=[paris.pk])).text
+    for edit_only in ("Déplacez l’épingle", "Motif de la modification", "Le repère est sur"):
+        assert edit_only not in page, edit_only
+    latitude, longitude = paris.location.y, paris.location.x
+    assert f"{latitude:.5f}, {longitude:.5f} (latitude, longitude)" in page
+    assert "SRID=4326" not in page
+    # Staff still edit, with the map.
+    staff = Client()
+    signin.verified_login(staff, get_user_model().objects.create_superuser("chef", "c@x.fr", "x"))
+    page = staff.get(reverse("admin:partners_partner_change", args=[paris.pk])).text
+    assert "(latitude, longitude)" not in page
+    assert 'name="edit_reason"' in page
+    assert 'name="confirm_pin"' in page
+
+
 def test_every_change_action_and_export_is_refused(officer, partners):
     paris, _ = partners
     welcome = Welcome.objects.get()

@@ -181,3 +181,32 @@ def test_the_admin_home_names_every_app_in_french(admin_client):
         assert name in page
     for english in (">Otp_Totp<", ">OTP_TOTP<", "Tasks Database Backend", "Task Results"):
         assert english not in page
+
+
+def test_whoever_may_open_the_visits_finds_them_from_the_home(
+    admin_client, client, make_reviewer, make_checker
+):
+    visits = reverse("admin:check_visits")
+    link = f'<a href="{visits}">'
+    PartnerFactory(approved=True)
+    # An administrator, not counted the network's visits, has the link.
+    response = admin_client.get(HOME)
+    assert "visits" not in _items(response)
+    assert response.context["visits_url"] == visits
+    assert link in response.text
+    assert "Visites à faire (vérifications mystère)" in response.text
+    assert admin_client.get(visits).status_code == 200
+    checks = admin_client.get(reverse("admin:partners_check_changelist")).text
+    assert link in checks
+    # A checker has their visits counted, once; a reviewer, who may not open them, nothing.
+    signin.verified_login(client, make_checker(departments=["75"]))
+    response = client.get(HOME)
+    assert _items(response)["visits"][:2] == (1, visits)
+    assert response.text.count(link) == 1
+    reviewer = make_reviewer(departments=["75"])
+    signin.verified_login(client, reviewer)
+    response = client.get(HOME)
+    assert response.context["visits_url"] == ""
+    assert visits not in response.text
+    assert visits not in client.get(reverse("admin:partners_check_changelist")).text
+    assert client.get(visits).status_code == 403

@@ -2,8 +2,10 @@
 venue's page, approval and the yearly re-confirmation."""
 
 import datetime
+import html as html_module
 import io
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -222,6 +224,30 @@ def test_the_venues_page_lists_who_passed_and_gives_the_link_to_share(client, pa
     share = re.search(r"http://testserver(/mon-lieu/formation/[^<\s]+/)", html)[1]
     assert client.get(share).status_code == 200
     assert "mailto:?subject=" in html
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_email_to_share_the_link_is_in_french_and_english_whatever_the_page(
+    client, partner, settings, prefix
+):
+    settings.SITE_URL = "http://testserver"
+    html = client.get(prefix + links.path(partner, links.SELFSERVICE)).content.decode()
+    mailto = html_module.unescape(re.search(r'href="(mailto:\?[^"]+)"', html)[1])
+    message = {key: values[0] for key, values in parse_qs(urlsplit(mailto).query).items()}
+    assert message["subject"] == (
+        "En lieu sûr : la formation de notre équipe / En lieu sûr: the training for our staff"
+    )
+    french, english = message["body"].split("\n---\n")
+    assert french.startswith("Bonjour,")
+    assert english.lstrip().startswith("Hello,")
+    assert "Please take the short online training" in english
+    # Each part's link opens the training in its language.
+    for part, language in ((french, "fr"), (english, "en")):
+        (link,) = re.findall(r"http://testserver(\S+)", part)
+        page = client.get(link)
+        assert page.status_code == 200
+        assert f'<html lang="{language}">' in page.content.decode()
+    assert re.search(r"http://testserver/en/mon-lieu/formation/", english)
 
 
 # Approval.

@@ -2,6 +2,7 @@
 nothing about the person, and may delete a record for a week."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -123,9 +124,38 @@ def test_a_year_back_is_the_oldest_date_and_today_in_nouméa_is_allowed(client):
 
 
 @time_machine.travel(NOW, tick=False)
-def test_how_long_the_police_took_is_kept_only_when_they_were_called(client, approved):
-    client.post(welcomes_url(approved), data(police_called="no", police_delay="over_60"))
-    assert Welcome.objects.get().police_delay == ""
+@pytest.mark.parametrize("called", ["no", "not_said"])
+def test_how_long_the_police_took_is_refused_without_a_call_and_nothing_typed_is_lost(
+    client, approved, called
+):
+    """Without JavaScript the question is always there (its label says when to answer
+    it): a delay given with a "No" is refused, every answer kept, and the radio buttons
+    that cannot be unticked get a "No answer"."""
+    url = welcomes_url(approved)
+    page = client.get(url).text
+    assert "Seulement si la police a été appelée : combien de temps" in page
+    assert "Pas de réponse" not in page
+    response = client.post(url, data(police_called=called, police_delay="over_60", stayed="no"))
+    assert response.status_code == 200
+    assert not Welcome.objects.exists()
+    page = response.text
+    assert "Répondez seulement si la police a été appelée : choisissez « Oui » plus haut" in page
+    for name, value in (
+        ("kind", "lgbt_phobic"),
+        ("police_called", called),
+        ("police_delay", "over_60"),
+        ("stayed", "no"),
+    ):
+        assert re.search(rf'name="{name}" value="{value}"[^>]*checked', page), name
+    assert 'value="2026-11-19"' in page
+    assert re.search(r'name="police_delay" value=""[^>]*>\s*<label[^>]*>Pas de réponse', page)
+
+    # "No answer": recorded without a delay. A "Yes" instead keeps the delay.
+    assert client.post(url, data(police_called=called, police_delay="")).status_code == 302
+    assert client.post(url, data(police_called="yes", police_delay="over_60")).status_code == 302
+    assert sorted(Welcome.objects.values_list("police_called", "police_delay")) == sorted(
+        [(called, ""), ("yes", "over_60")]
+    )
 
 
 @time_machine.travel(NOW, tick=False)

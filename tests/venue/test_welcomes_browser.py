@@ -42,10 +42,16 @@ def test_a_venue_records_a_welcome_on_a_phone_then_deletes_it(page, live_server)
 
     page.get_by_role("group", name="Type d’agression").get_by_label("LGBT+phobe").check()
     police = page.get_by_role("group", name="La police a-t-elle été appelée (17 ou 112) ?")
+    delay = page.get_by_role("group", name=re.compile("combien de temps"))
+    # How long the police took is asked once they were called, and again after a "No".
+    expect(delay).to_be_hidden()
     police.get_by_label("Oui").check()
-    page.get_by_role("group", name=re.compile("combien de temps")).get_by_label(
-        "De 30 minutes à une heure"
-    ).check()
+    delay.get_by_label("Moins de 10 minutes").check()
+    police.get_by_label("Non", exact=True).check()
+    expect(delay).to_be_hidden()
+    police.get_by_label("Oui").check()
+    expect(delay.get_by_label("Moins de 10 minutes")).to_be_checked()
+    delay.get_by_label("De 30 minutes à une heure").check()
     page.get_by_role("group", name=re.compile("restée")).get_by_label("Non précisé").check()
     page.get_by_role("button", name="Enregistrer cet accueil").click()
 
@@ -62,6 +68,68 @@ def test_a_venue_records_a_welcome_on_a_phone_then_deletes_it(page, live_server)
     page.get_by_role("link", name=re.compile("Supprimer l’enregistrement du")).click()
     page.get_by_role("button", name="Supprimer cet enregistrement").click()
     expect(page.locator(".messages")).to_contain_text("L’enregistrement est supprimé.")
+    assert not Welcome.objects.exists()
+
+
+def test_without_javascript_the_delay_given_with_a_no_is_refused_and_kept(chromium, live_server):
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Café des Halles"))
+    context = chromium.new_context(
+        java_script_enabled=False, locale="fr-FR", base_url=live_server.url, viewport=PHONE
+    )
+    page = context.new_page()
+    page.goto(f"/mon-lieu/{links.make_token(partner, links.SELFSERVICE)}/accueils/")
+    delay = page.get_by_role("group", name=re.compile("Seulement si la police a été appelée"))
+    expect(delay).to_be_visible()
+    page.get_by_role("group", name="Type d’agression").get_by_label("Raciste").check()
+    police = page.get_by_role("group", name="La police a-t-elle été appelée (17 ou 112) ?")
+    police.get_by_label("Non", exact=True).check()
+    delay.get_by_label("Plus d’une heure").check()
+    page.get_by_role("group", name=re.compile("restée")).get_by_label("Oui").check()
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("choisissez « Oui » plus haut")
+    expect(police.get_by_label("Non", exact=True)).to_be_checked()
+    expect(delay.get_by_label("Plus d’une heure")).to_be_checked()
+    assert not Welcome.objects.exists()
+    delay.get_by_label("Pas de réponse : la police n’a pas été appelée").check()
+    page.get_by_role("button", name="Enregistrer cet accueil").click()
+    expect(page.locator(".messages")).to_contain_text("l’accueil est enregistré")
+    welcome = Welcome.objects.get()
+    assert (welcome.kind, welcome.police_called, welcome.police_delay) == ("racist", "no", "")
+    assert fits(page)
+    context.close()
+
+
+def test_a_venue_records_a_welcome_in_english_on_a_phone(page, live_server):
+    partner = decisions.approve_partner(partner=PartnerFactory(name="Café des Halles"))
+    page.set_viewport_size(PHONE)
+    page.goto(f"/en/mon-lieu/{links.make_token(partner, links.SELFSERVICE)}/")
+    page.get_by_role("link", name="We welcomed someone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("We welcomed someone")
+    assert fits(page)
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Record this welcome").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose the kind of aggression")
+    assert fits(page)
+    page.get_by_role("group", name="Kind of aggression").get_by_label("Domestic violence").check()
+    police = page.get_by_role("group", name="Were the police called (17 or 112)?")
+    police.get_by_label("Yes").check()
+    delay = page.get_by_role("group", name=re.compile("Only if the police were called"))
+    delay.get_by_label("10 to 30 minutes").check()
+    page.get_by_role("group", name="Did the person stay until help came?").get_by_label(
+        "Yes"
+    ).check()
+    page.get_by_role("button", name="Record this welcome").click()
+    expect(page.locator(".messages")).to_be_visible()
+    assert fits(page)
+    assert axe_violations(page) == []
+    welcome = Welcome.objects.get()
+    assert (welcome.kind, welcome.police_delay, welcome.stayed) == ("domestic", "10_30", "yes")
+    page.get_by_role("link", name=re.compile("Delete the record of")).click()
+    assert fits(page)
+    page.get_by_role("button", name="Delete this record").click()
+    expect(page.locator(".messages")).to_be_visible()
     assert not Welcome.objects.exists()
 
 
@@ -97,3 +165,54 @@ def test_a_read_only_account_reads_the_welcomes_figures(page, live_server, djang
     expect(page.get_by_role("table", name="Accueils par département et par mois")).to_be_visible()
     expect(page.get_by_text("Télécharger")).to_have_count(0)
     assert axe_violations(page) == []
+
+
+def test_a_read_only_account_reads_partners_and_welcomes_in_english_on_a_phone(
+    page, live_server, django_user_model
+):
+    lyon = decisions.approve_partner(
+        partner=PartnerFactory(
+            name="Librairie des Terreaux", department="69", postcode="69001", city="Lyon"
+        )
+    )
+    Welcome.objects.create(
+        partner=lyon,
+        on=lyon.local_time().date(),
+        kind="racist",
+        police_called="yes",
+        police_delay="10_30",
+        stayed="yes",
+    )
+    user = django_user_model.objects.create_user(username="mairie@lyon.example", is_staff=True)
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    user.groups.add(Group.objects.get(name="Read-only"))
+    ReviewerScope.objects.create(user=user, departments=["69"])
+    browser_sign_in(page, live_server, user)
+    page.set_viewport_size(PHONE)
+    page.goto("/en/admin/")
+    page.get_by_role("link", name="Partners").first.click()
+    page.get_by_role("link", name="Approved").click()
+    expect(page.get_by_role("link", name="Coverage")).to_have_count(0)
+    assert fits(page)
+    page.get_by_role("link", name="Librairie des Terreaux").click()
+    expect(page.get_by_role("heading", name="View partner")).to_be_visible()
+    expect(page.get_by_text("(latitude, longitude)")).to_be_visible()
+    for edit_only in ("History", "Confirm pin", "Edit reason"):
+        expect(page.get_by_text(edit_only, exact=True)).to_have_count(0)
+    assert fits(page)
+    # (No axe run here: Django's tabular inlines, the hours and closures, have header
+    # cells left empty, on every partner's page.)
+
+    page.goto("/en/admin/partners/welcome/")
+    page.get_by_role("link", name="Figures").click()
+    region = page.get_by_role("region", name="Welcomes per département and month")
+    expect(region).to_be_visible()
+    # The twelve months scroll within their table, not the page.
+    assert fits(page)
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Welcomes", exact=True).click()
+    page.locator("#result_list tbody").get_by_role("link").first.click()
+    expect(page.get_by_role("heading", name="View welcome")).to_be_visible()
+    expect(page.get_by_text("10 to 30 minutes")).to_be_visible()
+    assert fits(page)
