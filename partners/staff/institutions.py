@@ -10,7 +10,8 @@ permissions, for them:
 - the admin answers only the pages of ``READABLE_VIEWS``, and only to GET: every other
   page, action, export or form is refused (403), whatever a mixin added later allows;
 - the contact person's fields are hidden, and not searchable: a venue's contact is FLAG!'s
-  business, not an institution's (README, "Read-only access for institutions");
+  business, not an institution's (README, "Read-only access for institutions"); so are
+  the first names or initials of the venue's trained staff, of whom they see the number;
 - every request they make is recorded (``AccessLogMiddleware``, ``AccessLog``), shown
   to administrators only, and deleted after ``RETENTION_STAFF_LOGIN_LOG_DAYS``.
 """
@@ -44,6 +45,8 @@ READABLE_VIEWS = frozenset(
 # Signing out and changing one's own password are the only forms they send.
 SENDABLE_VIEWS = frozenset({"logout", "password_change"})
 CONTACT_FIELDSET_FIELDS = {"contact_name", "contact_role", "contact_email", "contact_phone"}
+# The trained staff's names, and what an institution sees instead: their number.
+TRAINED_NAMES = {"trained_list": "trained"}
 
 
 def is_read_only(user) -> bool:
@@ -81,7 +84,7 @@ class ReadOnlyForInstitutions:
         if not is_read_only(request.user):
             return fieldsets
         return [
-            (name, options)
+            (name, {**options, "fields": [TRAINED_NAMES.get(f, f) for f in options["fields"]]})
             for name, options in fieldsets
             if not CONTACT_FIELDSET_FIELDS & set(options["fields"])
         ]

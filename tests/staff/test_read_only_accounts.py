@@ -15,10 +15,11 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.models import AccessLog, Partner, ReviewerScope, Welcome
+from partners.models import AccessLog, Partner, ReviewerScope, TrainingCompletion, Welcome
 from partners.services import decisions
 from partners.services.privacy import purge_personal_data
 from tests import signin
@@ -204,6 +205,29 @@ def test_reads_a_partner_without_the_edit_form_and_its_location_in_degrees(offic
     assert "(latitude, longitude)" not in page
     assert 'name="edit_reason"' in page
     assert 'name="confirm_pin"' in page
+
+
+def test_sees_how_many_staff_are_trained_not_who(officer, partners):
+    paris, _ = partners
+    now = timezone.now()
+    for name in ("Maëlys", "J.-B. R."):
+        TrainingCompletion.objects.create(
+            partner=paris,
+            name=name,
+            passed_at=now,
+            score=8,
+            expires_at=now + datetime.timedelta(days=365),
+        )
+    page = html.unescape(
+        officer.get(reverse("admin:partners_partner_change", args=[paris.pk])).text
+    )
+    assert "Maëlys" not in page
+    assert "J.-B. R." not in page
+    assert re.search(r"Formés\s*:\s*</label>\s*<div class=\"readonly\">2</div>", page)
+    staff = Client()
+    signin.verified_login(staff, get_user_model().objects.create_superuser("chef", "c@x.fr", "x"))
+    page = html.unescape(staff.get(reverse("admin:partners_partner_change", args=[paris.pk])).text)
+    assert "Maëlys" in page
 
 
 def test_every_change_action_and_export_is_refused(officer, partners):
