@@ -18,6 +18,25 @@ from tests.signin import browser_sign_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
+# The staff's words in each language (the invited organisation's form stays French: the
+# email's link is the French page).
+WORDS = {
+    "fr": {
+        "prefix": "",
+        "white_zone": "aucun lieu à moins de 5 km",
+        "invite": "Inviter à adhérer (courriel avec une candidature préremplie)",
+        "sent": "1 invitation envoyée.",
+        "joined": "A rejoint le réseau",
+    },
+    "en": {
+        "prefix": "/en",
+        "white_zone": "no partner within 5 km",
+        "invite": "Invite to apply (email with a prefilled application)",
+        "sent": "1 invitation sent.",
+        "joined": "Joined",
+    },
+}
+
 
 def _candidate(name, city, department, point, email) -> Candidate:
     return Candidate.objects.create(
@@ -36,9 +55,11 @@ def _candidate(name, city, department, point, email) -> Candidate:
     )
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
 def test_staff_invite_a_white_zone_and_the_candidate_joins(
-    page, live_server, verified_staff, settings
+    page, live_server, verified_staff, settings, language
 ):
+    words = WORDS[language]
     settings.JOIN_FORM_MIN_SECONDS = 0
     settings.SITE_URL = live_server.url
     cache.clear()
@@ -56,18 +77,16 @@ def test_staff_invite_a_white_zone_and_the_candidate_joins(
     browser_sign_in(page, live_server, verified_staff)
 
     # Staff: the white zones, then the invitation.
-    page.goto("/admin/partners/candidate/")
-    page.get_by_role("link", name="aucun lieu à moins de 5 km").click()
+    page.goto(words["prefix"] + "/admin/partners/candidate/")
+    page.get_by_role("link", name=words["white_zone"]).click()
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Mairie - Ahun")
     assert axe_violations(page) == []
     rows.first.get_by_role("checkbox").check()
-    page.locator("select[name=action]").select_option(
-        label="Inviter à adhérer (courriel avec une candidature préremplie)"
-    )
+    page.locator("select[name=action]").select_option(label=words["invite"])
     page.locator("button[name=index]").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 invitation envoyée.")
+    expect(page.locator(".messagelist")).to_contain_text(words["sent"])
     (email,) = mail.outbox
     assert email.to == ["mairie@ahun.fr"]
 
@@ -100,7 +119,7 @@ def test_staff_invite_a_white_zone_and_the_candidate_joins(
     # Confirmed and approved: joined, as the admin shows it.
     decisions.approve_partner(partner=applications.confirm_email(partner=partner))
     browser_sign_in(page, live_server, verified_staff)
-    page.goto(f"/admin/partners/candidate/{ahun.pk}/change/")
-    expect(page.locator("main")).to_contain_text("A rejoint le réseau")
+    page.goto(f"{words['prefix']}/admin/partners/candidate/{ahun.pk}/change/")
+    expect(page.locator("main")).to_contain_text(words["joined"])
     ahun.refresh_from_db()
     assert ahun.status == CandidateStatus.JOINED
