@@ -32,7 +32,7 @@ from partners.models import (
     Status,
     open_in_hour,
 )
-from partners.public.fields import Reading, Shown, shown_in, sql_columns
+from partners.public.fields import Reading, Shown, sql_columns, values
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -440,8 +440,7 @@ class DetailUrls:
 def public_data(row: dict, *, now, urls: DetailUrls, shown: Shown = Shown.NEAREST) -> dict:
     """What anyone may see of a partner, from a ``nearest`` (``Shown.NEAREST``) or
     ``detail_row`` (``Shown.DETAIL``) row: the declared public fields, in their order."""
-    reading = Reading(row, now=now, urls=urls)
-    return {field.name: field.value(reading) for field in shown_in(shown)}
+    return values(Reading(row, now=now, urls=urls), shown)
 
 
 class ListSearchForm(NearestForm):
