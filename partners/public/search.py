@@ -40,9 +40,11 @@ MAX_LIMIT = 50
 # (``max_km`` may ask for less), and in the territory that holds the point. A person in
 # Paris at 03:00 is not helped by a place open in Papeete, nor one in Wallis by Nouméa.
 MAX_KM = 50
-# `<->` on geography measures on a sphere, up to about 0.6 % off the spheroid: the
-# index finds the candidates within this margin, the exact distance ranks them.
-SPHERE_MARGIN = 1.02
+# `<->` on geography measures on a sphere (PostGIS's, of radius (2a + b) / 3), up to
+# 0.56 % off the spheroid: a partner at a true distance d is within d times this margin
+# on the sphere (at most d × 1.005614 anywhere: tests/public/test_nearest_ranking.py).
+# The index finds the candidates within this margin, the exact distance ranks them.
+SPHERE_MARGIN = 1.01
 
 # What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
 # own). The API's `kind` parameter accepts these values and no other, the OpenAPI
@@ -245,45 +247,63 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
     .as_string()
 )
 
-# One or two scans of the spatial index in one statement, bounded by the reach (the
-# territory, and ``reach`` metres on the spheroid). The first (``near``) walks the index in
-# `<->` order (KNN) and keeps the ``last`` nearest matches on the sphere, within the box
-# around the reach. It names the box (``&&``, what ST_DWithin gives the index) rather than
-# ST_DWithin itself: PostgreSQL would count ST_DWithin's selectivity twice, expect a
-# handful of rows, and sort every partner within 50 km instead of walking the index
-# nearest first (make bench: 300 ms instead of 1 ms in Paris).
-# - Fewer than ``last`` matches: the scan has seen every match within reach; they are
-#   the answer (at 03:00 with "open now", nothing is scanned twice).
-# - Else the second scan takes every partner within the ``last``-th match's distance plus
-#   the sphere's margin of error, and ranks them by their exact distance on the spheroid:
-#   ordering by `<->` alone would swap partners whose distances differ by less than the
-#   sphere's error. The filters then run on that ranked list, nearest first, until the
-#   page is full: in a city centre the radius holds hundreds of partners, and "open now"
-#   (a subquery a partner) runs on a few dozen.
+# One scan of the spatial index in one statement, two in a rare case, bounded by the reach
+# (the territory, and ``reach`` metres on the spheroid). The first (``near``) walks the
+# index in `<->` order (KNN) and keeps the nearest matches on the sphere within the box
+# around the reach: the ``last`` the page needs, a quarter more and 3. It names the box
+# (``&&``, what ST_DWithin gives the index) rather than ST_DWithin itself: PostgreSQL would
+# count ST_DWithin's selectivity twice, expect a handful of rows, and sort every partner
+# within 50 km instead of walking the index nearest first (make bench: 300 ms instead of
+# 1 ms in Paris).
+#
+# `<->` measures on a sphere, up to about 0.6 % off the true (spheroid) distance, and the
+# answer is ranked by the true distance: ordering by `<->` alone would swap partners whose
+# distances differ by less than the sphere's error. A partner among the ``last`` nearest
+# is no farther than the ``last``-th nearest of the matches the walk found (``edge``, on
+# the spheroid), so no farther than that times the margin on the sphere.
+# - When the walk went past that sphere distance, or saw every match within reach, it
+#   holds every partner that can be on the page: they are ranked by their true distance
+#   (``matched``: their filters have run). That is nearly always the case: the ring
+#   between the ``last``-th sphere distance and the edge holds a few per cent of
+#   ``last`` partners, fewer than the quarter more the walk keeps.
+# - Else the second scan takes every partner within the edge on the sphere, ranks them by
+#   their true distance, and the filters run on that ranked list, nearest first, until the
+#   page is full: "open now" (a subquery a partner) runs on a few dozen at most.
 # ``OFFSET 0`` keeps PostgreSQL from merging the ranked list into the outer query, which
 # would run the filters on every partner of the radius's bounding box first.
 _NEAREST_SQL = """
 WITH near AS MATERIALIZED (
-    SELECT q.id, q.location <-> %(here)s::geography AS sphere FROM partners_partner q
+    SELECT q.id, q.location <-> %(here)s::geography AS sphere,
+        ST_Distance(q.location, %(here)s::geography) AS distance
+    FROM partners_partner q
     WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
     ORDER BY q.location <-> %(here)s::geography
-    LIMIT %(last)s
+    LIMIT %(last)s + %(last)s / 4 + 3
+), edge AS MATERIALIZED (
+    SELECT LEAST(
+        (SELECT distance FROM near ORDER BY distance OFFSET %(last)s - 1 LIMIT 1), %(reach)s
+    ) * %(margin)s AS sphere
+), walk AS MATERIALIZED (
+    SELECT count(*) < %(last)s + %(last)s / 4 + 3
+        OR max(near.sphere) > (SELECT sphere FROM edge) AS holds_the_page
+    FROM near
 )
 SELECT {public}, p.distance
 FROM (
-    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
-    FROM partners_partner
-    WHERE (SELECT count(*) FROM near) < %(last)s AND id IN (SELECT id FROM near)
+    SELECT partners_partner.*, page.distance, true AS matched
+    FROM (
+        SELECT id, distance FROM near WHERE (SELECT holds_the_page FROM walk)
+        ORDER BY distance, id LIMIT %(last)s
+    ) AS page JOIN partners_partner USING (id)
     UNION ALL
-    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
+    SELECT *, ST_Distance(location, %(here)s::geography) AS distance, false AS matched
     FROM partners_partner
-    WHERE (SELECT count(*) FROM near) = %(last)s AND ST_DWithin(
-        location, %(here)s::geography,
-        LEAST((SELECT max(sphere) FROM near), %(reach)s) * %(margin)s, false)
+    WHERE NOT (SELECT holds_the_page FROM walk) AND ST_DWithin(
+        location, %(here)s::geography, (SELECT sphere FROM edge), false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
-WHERE {outer} AND p.distance <= %(reach)s
+WHERE (p.matched OR {outer}) AND p.distance <= %(reach)s
 ORDER BY p.distance, p.id
 OFFSET %(offset)s LIMIT %(limit)s"""
 
