@@ -40,11 +40,12 @@ MAX_LIMIT = 50
 # (``max_km`` may ask for less), and in the territory that holds the point. A person in
 # Paris at 03:00 is not helped by a place open in Papeete, nor one in Wallis by Nouméa.
 MAX_KM = 50
-# `<->` on geography measures on a sphere (PostGIS's, of radius (2a + b) / 3), up to
+# `<->` on geography measures on a sphere (PostGIS's, of radius R = (2a + b) / 3), up to
 # 0.56 % off the spheroid: a partner at a true distance d is within d times this margin
-# on the sphere (at most d × 1.005614 anywhere: tests/public/test_nearest_ranking.py).
+# on the sphere. The bound is R over the spheroid's smallest radius of curvature (the
+# meridian's at the equator): d × 1.0056143 anywhere (tests/public/test_nearest_ranking.py).
 # The index finds the candidates within this margin, the exact distance ranks them.
-SPHERE_MARGIN = 1.01
+SPHERE_MARGIN = 1.006
 
 # What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
 # own). The API's `kind` parameter accepts these values and no other, the OpenAPI
@@ -250,7 +251,7 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
 # One scan of the spatial index in one statement, two in a rare case, bounded by the reach
 # (the territory, and ``reach`` metres on the spheroid). The first (``near``) walks the
 # index in `<->` order (KNN) and keeps the nearest matches on the sphere within the box
-# around the reach: the ``last`` the page needs, a quarter more and 3. It names the box
+# around the reach: the ``last`` the page needs, half as many more and 5. It names the box
 # (``&&``, what ST_DWithin gives the index) rather than ST_DWithin itself: PostgreSQL would
 # count ST_DWithin's selectivity twice, expect a handful of rows, and sort every partner
 # within 50 km instead of walking the index nearest first (make bench: 300 ms instead of
@@ -259,13 +260,14 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
 # `<->` measures on a sphere, up to about 0.6 % off the true (spheroid) distance, and the
 # answer is ranked by the true distance: ordering by `<->` alone would swap partners whose
 # distances differ by less than the sphere's error. A partner among the ``last`` nearest
-# is no farther than the ``last``-th nearest of the matches the walk found (``edge``, on
-# the spheroid), so no farther than that times the margin on the sphere.
+# is no farther than the ``last``-th nearest of the matches the walk found, on the
+# spheroid, so no farther than that times the margin on the sphere (``edge``).
 # - When the walk went past that sphere distance, or saw every match within reach, it
 #   holds every partner that can be on the page: they are ranked by their true distance
 #   (``matched``: their filters have run). That is nearly always the case: the ring
 #   between the ``last``-th sphere distance and the edge holds a few per cent of
-#   ``last`` partners, fewer than the quarter more the walk keeps.
+#   ``last`` partners (a dense cluster's edge at a million partners: 6), fewer than the
+#   half more the walk keeps.
 # - Else the second scan takes every partner within the edge on the sphere, ranks them by
 #   their true distance, and the filters run on that ranked list, nearest first, until the
 #   page is full: "open now" (a subquery a partner) runs on a few dozen at most.
@@ -278,15 +280,15 @@ WITH near AS MATERIALIZED (
     FROM partners_partner q
     WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
     ORDER BY q.location <-> %(here)s::geography
-    LIMIT %(last)s + %(last)s / 4 + 3
-), edge AS MATERIALIZED (
-    SELECT LEAST(
-        (SELECT distance FROM near ORDER BY distance OFFSET %(last)s - 1 LIMIT 1), %(reach)s
-    ) * %(margin)s AS sphere
+    LIMIT %(last)s + %(last)s / 2 + 5
 ), walk AS MATERIALIZED (
-    SELECT count(*) < %(last)s + %(last)s / 4 + 3
-        OR max(near.sphere) > (SELECT sphere FROM edge) AS holds_the_page
-    FROM near
+    SELECT edge, seen < %(last)s + %(last)s / 2 + 5 OR farthest > edge AS holds_the_page
+    FROM (
+        SELECT count(*) AS seen, max(sphere) AS farthest, LEAST(
+            (array_agg(distance ORDER BY distance))[%(last)s], %(reach)s
+        ) * %(margin)s AS edge
+        FROM near
+    ) AS walked
 )
 SELECT {public}, p.distance
 FROM (
@@ -299,7 +301,7 @@ FROM (
     SELECT *, ST_Distance(location, %(here)s::geography) AS distance, false AS matched
     FROM partners_partner
     WHERE NOT (SELECT holds_the_page FROM walk) AND ST_DWithin(
-        location, %(here)s::geography, (SELECT sphere FROM edge), false)
+        location, %(here)s::geography, (SELECT edge FROM walk), false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
