@@ -6,6 +6,7 @@ hot path: one pass over a handful of integers per partner, no datetimes built pe
 interval (``make bench``, BENCHMARKS.md). Closures cost nothing to a venue that has none.
 """
 
+import bisect
 import datetime
 from collections.abc import Iterable
 
@@ -50,6 +51,11 @@ class Week:
                 end += DAY
             self.spans.append((start, end))
         self.closures = sorted(closures)
+        # The edges at which the spans' cover changes (open to closed or back), in
+        # [0, WEEK): between two of them the state is the same, so the next change
+        # without closures is the nearest of them ahead (``state``).
+        edges = {edge % WEEK for span in self.spans for edge in span}
+        self.changes = sorted(m for m in edges if self.covers(m) != self.covers((m - 1) % WEEK))
 
     def covers(self, moment: int) -> bool:
         """Whether the spans cover ``moment`` (microseconds since Monday 00:00)."""
@@ -72,14 +78,18 @@ class Week:
         now = _since_monday(local)
         today = local.date()
         is_open = self.is_open(local)
-        # How far ahead each span's edges come next, in (0, WEEK].
-        ahead = {(edge - now - 1) % WEEK + 1 for span in self.spans for edge in span}
         coming = [(s, e) for s, e in self.closures if e >= today]
         if not coming:
-            for delay in sorted(ahead):
-                if self.covers((now + delay) % WEEK) != is_open:
-                    return is_open, local + datetime.timedelta(microseconds=delay)
-            return is_open, None
+            if not self.changes:
+                return is_open, None
+            # The first change after ``now``, or the week's first when none is left this
+            # week. The cover changes an even number of times around the week, so that
+            # change is never ``now`` itself.
+            ahead = bisect.bisect_right(self.changes, now)
+            edge = self.changes[ahead] if ahead < len(self.changes) else self.changes[0] + WEEK
+            return is_open, local + datetime.timedelta(microseconds=edge - now)
+        # How far ahead each span's edges come next, in (0, WEEK].
+        ahead = {(edge - now - 1) % WEEK + 1 for span in self.spans for edge in span}
         # The edges of the weeks until a week after the last closure, and the midnights
         # at which each closure begins and ends.
         clock = now % DAY

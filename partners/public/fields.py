@@ -61,6 +61,44 @@ def _kind_names(language: str) -> dict[str, tuple[str, str]]:
         return {kind.value: (str(kind.label), GROUP_OF_KIND[kind].value) for kind in Kind}
 
 
+# A row's opening intervals and closures come as JSON text (``HOURS_SQL``,
+# ``CLOSURES_SQL``), and venues share them: most open on weekdays at office hours, and a
+# search in one town reads the same few texts again and again. Each worker reads a text
+# once (into values nobody changes: tuples) and keeps the week it makes; a cache miss
+# costs what reading it always cost (make bench, BENCHMARKS.md).
+_TEXTS_KEPT = 4096
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _intervals(hours: str | None) -> tuple[tuple[int, datetime.time, datetime.time], ...]:
+    return tuple(
+        (weekday, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
+        for weekday, opens, closes in json.loads(hours or "[]")
+    )
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _closures(closures: str | None) -> tuple[tuple[datetime.date, datetime.date, str], ...]:
+    return tuple(
+        (datetime.date.fromisoformat(starts), datetime.date.fromisoformat(ends), reason)
+        for starts, ends, reason in json.loads(closures or "[]")
+    )
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _week(hours: str | None, closures: str | None) -> Week:
+    return Week(_intervals(hours), ((starts, ends) for starts, ends, _r in _closures(closures)))
+
+
+@functools.lru_cache(maxsize=_TEXTS_KEPT)
+def _hours_shown(hours: str | None) -> tuple[tuple[int, str, str], ...]:
+    """The opening intervals as the API shows them: ``HH:MM``."""
+    return tuple(
+        (weekday, opens.isoformat("minutes"), closes.isoformat("minutes"))
+        for weekday, opens, closes in _intervals(hours)
+    )
+
+
 class Reading:
     """One partner's row being turned into public data: what several fields share
     (its opening intervals and state, its kind's names) is worked out once."""
@@ -68,24 +106,18 @@ class Reading:
     def __init__(self, row: dict, *, now: datetime.datetime, urls):
         self.row, self.now, self.urls = row, now, urls
 
-    @functools.cached_property
-    def intervals(self) -> list[tuple[int, datetime.time, datetime.time]]:
-        return [
-            (weekday, datetime.time.fromisoformat(opens), datetime.time.fromisoformat(closes))
-            for weekday, opens, closes in json.loads(self.row["hours"] or "[]")
-        ]
+    @property
+    def intervals(self) -> tuple[tuple[int, datetime.time, datetime.time], ...]:
+        return _intervals(self.row["hours"])
 
-    @functools.cached_property
-    def closures(self) -> list[tuple[datetime.date, datetime.date, str]]:
-        return [
-            (datetime.date.fromisoformat(starts), datetime.date.fromisoformat(ends), reason)
-            for starts, ends, reason in json.loads(self.row["closures"] or "[]")
-        ]
+    @property
+    def closures(self) -> tuple[tuple[datetime.date, datetime.date, str], ...]:
+        return _closures(self.row["closures"])
 
     @functools.cached_property
     def opening_state(self) -> tuple[bool, datetime.datetime | None]:
         zone = zoneinfo.ZoneInfo(self.row["time_zone"])
-        week = Week(self.intervals, ((starts, ends) for starts, ends, _r in self.closures))
+        week = _week(self.row["hours"], self.row["closures"])
         return week.state(self.now.astimezone(zone))
 
     @functools.cached_property
@@ -108,9 +140,6 @@ class PublicField:
 
     def sql_columns(self) -> dict[str, str]:
         return {self.name: f"p.{self.name}"} if self.columns is None else self.columns
-
-    def value(self, reading: Reading):
-        return reading.row[self.name] if self.read is None else self.read(reading)
 
     def json_schema(self) -> dict:
         schema = {"type": [self.type, "null"] if self.nullable else self.type, **self.schema}
@@ -356,8 +385,8 @@ FIELDS = (
         },
         columns={"hours": HOURS_SQL},
         read=lambda r: [
-            {"weekday": weekday, "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"}
-            for weekday, opens, closes in r.intervals
+            {"weekday": weekday, "opens": opens, "closes": closes}
+            for weekday, opens, closes in _hours_shown(r.row["hours"])
         ],
     ),
     PublicField(
@@ -431,6 +460,19 @@ def sql_columns(where: Shown) -> str:
     for field in shown_in(where):
         columns |= field.sql_columns()
     return ",\n    ".join(f"{expression} AS {key}" for key, expression in columns.items())
+
+
+@functools.cache
+def _readers(where: Shown) -> tuple[tuple[str, Callable[[Reading], Any] | None], ...]:
+    return tuple((field.name, field.read) for field in shown_in(where))
+
+
+def values(reading: Reading, where: Shown) -> dict:
+    """The fields shown in ``where``, by name and in their order, read from ``reading``:
+    each field's ``read``, or by default the row's value of its name. Ten results a
+    search, a million rows a day of open data: the loop reads no attribute."""
+    row = reading.row
+    return {name: row[name] if read is None else read(reading) for name, read in _readers(where)}
 
 
 MAP_FIELDS = shown_in(Shown.MAP)

@@ -36,7 +36,7 @@ from psycopg import sql
 
 from partners.domain import territories
 from partners.models import Kind, KindGroup, Partner, Status
-from partners.public.fields import Reading, Shown, shown_in, sql_columns
+from partners.public.fields import Reading, Shown, shown_in, sql_columns, values
 from partners.public.search import DetailUrls, QueryForm
 
 OPEN_DATA_FIELDS = shown_in(Shown.OPEN_DATA)
@@ -272,8 +272,7 @@ def _public_rows(now: datetime.datetime) -> Iterator[dict]:
 
 def record(row: dict, *, now: datetime.datetime, urls: DetailUrls) -> dict:
     """One partner's open data, from a row holding its ``Shown.OPEN_DATA`` columns."""
-    reading = Reading(row, now=now, urls=urls)
-    return {field.name: field.value(reading) for field in OPEN_DATA_FIELDS}
+    return values(Reading(row, now=now, urls=urls), Shown.OPEN_DATA)
 
 
 def records(now: datetime.datetime, urls: DetailUrls) -> Iterator[dict]:

@@ -14,9 +14,9 @@ from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Max
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from psycopg import sql
 
@@ -32,7 +32,7 @@ from partners.models import (
     Status,
     open_in_hour,
 )
-from partners.public.fields import Reading, Shown, shown_in, sql_columns
+from partners.public.fields import Reading, Shown, sql_columns, values
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
@@ -40,9 +40,12 @@ MAX_LIMIT = 50
 # (``max_km`` may ask for less), and in the territory that holds the point. A person in
 # Paris at 03:00 is not helped by a place open in Papeete, nor one in Wallis by Nouméa.
 MAX_KM = 50
-# `<->` on geography measures on a sphere, up to about 0.6 % off the spheroid: the
-# index finds the candidates within this margin, the exact distance ranks them.
-SPHERE_MARGIN = 1.02
+# `<->` on geography measures on a sphere (PostGIS's, of radius R = (2a + b) / 3), up to
+# 0.56 % off the spheroid: a partner at a true distance d is within d times this margin
+# on the sphere. The bound is R over the spheroid's smallest radius of curvature (the
+# meridian's at the equator): d × 1.0056143 anywhere (tests/public/test_nearest_ranking.py).
+# The index finds the candidates within this margin, the exact distance ranks them.
+SPHERE_MARGIN = 1.006
 
 # What a kind filter may be: a group of kinds, or a kind (some kinds are groups of their
 # own). The API's `kind` parameter accepts these values and no other, the OpenAPI
@@ -245,45 +248,64 @@ WHERE p.id = %(id)s AND p.status = %(approved)s""")
     .as_string()
 )
 
-# One or two scans of the spatial index in one statement, bounded by the reach (the
-# territory, and ``reach`` metres on the spheroid). The first (``near``) walks the index in
-# `<->` order (KNN) and keeps the ``last`` nearest matches on the sphere, within the box
-# around the reach. It names the box (``&&``, what ST_DWithin gives the index) rather than
-# ST_DWithin itself: PostgreSQL would count ST_DWithin's selectivity twice, expect a
-# handful of rows, and sort every partner within 50 km instead of walking the index
-# nearest first (make bench: 300 ms instead of 1 ms in Paris).
-# - Fewer than ``last`` matches: the scan has seen every match within reach; they are
-#   the answer (at 03:00 with "open now", nothing is scanned twice).
-# - Else the second scan takes every partner within the ``last``-th match's distance plus
-#   the sphere's margin of error, and ranks them by their exact distance on the spheroid:
-#   ordering by `<->` alone would swap partners whose distances differ by less than the
-#   sphere's error. The filters then run on that ranked list, nearest first, until the
-#   page is full: in a city centre the radius holds hundreds of partners, and "open now"
-#   (a subquery a partner) runs on a few dozen.
+# One scan of the spatial index in one statement, two in a rare case, bounded by the reach
+# (the territory, and ``reach`` metres on the spheroid). The first (``near``) walks the
+# index in `<->` order (KNN) and keeps the nearest matches on the sphere within the box
+# around the reach: the ``last`` the page needs, half as many more and 5. It names the box
+# (``&&``, what ST_DWithin gives the index) rather than ST_DWithin itself: PostgreSQL would
+# count ST_DWithin's selectivity twice, expect a handful of rows, and sort every partner
+# within 50 km instead of walking the index nearest first (make bench: 300 ms instead of
+# 1 ms in Paris).
+#
+# `<->` measures on a sphere, up to about 0.6 % off the true (spheroid) distance, and the
+# answer is ranked by the true distance: ordering by `<->` alone would swap partners whose
+# distances differ by less than the sphere's error. A partner among the ``last`` nearest
+# is no farther than the ``last``-th nearest of the matches the walk found, on the
+# spheroid, so no farther than that times the margin on the sphere (``edge``).
+# - When the walk went past that sphere distance, or saw every match within reach, it
+#   holds every partner that can be on the page: they are ranked by their true distance
+#   (``matched``: their filters have run). That is nearly always the case: the ring
+#   between the ``last``-th sphere distance and the edge holds a few per cent of
+#   ``last`` partners (a dense cluster's edge at a million partners: 6), fewer than the
+#   half more the walk keeps.
+# - Else the second scan takes every partner within the edge on the sphere, ranks them by
+#   their true distance, and the filters run on that ranked list, nearest first, until the
+#   page is full: "open now" (a subquery a partner) runs on a few dozen at most.
 # ``OFFSET 0`` keeps PostgreSQL from merging the ranked list into the outer query, which
 # would run the filters on every partner of the radius's bounding box first.
 _NEAREST_SQL = """
 WITH near AS MATERIALIZED (
-    SELECT q.id, q.location <-> %(here)s::geography AS sphere FROM partners_partner q
+    SELECT q.id, q.location <-> %(here)s::geography AS sphere,
+        ST_Distance(q.location, %(here)s::geography) AS distance
+    FROM partners_partner q
     WHERE {inner} AND q.location && _ST_Expand(%(here)s::geography, %(reach)s)
     ORDER BY q.location <-> %(here)s::geography
-    LIMIT %(last)s
+    LIMIT %(last)s + %(last)s / 2 + 5
+), walk AS MATERIALIZED (
+    SELECT edge, seen < %(last)s + %(last)s / 2 + 5 OR farthest > edge AS holds_the_page
+    FROM (
+        SELECT count(*) AS seen, max(sphere) AS farthest, LEAST(
+            (array_agg(distance ORDER BY distance))[%(last)s], %(reach)s
+        ) * %(margin)s AS edge
+        FROM near
+    ) AS walked
 )
 SELECT {public}, p.distance
 FROM (
-    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
-    FROM partners_partner
-    WHERE (SELECT count(*) FROM near) < %(last)s AND id IN (SELECT id FROM near)
+    SELECT partners_partner.*, page.distance, true AS matched
+    FROM (
+        SELECT id, distance FROM near WHERE (SELECT holds_the_page FROM walk)
+        ORDER BY distance, id LIMIT %(last)s
+    ) AS page JOIN partners_partner USING (id)
     UNION ALL
-    SELECT *, ST_Distance(location, %(here)s::geography) AS distance
+    SELECT *, ST_Distance(location, %(here)s::geography) AS distance, false AS matched
     FROM partners_partner
-    WHERE (SELECT count(*) FROM near) = %(last)s AND ST_DWithin(
-        location, %(here)s::geography,
-        LEAST((SELECT max(sphere) FROM near), %(reach)s) * %(margin)s, false)
+    WHERE NOT (SELECT holds_the_page FROM walk) AND ST_DWithin(
+        location, %(here)s::geography, (SELECT edge FROM walk), false)
     ORDER BY distance, id
     OFFSET 0
 ) AS p
-WHERE {outer} AND p.distance <= %(reach)s
+WHERE (p.matched OR {outer}) AND p.distance <= %(reach)s
 ORDER BY p.distance, p.id
 OFFSET %(offset)s LIMIT %(limit)s"""
 
@@ -422,16 +444,26 @@ def detail_row(pk: int, *, now: datetime.datetime) -> dict | None:
     return rows[0] if rows else None
 
 
+_SAMPLE_ID = 999_999_999
+
+
+@functools.lru_cache(maxsize=64)
+def _sample_detail_path(language: str, urlconf, prefix: str) -> str:
+    """A partner page's path, reversed once a worker for each language, URLconf and script
+    prefix, the arguments being what ``reverse`` reads (reversing took a nearest search a
+    tenth of a millisecond)."""
+    return reverse("partners:detail", args=[_SAMPLE_ID])
+
+
 class DetailUrls:
     """Partner pages' absolute URLs for one request (without one, on ``SITE_URL``: the
     open-data files a command writes): reversed once, not once a partner."""
 
-    _SAMPLE = 999_999_999
-
     def __init__(self, request=None):
-        path = reverse("partners:detail", args=[self._SAMPLE])
+        urlconf = get_urlconf(settings.ROOT_URLCONF)
+        path = _sample_detail_path(get_language(), urlconf, get_script_prefix())
         url = request.build_absolute_uri(path) if request else settings.SITE_URL.rstrip("/") + path
-        self._prefix, self._suffix = url.rsplit(str(self._SAMPLE), 1)
+        self._prefix, self._suffix = url.rsplit(str(_SAMPLE_ID), 1)
 
     def detail(self, pk: int) -> str:
         return f"{self._prefix}{pk}{self._suffix}"
@@ -440,8 +472,7 @@ class DetailUrls:
 def public_data(row: dict, *, now, urls: DetailUrls, shown: Shown = Shown.NEAREST) -> dict:
     """What anyone may see of a partner, from a ``nearest`` (``Shown.NEAREST``) or
     ``detail_row`` (``Shown.DETAIL``) row: the declared public fields, in their order."""
-    reading = Reading(row, now=now, urls=urls)
-    return {field.name: field.value(reading) for field in shown_in(shown)}
+    return values(Reading(row, now=now, urls=urls), shown)
 
 
 class ListSearchForm(NearestForm):
