@@ -93,6 +93,12 @@ def load_communes() -> dict[str, int]:
             copy.write("".join(_copy_line(c) for c in communes.all_communes()))
         cursor.execute(upsert)
         added, changed = cursor.fetchone()
+        # Both tables' statistics as they now are: a temporary table has none until
+        # analysed, and the gazetteer's may say "empty" (a table emptied, then loaded
+        # here). PostgreSQL would then compare every commune with every other in the DELETE
+        # below (minutes, seen in the test suite) instead of hashing them.
+        cursor.execute("ANALYZE commune_csv")
+        cursor.execute("ANALYZE gazetteer_commune")
         cursor.execute(
             "DELETE FROM gazetteer_commune g "
             "WHERE NOT EXISTS (SELECT 1 FROM commune_csv c WHERE c.insee = g.insee)"
