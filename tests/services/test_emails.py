@@ -362,6 +362,11 @@ def listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _as_in_a_terminal() -> None:
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("stop", ["sigterm", "ctrl-c", "server-exits"])
 def test_the_worker_runs_beside_the_server_and_stops_with_it(stop):
@@ -376,6 +381,10 @@ def test_the_worker_runs_beside_the_server_and_stops_with_it(stop):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, as a terminal gives `make run`
+        # And Ctrl-C neither ignored nor blocked, as in a terminal: the test process may have
+        # inherited SIGINT ignored (a shell's background job) or blocked (a thread's signal
+        # mask), and bash can trap neither. The whole suite failed so, twice, in this test.
+        preexec_fn=_as_in_a_terminal,
     )
     seen: set[int] = set()
     try:
