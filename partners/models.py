@@ -130,11 +130,12 @@ def append_only(
     Anything else that must delete such rows (a retention purge, the RGPD's erasure) says
     so with ``pgtrigger.ignore("partners.Model:name")``.
     """
+    # The SQL names below are the model's own fields and tables (code, never input).
     lines = []
     if parent:
         lines += [
             "IF TG_OP = 'DELETE' AND NOT EXISTS (",
-            f"    SELECT 1 FROM {{fields.{parent}.related_model._meta.db_table}}",  # noqa: S608
+            f"    SELECT 1 FROM {{fields.{parent}.related_model._meta.db_table}}",  # noqa: S608  # nosec B608
             f"    WHERE id = OLD.{{columns.{parent}}}",
             ") THEN",
             "    RETURN OLD;",
@@ -146,7 +147,7 @@ def append_only(
         )
         lines += [
             f"IF TG_OP = 'UPDATE' AND NEW.{{columns.{signer}}} IS NULL AND NOT EXISTS (",
-            f"    SELECT 1 FROM {{fields.{signer}.related_model._meta.db_table}}",  # noqa: S608
+            f"    SELECT 1 FROM {{fields.{signer}.related_model._meta.db_table}}",  # noqa: S608  # nosec B608
             f"    WHERE id = OLD.{{columns.{signer}}}",
             f") AND {unsigned} THEN",
             "    RETURN NEW;",
