@@ -4,11 +4,13 @@ import factory
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
+from gazetteer import communes
 from partners.models import (
     Candidate,
     CandidateSource,
     Charter,
     Closure,
+    CommuneCoverage,
     Kind,
     OpeningInterval,
     Partner,
@@ -127,3 +129,14 @@ def hidden_partners(location: Point) -> list[Partner]:
         )
         for i, status in enumerate(HIDDEN_STATUSES)
     ]
+
+
+def commune_coverage(run, insee, population, **nearest):
+    """A commune's row of a coverage run: ``nearest_<moment>=metres`` each."""
+    return CommuneCoverage.objects.create(
+        run=run,
+        insee=insee,
+        department=communes.by_code(insee).department,
+        population=population,
+        **{f"nearest_{key}": metres for key, metres in nearest.items()},
+    )

@@ -15,11 +15,9 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gazetteer import communes
 from partners.domain import territories
 from partners.models import (
     CandidateStatus,
-    CommuneCoverage,
     CoverageRun,
     CoverageTarget,
     ReviewerScope,
@@ -27,7 +25,7 @@ from partners.models import (
 from partners.staff.reviewers import MANAGER_PERMISSIONS
 from partners.staff.scope import allowed_departments
 from tests import signin
-from tests.factories import CandidateFactory, PartnerFactory
+from tests.factories import CandidateFactory, PartnerFactory, commune_coverage
 
 pytestmark = pytest.mark.django_db
 
@@ -294,16 +292,6 @@ def test_an_administrators_filters_offer_every_place(admin_client, two_regions):
 # The coverage and its targets.
 
 
-def _row(run, insee, population, **nearest):
-    return CommuneCoverage.objects.create(
-        run=run,
-        insee=insee,
-        department=communes.by_code(insee).department,
-        population=population,
-        **{f"nearest_{key}": metres for key, metres in nearest.items()},
-    )
-
-
 @pytest.fixture
 def runs():
     """May's snapshot and June's run. Bretagne in May: Rennes (200,000) and Brest (150,000)
@@ -315,18 +303,18 @@ def runs():
         saturday_night=datetime.date(2026, 6, 6),
         partners=1,
     )
-    _row(may, "35238", 200_000)
-    _row(may, "29019", 150_000)
-    _row(may, "69123", 500_000, day=500)
+    commune_coverage(may, "35238", 200_000)
+    commune_coverage(may, "29019", 150_000)
+    commune_coverage(may, "69123", 500_000, day=500)
     june = CoverageRun.objects.create(
         computed_on=datetime.date(2026, 6, 15),
         weekday_night=datetime.date(2026, 6, 17),
         saturday_night=datetime.date(2026, 6, 20),
         partners=2,
     )
-    _row(june, "35238", 200_000, day=300)
-    _row(june, "29019", 150_000, day=6000)
-    _row(june, "69123", 500_000, day=500)
+    commune_coverage(june, "35238", 200_000, day=300)
+    commune_coverage(june, "29019", 150_000, day=6000)
+    commune_coverage(june, "69123", 500_000, day=500)
 
 
 @pytest.fixture

@@ -13,26 +13,16 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from gazetteer import communes
-from partners.models import CommuneCoverage, CoverageRun
+from partners.models import CoverageRun
 from partners.staff import charts, maps
 from tests import signin
+from tests.factories import commune_coverage
 
 pytestmark = pytest.mark.django_db
 
 PAGE = reverse("admin:partners_partner_coverage")
 SVG = "{http://www.w3.org/2000/svg}"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def row(run, insee, population, **nearest):
-    return CommuneCoverage.objects.create(
-        run=run,
-        insee=insee,
-        department=communes.by_code(insee).department,
-        population=population,
-        **{f"nearest_{key}": metres for key, metres in nearest.items()},
-    )
 
 
 @pytest.fixture
@@ -48,19 +38,19 @@ def runs():
         saturday_night=datetime.date(2026, 6, 6),
         partners=1,
     )
-    row(may, "75056", 2_000_000, day=300)
-    row(may, "69123", 500_000)
+    commune_coverage(may, "75056", 2_000_000, day=300)
+    commune_coverage(may, "69123", 500_000)
     june = CoverageRun.objects.create(
         computed_on=datetime.date(2026, 6, 15),
         weekday_night=datetime.date(2026, 6, 17),
         saturday_night=datetime.date(2026, 6, 20),
         partners=5,
     )
-    row(june, "75056", 2_000_000, day=300, weekday_22h=800, saturday_22h=2000)
-    row(june, "93066", 100_000, day=6000)
-    row(june, "69123", 500_000, day=500, weekday_22h=4000)
-    row(june, "69001", 5_000)
-    row(june, "97411", 100_000, day=900, weekday_22h=900)
+    commune_coverage(june, "75056", 2_000_000, day=300, weekday_22h=800, saturday_22h=2000)
+    commune_coverage(june, "93066", 100_000, day=6000)
+    commune_coverage(june, "69123", 500_000, day=500, weekday_22h=4000)
+    commune_coverage(june, "69001", 5_000)
+    commune_coverage(june, "97411", 100_000, day=900, weekday_22h=900)
 
 
 def table(response, slug) -> charts.Table:
