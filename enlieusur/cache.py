@@ -10,7 +10,7 @@ failed call is logged. Short socket timeouts keep a hung Redis from holding a re
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,31 @@ def _missing_key(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found")  # as incr() says of a key that is not there
 
 
+class OneClientPerPool(RedisCacheClient):
+    """Django's client, keeping one redis-py client per connection pool.
+
+    Django builds a new redis-py client for every call, and building one took a tenth of
+    a kept nearest answer's time (make bench, BENCHMARKS.md). A redis-py client holds no
+    state of its own between commands: its pool gives each command a connection, and
+    after a fork the pool opens new ones (gunicorn's workers fork from the master)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class FailOpenRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = OneClientPerPool
+
     get = _fail_open(lambda key, default=None, version=None: default)(RedisCache.get)
     get_many = _fail_open(lambda *args, **kwargs: {})(RedisCache.get_many)
     has_key = _fail_open(lambda *args, **kwargs: False)(RedisCache.has_key)

@@ -90,27 +90,29 @@ def _yes_no_filter(label) -> forms.TypedChoiceField:
 
 # The latest-change time when there are no partners at all.
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-_STATE_KEY = "partners:public-state"
+PUBLIC_STATE_KEY = "partners:public-state"
 
 
-def public_state() -> tuple[int, datetime.datetime]:
+def public_state(kept=None) -> tuple[int, datetime.datetime]:
     """How many partners are approved, and the latest change to any partner.
 
     Any approval, edit or departure moves one of the two, so together they version
-    every public output: the GeoJSON's ETag and cache key, the map's tiles. Counting
-    100,000 approved partners takes milliseconds, so the pair is remembered for
-    ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
+    every public output: the GeoJSON's ETag and cache key, the map's tiles, the kept
+    nearest answers. Counting 100,000 approved partners takes milliseconds, so the pair
+    is remembered for ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
+    ``kept``: the pair as the caller already read it at ``PUBLIC_STATE_KEY`` (the kept
+    answers read it with the answer, in one round trip), or None.
     """
-    state = cache.get(_STATE_KEY)
+    state = kept if kept is not None else cache.get(PUBLIC_STATE_KEY)
     if state is None:
         last = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
         state = (Partner.objects.public().count(), last)
-        cache.set(_STATE_KEY, state, settings.PUBLIC_VERSION_TTL)
+        cache.set(PUBLIC_STATE_KEY, state, settings.PUBLIC_VERSION_TTL)
     return state
 
 
-def public_version() -> str:
-    count, last = public_state()
+def public_version(kept=None) -> str:
+    count, last = public_state(kept)
     return f"{count}-{last.timestamp():.6f}"
 
 

@@ -389,6 +389,22 @@ def test_nearest_answers_are_shared_by_the_workers_and_follow_the_data(site, par
     assert LAT not in keys[0]
     assert LON not in keys[0]
     assert 0 < cache.ttl(keys[0]) <= 60
+    # A kept answer costs one round trip: the public version and the answer, read together
+    # (the version held meanwhile, then left to expire when it would have).
+    browser.get(NEAREST)  # the version read again if it had expired
+    states = {state: cache.pttl(state) for state in cache.keys("*partners:public-state")}
+    for state in states:
+        cache.persist(state)
+    cache.config_resetstat()
+    assert browser.get(NEAREST).headers["X-Cache"] == "hit"
+    commands = {
+        name.removeprefix("cmdstat_"): stats["calls"]
+        for name, stats in cache.info("commandstats").items()
+        if not name.startswith("cmdstat_config")
+    }
+    assert commands == {"mget": 1}
+    for state, milliseconds in states.items():
+        cache.pexpire(state, max(milliseconds, 1))
 
     partner.status = "suspended"
     partner.save()
