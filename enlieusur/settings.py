@@ -161,7 +161,12 @@ DATABASES = {
 # "open now" checked partner by partner, and spends 30 to 40 ms doing it for a search
 # that runs in 2 ms. Every query of the site is short.
 NO_JIT = "-c jit=off"
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = NO_JIT
+# psycopg prepares a statement at its first run on a connection, but only a server-side
+# binding cursor's: the public searches' (partners/public/search.py, PreparedCursor).
+# Django's own cursors bind on the client and never prepare (Django turns preparing off,
+# for poolers; README, "Scaling").
+CONNECTION_OPTIONS = {"options": NO_JIT, "prepare_threshold": 1}
+DATABASES["default"].setdefault("OPTIONS", {}).update(CONNECTION_OPTIONS)
 # A read replica takes the public reads (enlieusur/dbrouter.py; README, "Scaling").
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_REPLICA_URL:
@@ -175,7 +180,7 @@ if DATABASE_REPLICA_URL:
         # The test suite reads the primary's test database through this alias.
         "TEST": {"MIRROR": "default"},
     }
-    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = NO_JIT
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(CONNECTION_OPTIONS)
 DATABASE_ROUTERS = ["enlieusur.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -6,6 +6,7 @@ import functools
 import zoneinfo
 from typing import NamedTuple
 
+import psycopg
 from django import forms
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -245,8 +246,8 @@ _DETAIL_SQL = (
     sql.SQL("""
 SELECT {public}
 FROM partners_partner p LEFT JOIN partners_charter c ON c.id = p.charter_id
-WHERE p.id = %(id)s AND p.status = %(approved)s""")
-    .format(public=sql.SQL(sql_columns(Shown.DETAIL)))
+WHERE p.id = %(id)s AND p.status = {approved}""")
+    .format(public=sql.SQL(sql_columns(Shown.DETAIL)), approved=sql.Literal(str(Status.APPROVED)))
     .as_string()
 )
 
@@ -331,7 +332,9 @@ def _conditions(
     PostgreSQL sees it applies."""
     table = sql.Identifier(alias)
     conditions = [
-        sql.SQL("{}.status = %(approved)s").format(table),
+        # Written, not a parameter: a prepared statement's generic plan uses the partial
+        # indexes of approved partners only when it sees their condition (models.py).
+        sql.SQL("{}.status = {}").format(table, sql.Literal(str(Status.APPROVED))),
         sql.SQL("{}.territory_code = %(territory)s").format(table),
     ]
     if night_hour is not None:
@@ -382,9 +385,33 @@ def _nearest_sql(
     )
 
 
+class PreparedCursor(psycopg.Cursor):
+    """A psycopg cursor binding its parameters on the server, so that its statements are
+    prepared, once a connection (the connections' ``prepare_threshold``, settings.py).
+
+    Django's cursors bind parameters on the client and never prepare. The nearest
+    search and the partner detail run the same few statements thousands of times on
+    each worker's kept connection: prepared, PostgreSQL parses them once, not once a
+    search, and plans them once when their generic plan is as good (make bench: a third
+    more searches a second, BENCHMARKS.md). A pooler in front of PostgreSQL must keep
+    prepared statements (README, "Scaling"). A deployment migrates, then restarts the
+    workers: their new connections prepare the statements again."""
+
+
 def _rows(query: str, params: dict) -> list[dict]:
-    with connections[router.db_for_read(Partner)].cursor() as cursor:
+    connection = connections[router.db_for_read(Partner)]
+    # As Django's own cursor() does: the connection's health checked once a request,
+    # opened if need be, the query logged when queries are (tests, DEBUG).
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    prepared = PreparedCursor(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(prepared) as cursor:
         cursor.execute(query, params)
+        if connection.queries_logged:
+            # Logged with its values written in, as Django logs a query bound on the
+            # server (``compose_sql``): what the log shows runs as it reads.
+            connection.queries_log[-1]["sql"] = connection.ops.compose_sql(query, params)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
@@ -417,7 +444,6 @@ def nearest(
     )
     params = {
         "here": f"SRID=4326;POINT({reach.lon!r} {reach.lat!r})",
-        "approved": Status.APPROVED,
         "territory": territory.code,
         "reach": reach.km * 1000,
         "kinds": kinds,
@@ -442,7 +468,7 @@ def next_open(reach: Reach, *, kind: str = "", step_free: bool = False, now) -> 
 def detail_row(pk: int, *, now: datetime.datetime) -> dict | None:
     """An approved partner's public columns, for ``public_data(..., shown=Shown.DETAIL)``;
     its closures are those not over at ``now``."""
-    rows = _rows(_DETAIL_SQL, {"id": pk, "approved": Status.APPROVED, "now": now})
+    rows = _rows(_DETAIL_SQL, {"id": pk, "now": now})
     return rows[0] if rows else None
 
 
