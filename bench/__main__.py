@@ -66,7 +66,7 @@ class Steps:
 
 
 def run(args, configured: str | None, work: Path) -> int:
-    from bench.browser import measure_home, measure_locate
+    from bench.browser import measure_home, measure_locate, measure_offline
     from bench.measures import (
         measure_geojson,
         measure_invalidation,
@@ -128,6 +128,7 @@ def run(args, configured: str | None, work: Path) -> int:
         _step("4. nearest under load", measure_load, base, args.seed, args.clients, args.duration)
         _step("3. home page", measure_home, base, server.workers())
         _step("3. home page", measure_locate, base, points[0])
+        _step("3. home page", measure_offline, base)
         _step(
             "2. all-partners GeoJSON",
             measure_invalidation,

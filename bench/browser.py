@@ -197,6 +197,59 @@ def measure_locate(results: Results, base_url: str, where: tuple[float, float], 
             results.add(section, figure, ms(seconds), f"< {target} s", seconds < target)
 
 
+def _offline_reloads(browser, base_url: str, timeout_s: float) -> tuple[list[float], str | None]:
+    """Milliseconds from each of three offline reloads' start to the kept places on screen
+    (the page's "offline-shown" mark), on a phone whose service worker kept the shell and
+    whose last search (Lyon) kept its places."""
+    context = browser.new_context(locale="fr-FR", service_workers="allow", **PHONE)
+    page = context.new_page()
+    own = urlsplit(base_url).netloc
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if urlsplit(route.request.url).netloc == own else route.abort()
+        ),
+    )
+    try:
+        page.goto(base_url + "/", wait_until="load", timeout=timeout_s * 1000)
+        _wait_for(page, "navigator.serviceWorker.controller !== null", timeout_s)
+        _wait_for(page, "caches.match('/').then(Boolean)", timeout_s)
+        page.goto(base_url + "/#q=Lyon", wait_until="load", timeout=timeout_s * 1000)
+        _wait_for(page, "keptPlaces.all().then((kept) => kept.length > 0)", timeout_s)
+        context.set_offline(True)
+        times = []
+        for _ in range(3):
+            page.reload(timeout=timeout_s * 1000)
+            _wait_for(page, "performance.getEntriesByName('offline-shown').length > 0", timeout_s)
+            times.append(page.evaluate(MARK, "offline-shown"))
+        return times, None
+    except Exception as error:  # Playwright's TimeoutError, or the page failing
+        return [], str(error).splitlines()[0]
+    finally:
+        context.close()
+
+
+def measure_offline(results: Results, base_url: str, timeout_s: float = 60) -> None:
+    """Offline, a reload shows the places the last search kept: how soon, on a phone
+    (loopback; the network plays no part). The best of three reloads, so that the figure
+    measures the page rather than another process on the machine."""
+    from playwright.sync_api import sync_playwright
+
+    figure = "offline reload to the kept places, 360 px (best of 3)"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            times, problem = _offline_reloads(browser, base_url, timeout_s)
+        finally:
+            browser.close()
+    if not times:
+        results.add("3. home page", figure, "no kept places shown", "< 500 ms", False, problem)
+        return
+    best = min(times) / 1000
+    note = "reloads: " + ", ".join(ms(t / 1000) for t in times)
+    results.add("3. home page", figure, ms(best), "< 500 ms", best < 0.5, note)
+
+
 def measure_home(results: Results, base_url: str, workers: int, timeout_s: float = 60) -> None:
     from playwright.sync_api import sync_playwright
 

@@ -142,15 +142,11 @@ def test_offline_reload_shows_the_kept_places_their_state_and_the_numbers(app, l
     app.evaluate("fetch('/static/vendor/axe-core/axe.min.js').then((r) => r.ok)")
     app.context.set_offline(True)
     try:
-        # From the reload's start to the list on screen; the best of three, so that the
-        # budget measures the page rather than another process on a shared machine.
-        times = []
-        for _ in range(3):
-            app.reload()
-            section = app.locator("#offline")
-            expect(section).to_be_visible()
-            times.append(app.evaluate("performance.getEntriesByName('offline-shown')[0].startTime"))
-        assert min(times) < 500, f"offline list shown {times} ms after the reloads"
+        # How soon the list shows is make bench's (bench/browser.py, measure_offline).
+        app.reload()
+        section = app.locator("#offline")
+        expect(section).to_be_visible()
+        assert app.evaluate("performance.getEntriesByName('offline-shown').length") == 1
         expect(app.locator("#offline-title")).to_contain_text("Hors ligne — lieux enregistrés le ")
         expect(app.locator("#offline-old")).to_be_hidden()
         library = section.locator("li.result", has_text="Médiathèque gardée")
