@@ -11,7 +11,7 @@ from django.urls import resolve
 import bench.settings
 import enlieusur.settings
 from bench import growth, report
-from bench.browser import _tap_locate
+from bench.browser import _offline_reloads, _tap_locate
 from bench.environment import bench_database_url, production_environment
 from bench.measures import (
     Results,
@@ -248,6 +248,24 @@ def test_bench_reports_a_tap_that_brings_no_result(chromium, live_server):
     )
     assert seconds is None
     assert "3 s" in problem
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_bench_times_three_offline_reloads_to_the_kept_places(chromium, live_server):
+    PartnerFactory(approved=True, location=Point(4.8357, 45.7640, srid=4326))  # Lyon
+    times, problem = _offline_reloads(chromium, live_server.url, timeout_s=30)
+    assert problem is None
+    assert len(times) == 3
+    assert all(0 < ms < 30_000 for ms in times)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_bench_reports_offline_reloads_with_nothing_kept(chromium, live_server):
+    times, problem = _offline_reloads(chromium, live_server.url, timeout_s=3)
+    assert times == []
+    assert problem == "keptPlaces.all().then((kept) => kept.length > 0) not true within 3 s"
 
 
 def test_sms_texts_are_reproducible_towns_and_postcodes():
