@@ -140,6 +140,17 @@ def _load_home(browser, base_url: str, slow: bool, timeout_s: float) -> dict:
     return result
 
 
+def _own_host_only(page, base_url: str) -> None:
+    """Requests to any other host than the app's are refused: the bench measures the app."""
+    own = urlsplit(base_url).netloc
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if urlsplit(route.request.url).netloc == own else route.abort()
+        ),
+    )
+
+
 def _tap_locate(browser, base_url: str, where: tuple[float, float], slow: bool, timeout_s: float):
     """Seconds from the tap on "Me localiser" to the first result in view, on a phone.
     "Open now only" is unticked first, so that the answer is a list at any hour of the run."""
@@ -151,13 +162,7 @@ def _tap_locate(browser, base_url: str, where: tuple[float, float], slow: bool, 
         **PHONE,
     )
     page = context.new_page()
-    own = urlsplit(base_url).netloc
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if urlsplit(route.request.url).netloc == own else route.abort()
-        ),
-    )
+    _own_host_only(page, base_url)
     page.add_init_script(TAP_OBSERVER)
     if slow:
         cdp = context.new_cdp_session(page)
@@ -203,13 +208,7 @@ def _offline_reloads(browser, base_url: str, timeout_s: float) -> tuple[list[flo
     whose last search (Lyon) kept its places."""
     context = browser.new_context(locale="fr-FR", service_workers="allow", **PHONE)
     page = context.new_page()
-    own = urlsplit(base_url).netloc
-    page.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if urlsplit(route.request.url).netloc == own else route.abort()
-        ),
-    )
+    _own_host_only(page, base_url)
     try:
         page.goto(base_url + "/", wait_until="load", timeout=timeout_s * 1000)
         _wait_for(page, "navigator.serviceWorker.controller !== null", timeout_s)
