@@ -234,7 +234,7 @@ def measure_offline(results: Results, base_url: str, timeout_s: float = 60) -> N
     measures the page rather than another process on the machine."""
     from playwright.sync_api import sync_playwright
 
-    figure = "offline reload to the kept places, 360 px (best of 3)"
+    section, figure = "3. home page", "offline reload to the kept places, 360 px (best of 3)"
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
@@ -242,11 +242,11 @@ def measure_offline(results: Results, base_url: str, timeout_s: float = 60) -> N
         finally:
             browser.close()
     if not times:
-        results.add("3. home page", figure, "no kept places shown", "< 500 ms", False, problem)
+        results.add(section, figure, "no kept places shown", "< 500 ms", False, problem)
         return
     best = min(times) / 1000
     note = "reloads: " + ", ".join(ms(t / 1000) for t in times)
-    results.add("3. home page", figure, ms(best), "< 500 ms", best < 0.5, note)
+    results.add(section, figure, ms(best), "< 500 ms", best < 0.5, note)
 
 
 def measure_home(results: Results, base_url: str, workers: int, timeout_s: float = 60) -> None:

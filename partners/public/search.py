@@ -92,19 +92,20 @@ def _yes_no_filter(label) -> forms.TypedChoiceField:
 # The latest-change time when there are no partners at all.
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 PUBLIC_STATE_KEY = "partners:public-state"
+_UNREAD = object()
 
 
-def public_state(kept=None) -> tuple[int, datetime.datetime]:
+def public_state(kept=_UNREAD) -> tuple[int, datetime.datetime]:
     """How many partners are approved, and the latest change to any partner.
 
     Any approval, edit or departure moves one of the two, so together they version
     every public output: the GeoJSON's ETag and cache key, the map's tiles, the kept
     nearest answers. Counting 100,000 approved partners takes milliseconds, so the pair
     is remembered for ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
-    ``kept``: the pair as the caller already read it at ``PUBLIC_STATE_KEY`` (the kept
-    answers read it with the answer, in one round trip), or None.
+    ``kept``: what the caller already read at ``PUBLIC_STATE_KEY``, None when nothing
+    was there (the kept answers read it with the answer, in one round trip).
     """
-    state = kept if kept is not None else cache.get(PUBLIC_STATE_KEY)
+    state = cache.get(PUBLIC_STATE_KEY) if kept is _UNREAD else kept
     if state is None:
         last = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
         state = (Partner.objects.public().count(), last)
@@ -112,7 +113,7 @@ def public_state(kept=None) -> tuple[int, datetime.datetime]:
     return state
 
 
-def public_version(kept=None) -> str:
+def public_version(kept=_UNREAD) -> str:
     count, last = public_state(kept)
     return f"{count}-{last.timestamp():.6f}"
 
@@ -237,6 +238,11 @@ def opening_state(partner: Partner, now: datetime.datetime):
     return partner.week().state(now.astimezone(partner.zone))
 
 
+# Approved, written in the statements rather than passed: they are prepared
+# (``PreparedCursor``), and a generic plan uses the partial indexes of approved partners
+# (partners/models.py) only when it sees their condition.
+_APPROVED = sql.Literal(str(Status.APPROVED))
+
 # The nearest search and the API's partner detail are written in SQL, not built with the
 # ORM: building and compiling the queries cost Django more than PostgreSQL spends running
 # them (make bench, BENCHMARKS.md). What they may read, their SELECT lists, comes from
@@ -247,7 +253,7 @@ _DETAIL_SQL = (
 SELECT {public}
 FROM partners_partner p LEFT JOIN partners_charter c ON c.id = p.charter_id
 WHERE p.id = %(id)s AND p.status = {approved}""")
-    .format(public=sql.SQL(sql_columns(Shown.DETAIL)), approved=sql.Literal(str(Status.APPROVED)))
+    .format(public=sql.SQL(sql_columns(Shown.DETAIL)), approved=_APPROVED)
     .as_string()
 )
 
@@ -332,9 +338,7 @@ def _conditions(
     PostgreSQL sees it applies."""
     table = sql.Identifier(alias)
     conditions = [
-        # Written, not a parameter: a prepared statement's generic plan uses the partial
-        # indexes of approved partners only when it sees their condition (models.py).
-        sql.SQL("{}.status = {}").format(table, sql.Literal(str(Status.APPROVED))),
+        sql.SQL("{}.status = {}").format(table, _APPROVED),
         sql.SQL("{}.territory_code = %(territory)s").format(table),
     ]
     if night_hour is not None:
