@@ -5,6 +5,7 @@ visitor reads goes through gettext here, so the script carries no French or Engl
 """
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +31,14 @@ def base_map_config() -> dict:
         "maxZoom": settings.TILE_MAX_ZOOM,
         "centre": mainland.centre,
         "zoom": mainland.zoom,
+        # Leaflet's default marker (a partner on the map, a venue's pin) by its served
+        # names: Leaflet guesses the images' folder from its CSS, which fails once
+        # collectstatic has hashed the names (production), and the marker showed broken.
+        "markerIcon": {
+            "iconUrl": static("leaflet/images/marker-icon.png"),
+            "iconRetinaUrl": static("leaflet/images/marker-icon-2x.png"),
+            "shadowUrl": static("leaflet/images/marker-shadow.png"),
+        },
     }
 
 

@@ -9,6 +9,9 @@
   if (summary) summary.focus();
 
   const config = JSON.parse(document.getElementById("join-map-config").textContent);
+  // The default marker's images by their served names (partners/public/maps.py).
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions(config.markerIcon);
   const form = document.querySelector(".join-form");
 
   function cleanCopy(copy) {

@@ -9,6 +9,9 @@
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("map-config").textContent);
+  // The default marker's images by their served names (partners/public/maps.py).
+  L.Icon.Default.imagePath = "";
+  L.Icon.Default.mergeOptions(config.markerIcon);
   const messages = config.messages;
   const lang = document.documentElement.lang || "fr";
   const plurals = new Intl.PluralRules(lang);

@@ -3,6 +3,7 @@ configuration, in front of gunicorn, Redis and an SMTP server. `pytest -m deploy
 this part alone."""
 
 import importlib
+import json
 import re
 import time
 
@@ -174,6 +175,21 @@ def private_visit(site, partner, worker):
         "query": "lat=",
         "client address": browser.address,
     }
+
+
+def test_the_maps_default_marker_is_given_by_its_served_hashed_names(site):
+    """Leaflet guesses its marker images' folder from its stylesheet, which fails on hashed
+    names: the maps name the images themselves (partners/public/maps.py)."""
+    browser = site.client()
+    for path, config in (("/", "map-config"), ("/rejoindre/formulaire/", "join-map-config")):
+        page = browser.get(path).text
+        found = re.search(rf'<script id="{config}" type="application/json">(.*?)</script>', page)
+        icon = json.loads(found[1])["markerIcon"]
+        assert set(icon) == {"iconUrl", "iconRetinaUrl", "shadowUrl"}
+        for url in icon.values():
+            assert re.fullmatch(r"/static/leaflet/images/marker-[a-z0-9-]+\.[0-9a-f]{12}\.png", url)
+            image = browser.get(url)
+            assert (image.status, image.headers["Content-Type"]) == (200, "image/png")
 
 
 def test_nginx_logs_no_token_email_query_or_client_address(site, private_visit):
