@@ -9,6 +9,7 @@ from partners.public import pwa
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # At the root: a service worker controls the pages under its own path only.
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("", include("partners.public.api_urls")),

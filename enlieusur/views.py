@@ -1,13 +1,17 @@
-"""Site-wide views that belong to no app: monitoring, the privacy notice."""
+"""Site-wide views that belong to no app: monitoring, the icon, the privacy notice."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
+
+# The site's icon as a PNG (every browser takes one at /favicon.ico).
+FAVICON = "partners/icons/icon-192.png"
 
 
 @require_GET
@@ -21,6 +25,14 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """/favicon.ico: browsers ask for it on every page that names no icon (the admin's, the
+    certificate, a JSON answer opened in a tab), and a 404 there fills the logs."""
+    return FileResponse(open(finders.find(FAVICON), "rb"), content_type="image/png")
 
 
 @require_GET

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from bench.environment import redis_server
@@ -24,6 +25,20 @@ def test_healthz_answers_ok_without_a_session_cookie():
 @pytest.mark.django_db
 def test_healthz_refuses_other_methods():
     assert Client().post("/healthz").status_code == 405
+
+
+def test_favicon_is_the_sites_icon_cached_for_a_day():
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): not a 404."""
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    body = b"".join(response.streaming_content)
+    assert (
+        body == (settings.BASE_DIR / "static" / "partners" / "icons" / "icon-192.png").read_bytes()
+    )
+    assert "max-age=86400" in response["Cache-Control"]
+    assert not response.cookies
+    assert Client().post("/favicon.ico").status_code == 405
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,6 +63,10 @@ def test_gunicorn_serves_the_app_and_hashed_compressed_static_files(collected_st
         status, _, body = servers.get(port, "/api/v1/partners.geojson")
         assert status == 200
         assert "Bibliothèque Servie".encode() in body
+
+        status, headers, body = servers.get(port, "/favicon.ico")
+        assert (status, headers["Content-Type"]) == (200, "image/png")
+        assert body.startswith(b"\x89PNG")
 
 
 def test_healthz_answers_503_when_the_database_does_not(collected_static, tmp_path):
