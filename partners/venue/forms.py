@@ -660,11 +660,11 @@ class JoinForm(HoneypotForm, VenueForm):
     )
     charter_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**6)
     accept_charter = forms.BooleanField(
-        label=_("I have read the charter above and commit the venue to it."),
+        label=_("I have read the charter above and commit the venue to it"),
         error_messages={"required": _("Accept the charter to join the network.")},
     )
     accept_privacy = forms.BooleanField(
-        label=_("I have read the privacy notice."),
+        label=_("I have read the privacy notice"),
         error_messages={"required": _("Accept the privacy notice to send the application.")},
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
@@ -963,7 +963,7 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     confirm = forms.BooleanField(
-        label=_("Yes, remove our venue from the network and its map."),
+        label=_("Yes, remove our venue from the network and its map"),
         error_messages={"required": _("Tick this box to confirm that the venue leaves.")},
     )
 
