@@ -31,14 +31,19 @@ def base_map_config() -> dict:
         "maxZoom": settings.TILE_MAX_ZOOM,
         "centre": mainland.centre,
         "zoom": mainland.zoom,
-        # Leaflet's default marker (a partner on the map, a venue's pin) by its served
-        # names: Leaflet guesses the images' folder from its CSS, which fails once
-        # collectstatic has hashed the names (production), and the marker showed broken.
-        "markerIcon": {
-            "iconUrl": static("leaflet/images/marker-icon.png"),
-            "iconRetinaUrl": static("leaflet/images/marker-icon-2x.png"),
-            "shadowUrl": static("leaflet/images/marker-shadow.png"),
-        },
+        "markerIcon": marker_icon(),
+    }
+
+
+def marker_icon() -> dict:
+    """Leaflet's default marker (a partner on the map, a venue's pin, the admin's location
+    widget) by its served names: Leaflet guesses the images' folder from its CSS, which
+    fails once collectstatic has hashed the names (production), and the marker showed
+    broken. Given to ``L.Icon.Default.mergeOptions`` with ``imagePath`` emptied."""
+    return {
+        "iconUrl": static("leaflet/images/marker-icon.png"),
+        "iconRetinaUrl": static("leaflet/images/marker-icon-2x.png"),
+        "shadowUrl": static("leaflet/images/marker-shadow.png"),
     }
 
 

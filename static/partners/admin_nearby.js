@@ -3,6 +3,17 @@
 // page too, so the map only adds the picture.
 (function () {
   "use strict";
+  // The pin is Leaflet's default marker, named by its served (hashed) images: Leaflet
+  // would guess their folder from its stylesheet, which fails in production. The widget
+  // draws its map on the window's load, after this.
+  document.addEventListener("DOMContentLoaded", function () {
+    var icon = document.getElementById("leaflet-marker-icon");
+    if (icon) {
+      L.Icon.Default.imagePath = "";
+      L.Icon.Default.mergeOptions(JSON.parse(icon.textContent));
+    }
+  });
+
   // Names come from anonymous applicants: Leaflet parses a string tooltip as HTML, so
   // it gets an element whose text is set, never markup.
   function label(text) {
