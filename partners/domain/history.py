@@ -71,6 +71,22 @@ def shown_value(name: str, value):
     return value
 
 
+# The venue's words where the staff's would read cut short: its history names what
+# changed, not from what to what, and its pin is one thing, wherever it is and whoever
+# placed or confirmed it.
+VENUE_LABELS = {
+    "location": _("position on the map"),
+    "pin_source": _("position on the map"),
+}
+
+
+def venue_labels(names) -> str:
+    """What changed, in the venue's words, each once ("position on the map, name")."""
+    hidden = ("department", "insee_code")  # follow from the address
+    shown = (str(VENUE_LABELS.get(name) or label(name)) for name in names if name not in hidden)
+    return ", ".join(dict.fromkeys(shown))
+
+
 def label(name: str) -> str:
     """The staff's and the venue's word for a change."""
     if name in LABELS:

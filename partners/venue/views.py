@@ -246,12 +246,6 @@ def _partner_or_problem(request, token, *, to_change: bool = False):
     return partner, None
 
 
-def _field_labels(fields) -> str:
-    return ", ".join(
-        history.label(field) for field in fields if field not in ("department", "insee_code")
-    )
-
-
 def selfservice(request, token):
     partner, problem = _partner_or_problem(request, token)
     if problem:
@@ -265,11 +259,11 @@ def selfservice(request, token):
             "can_edit": partner.status in ACTIVE_STATUSES,
             "can_record_welcomes": partner.status in WELCOMING_STATUSES,
             "history": [
-                {"event": event, "fields": _field_labels(event.changes)}
+                {"event": event, "fields": history.venue_labels(event.changes)}
                 for event in partner.events.all()
                 if history.for_venue(event.changes)
             ],
-            "pending": _field_labels(partner.pending_changes),
+            "pending": history.venue_labels(partner.pending_changes),
             "intervals": partner.opening_intervals.all(),
             "closures": partner.upcoming_closures(),
             **_training_context(partner),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from partners.domain import links
 from partners.models import OpeningInterval, Partner, PartnerEvent, PinSource, Status
 from partners.services import decisions, reports
 from tests import signin
@@ -193,6 +194,21 @@ def test_staff_can_move_the_pin_and_the_move_is_in_the_history(admin_client, adm
         "location": ["48.856600, 2.352200", "48.860000, 2.360000"],
         "pin_source": ["", "staff"],
     }
+
+
+def test_the_venues_history_names_a_pin_staff_moved_in_its_own_words(admin_client, client):
+    partner = PartnerFactory(pin_source=PinSource.TOWN)
+    OpeningIntervalFactory(partner=partner)
+    data = _form_data(admin_client.get(change_url(partner)))
+    data["location"] = '{"type": "Point", "coordinates": [2.36, 48.86]}'
+    assert admin_client.post(change_url(partner), data).status_code == 302
+    assert set(partner.events.get().changes) == {"location", "pin_source"}
+
+    page = client.get(f"/mon-lieu/{links.make_token(partner, links.SELFSERVICE)}/").text
+    history = re.search(r'<ol class="history">(.*?)</ol>', page, re.S)[1]
+    # Once, not "position, repère placé par": the staff's word reads cut short without
+    # its values, which the venue's history does not show.
+    assert re.search(r"Informations modifiées\s*: position sur la carte\s*</li>", history)
 
 
 def test_an_edit_records_each_field_and_the_hours_before_and_after(admin_client):
