@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "enlieusur.settings")
 
 application = get_wsgi_application()
 
-# The nearest search's answers kept for the minute, given before Django runs.
+# The nearest search's answers kept a minute at most, given before Django runs.
 from partners.public.answers import KeptAnswers  # noqa: E402  (after Django is set up)
 
 application = KeptAnswers(application)

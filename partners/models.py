@@ -250,16 +250,26 @@ FROM (
 WHERE p.id = hours.partner_id AND p.open_hours_of_day <> hours.bits"""
 
 
+# The times of day of the intervals a statement wrote (``new_rows``), added to
+# ``ScheduleMoment``.
+_MOMENTS_SQL = """
+INSERT INTO partners_schedulemoment (at)
+SELECT opens FROM new_rows UNION SELECT closes FROM new_rows
+ON CONFLICT DO NOTHING"""
+
+
 def _open_hours_kept(operation, changed: str, referencing) -> pgtrigger.Trigger:
     """A trigger keeping ``Partner.open_hours_of_day`` after ``operation`` on opening
-    intervals: once a statement, however many rows it touched (seed_demo copies 500,000)."""
+    intervals, and ``ScheduleMoment`` after an insert or an update: once a statement,
+    however many rows it touched (seed_demo copies 500,000)."""
+    moments = _MOMENTS_SQL + ";\n" if operation in (pgtrigger.Insert, pgtrigger.Update) else ""
     return pgtrigger.Trigger(
         name=f"open_hours_kept_on_{operation.name.lower()}",
         level=pgtrigger.Statement,
         when=pgtrigger.After,
         operation=operation,
         referencing=referencing,
-        func=_OPEN_HOURS_SQL.format(changed=changed) + ";\nRETURN NULL;",
+        func=_OPEN_HOURS_SQL.format(changed=changed) + ";\n" + moments + "RETURN NULL;",
     )
 
 
@@ -682,6 +692,19 @@ class OpeningInterval(models.Model):
     def whole_day(self) -> bool:
         """Open 24 h/24 that day: stored as 00:00–00:00."""
         return self.opens == self.closes
+
+
+class ScheduleMoment(models.Model):
+    """A time of day at which some venue opens or closes (venue-local), whatever its
+    weekday, zone or status: kept by PostgreSQL from the opening intervals
+    (``_open_hours_kept``) and never removed, since more moments than needed are still
+    right. Between two of them (and midnight) no venue's state changes, so the nearest
+    search's kept answers hold until the next one (partners/public/answers.py)."""
+
+    at = models.TimeField(primary_key=True)
+
+    class Meta:
+        default_permissions = ()
 
 
 # What ``Partner.week`` reads, to prefetch for many partners.

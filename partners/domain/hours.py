@@ -8,6 +8,7 @@ interval (``make bench``, BENCHMARKS.md). Closures cost nothing to a venue that 
 
 import bisect
 import datetime
+import zoneinfo
 from collections.abc import Iterable
 
 DAY = 86_400_000_000  # microseconds
@@ -106,6 +107,42 @@ class Week:
             if (not self.closed_on(day) and self.covers((now + delay) % WEEK)) != is_open:
                 return is_open, local + datetime.timedelta(microseconds=delay)
         return is_open, None
+
+
+def next_moment(
+    now: datetime.datetime, moments: Iterable[int], zones: Iterable[str]
+) -> datetime.datetime:
+    """The first instant after ``now`` at which some venue's state may change, given the
+    ``moments`` (seconds since midnight, venue-local) at which venues open or close, in
+    any of ``zones``. Until then, every venue's state, and when it changes next, stay as
+    they are: a state reads the wall clock only (``Week``), and the wall clock crosses no
+    moment and no midnight (closures and weekdays turn then) before that instant, unless a
+    zone's clocks change, which they do on a whole minute: then it is the next minute's
+    start. Returned in UTC."""
+    seconds = sorted({0, *moments})
+    zones = [zoneinfo.ZoneInfo(name) for name in zones]
+    soonest = None
+    for zone in zones:
+        local = now.astimezone(zone)
+        index = bisect.bisect_right(seconds, local.hour * 3600 + local.minute * 60 + local.second)
+        day = local.date()
+        if index == len(seconds):
+            day, index = day + datetime.timedelta(days=1), 0
+        wall = datetime.datetime.combine(day, datetime.time()) + datetime.timedelta(
+            seconds=seconds[index]
+        )
+        # A wall time the clocks pass twice (summer time ending) is two instants.
+        for fold in (0, 1):
+            at = wall.replace(tzinfo=zone, fold=fold).astimezone(datetime.UTC)
+            if at > now and (soonest is None or at < soonest):
+                soonest = at
+    if any(
+        now.astimezone(zone).utcoffset() != soonest.astimezone(zone).utcoffset() for zone in zones
+    ):
+        return now.astimezone(datetime.UTC).replace(second=0, microsecond=0) + datetime.timedelta(
+            minutes=1
+        )
+    return soonest
 
 
 OSM_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")

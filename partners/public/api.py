@@ -150,7 +150,7 @@ def _too_many_for_one_answer(request, count: int) -> JsonResponse:
 
 @api_view
 def partners_nearest(request):
-    """The nearest approved partners within reach (its answers are kept for the minute:
+    """The nearest approved partners within reach (its answers are kept a minute at most:
     partners/public/answers.py)."""
     params, problem = search.NearestForm.parse(request.GET)
     if problem:

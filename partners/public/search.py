@@ -30,6 +30,7 @@ from partners.models import (
     Kind,
     KindGroup,
     Partner,
+    ScheduleMoment,
     Status,
     open_in_hour,
 )
@@ -91,30 +92,40 @@ def _yes_no_filter(label) -> forms.TypedChoiceField:
 
 # The latest-change time when there are no partners at all.
 EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-PUBLIC_STATE_KEY = "partners:public-state"
+# "-2": the state gained the schedule's moments (a deployment must not read the old pair).
+PUBLIC_STATE_KEY = "partners:public-state-2"
 _UNREAD = object()
 
 
-def public_state(kept=_UNREAD) -> tuple[int, datetime.datetime]:
-    """How many partners are approved, and the latest change to any partner.
+def public_state(kept=_UNREAD) -> tuple[int, datetime.datetime, tuple[int, ...]]:
+    """How many partners are approved, the latest change to any partner, and the moments
+    of the day (seconds since midnight, venue-local) at which some venue opens or closes.
 
-    Any approval, edit or departure moves one of the two, so together they version
+    Any approval, edit or departure moves one of the first two, so together they version
     every public output: the GeoJSON's ETag and cache key, the map's tiles, the kept
-    nearest answers. Counting 100,000 approved partners takes milliseconds, so the pair
-    is remembered for ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
+    nearest answers, which also hold only until the next moment (``hours.next_moment``).
+    Counting 100,000 approved partners takes milliseconds, so the state is remembered for
+    ``PUBLIC_VERSION_TTL`` seconds: a change shows within that delay.
     ``kept``: what the caller already read at ``PUBLIC_STATE_KEY``, None when nothing
     was there (the kept answers read it with the answer, in one round trip).
     """
     state = cache.get(PUBLIC_STATE_KEY) if kept is _UNREAD else kept
     if state is None:
         last = Partner.objects.aggregate(last=Max("updated_at"))["last"] or EPOCH
-        state = (Partner.objects.public().count(), last)
+        count = Partner.objects.public().count()
+        # Read after the version: a change between the two reads gives an old version
+        # with new moments (answers that hold less long), never the reverse.
+        moments = tuple(
+            at.hour * 3600 + at.minute * 60 + at.second
+            for at in ScheduleMoment.objects.values_list("at", flat=True)
+        )
+        state = (count, last, moments)
         cache.set(PUBLIC_STATE_KEY, state, settings.PUBLIC_VERSION_TTL)
     return state
 
 
 def public_version(kept=_UNREAD) -> str:
-    count, last = public_state(kept)
+    count, last, _moments = public_state(kept)
     return f"{count}-{last.timestamp():.6f}"
 
 

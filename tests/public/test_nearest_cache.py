@@ -1,5 +1,6 @@
-"""The nearest search's answers kept for the minute, given before Django runs
-(partners/public/answers.py): called as gunicorn calls the WSGI application."""
+"""The nearest search's answers kept a minute at most, and never past the next moment a
+venue opens or closes, given before Django runs (partners/public/answers.py): called as
+gunicorn calls the WSGI application."""
 
 import contextlib
 import dataclasses
@@ -105,12 +106,31 @@ def test_only_gets_are_kept(partners, method):
     assert "X-Cache" not in seen
 
 
-def test_a_new_minute_is_a_new_answer(partners):
-    with time_machine.travel(TUESDAY_NOON, tick=False):
+def test_an_answer_is_kept_across_the_minute_and_a_minute_at_most(partners):
+    searched = TUESDAY_NOON + datetime.timedelta(seconds=50)  # 12:00:50 in Paris
+    for after, cached in ((0, "miss"), (30, "hit"), (59, "hit"), (60, "miss")):
+        with time_machine.travel(searched + datetime.timedelta(seconds=after), tick=False):
+            assert get(NEAREST)["X-Cache"] == cached, after
+
+
+def test_an_answer_is_not_given_once_a_venue_opens_or_closes(partners):
+    closing = datetime.datetime(2026, 12, 1, 19, 0, tzinfo=datetime.UTC)  # 20:00 in Paris
+    with time_machine.travel(closing - datetime.timedelta(seconds=30), tick=False):
+        before = get(NEAREST)
+        assert [r["open_now"] for r in before.json()["results"]] == [True] * 3
+    with time_machine.travel(closing, tick=False):
+        after = get(NEAREST)
+    assert after["X-Cache"] == "miss"
+    assert [r["open_now"] for r in after.json()["results"]] == [False] * 3
+    # Any venue's moment counts, wherever it is: a closing time in Nouméa too.
+    noumea = PartnerFactory(approved=True, department="988", name="Nouméa")
+    every_day(noumea, "08:00", "17:45")  # 06:45 UTC, 07:45 in Paris
+    before = datetime.datetime(2026, 12, 2, 6, 44, 40, tzinfo=datetime.UTC)
+    with time_machine.travel(before, tick=False):
         assert get(NEAREST)["X-Cache"] == "miss"
-    with time_machine.travel(TUESDAY_NOON + datetime.timedelta(seconds=59), tick=False):
+    with time_machine.travel(before + datetime.timedelta(seconds=15), tick=False):
         assert get(NEAREST)["X-Cache"] == "hit"
-    with time_machine.travel(TUESDAY_NOON + datetime.timedelta(seconds=60), tick=False):
+    with time_machine.travel(before + datetime.timedelta(seconds=20), tick=False):
         assert get(NEAREST)["X-Cache"] == "miss"
 
 
@@ -143,6 +163,6 @@ def test_refusals_are_not_kept():
 
 
 def test_the_privacy_notice_tells_of_the_minute_kept(client):
-    assert "jusqu'à la fin de la minute, puis effacée" in client.get("/confidentialite/").text
+    assert "au plus une minute, puis effacée" in client.get("/confidentialite/").text
     english = client.get("/en/confidentialite/").text
-    assert "kept in the server's memory until the end of the minute" in english
+    assert "kept in the server's memory for a minute at most" in english
