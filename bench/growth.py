@@ -24,9 +24,8 @@ from bench.measures import (
     nearest_path,
     p50,
     p95,
+    people_under_load,
     raw_nearest_path,
-    run_wrk,
-    sample_people,
     sample_points,
 )
 
@@ -168,13 +167,14 @@ def measure(count: int, seed: int, configured: str | None, work: Path, seconds: 
         if "bytes" in home.details["home"]["loopback"]:
             values["bytes"] = home.details["home"]["loopback"]["bytes"] / 1000
 
-        people = [nearest_path(lat, lon) for lat, lon in sample_people(60_000, seed)]
-        summary = run_wrk(server.url, people, 24, seconds)
+        people = people_under_load(server.url, seed, 24, seconds)
+        summary, cold = people["steady"], people["cold"]
         values["throughput"] = summary["requests"] / summary["seconds"]
         hit_rate = summary["hits"] / max(summary["requests"], 1)
         errors = sum(summary[k] for k in ("status", "connect", "read", "write", "timeout"))
         notes["throughput"] = (
-            f"{seconds:.0f} s, {hit_rate:.0%} from the answer cache, {errors} errors"
+            f"{seconds:.0f} s, {hit_rate:.0%} from the answer cache, {errors} errors; "
+            f"from a cold cache {cold['requests'] / cold['seconds']:.0f} req/s"
         )
 
         geojson = Client(server.url, timeout=120).get(GEOJSON_PATH, {"Accept-Encoding": "gzip"})
