@@ -101,8 +101,9 @@ def test_each_rule_shows_its_message_next_to_the_field(client, overrides, field,
 
 
 def test_the_summary_joins_each_label_to_its_message_with_one_mark(client):
-    """ "Label : message": a label that ends a sentence would give ". :"."""
+    """The summary reads "label : message": a label ending a sentence would give ". :"."""
     response, html = post(client, accept_charter="", accept_privacy="")
+    assert response.status_code == 200
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)[0]
     assert escape("J'ai lu la charte ci-dessus et j'y engage le lieu : Acceptez") in summary
     assert escape("J'ai lu la politique de confidentialité : Acceptez") in summary
