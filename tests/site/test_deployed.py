@@ -14,6 +14,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from partners.public import search
 from partners.services import emails
 from sms import gsm
 from tests import deployed, join_helpers, servers
@@ -408,7 +409,8 @@ def test_nearest_answers_are_shared_by_the_workers_and_follow_the_data(site, par
     # A kept answer costs one round trip: the public version and the answer, read together
     # (the version held meanwhile, then left to expire when it would have).
     browser.get(NEAREST)  # the version read again if it had expired
-    states = {state: cache.pttl(state) for state in cache.keys("*partners:public-state")}
+    states = {state: cache.pttl(state) for state in cache.keys(f"*{search.PUBLIC_STATE_KEY}")}
+    assert len(states) == 1
     for state in states:
         cache.persist(state)
     cache.config_resetstat()
