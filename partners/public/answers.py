@@ -1,5 +1,5 @@
-"""The nearest search's answers, kept a minute in the shared cache (Redis) and given again
-before Django runs (make bench: about 0.3 ms of CPU instead of 4 ms).
+"""The nearest search's answers, kept a minute at most in the shared cache (Redis) and given
+again before Django runs (make bench: about 0.3 ms of CPU instead of 4 ms).
 
 This is WSGI middleware around the Django application (enlieusur/wsgi.py), as a proxy's
 micro-cache would be, but keyed on what makes an answer: the request as sent, that is its
@@ -10,8 +10,8 @@ links are built from.
 Time changes an answer only through the venues' states ("open now", "until when"), and
 those change only at the moments of the day at which some venue opens or closes, or at
 midnight (``hours.next_moment``). So an answer is given again until the first of these
-after it was searched, and for at most a minute (``SECONDS``), never across one: answers
-stay right to the second, and a search at 10:00:50 still serves its neighbours at 10:01:20.
+after it was searched, never past it, and for a minute at most (``SECONDS``): answers stay
+right to the second, and a search at 10:00:50 still serves its neighbours at 10:01:20.
 Keyed on the minute instead, every answer was searched again at each minute's start.
 
 An answer is also given only under the public version it was searched under, which any
