@@ -50,6 +50,7 @@
     map.setView(t.centre, t.zoom - (element.clientWidth < 600 ? 1 : 0));
   }
 
+  document.getElementById("map-area").hidden = false;
   const map = L.map(element, { maxZoom: config.maxZoom });
   showTerritory(config.mainland);
   // Tiles may fail (offline, blocked): markers and lists do not depend on them.

@@ -141,11 +141,15 @@ def test_without_javascript_the_search_form_opens_the_list(chromium, live_server
     page.route(
         "**/*", lambda route: route.abort() if "tile" in route.request.url else route.continue_()
     )
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(live_server.url + "/")
     assert page.get_by_role("link", name="Voir la liste de tous les lieux sûrs").get_attribute(
         "href"
     ) == ("/lieux/")
     assert page.locator("#locate").is_hidden()
+    # No empty box where the map would be: the finder alone, at a reading width.
+    assert page.locator("#map-area").is_hidden()
+    assert page.locator(".panel").bounding_box()["width"] <= 40 * 16
 
     page.get_by_role("searchbox", name="Ville ou code postal").fill("Lyon")
     page.get_by_label("Ouverts maintenant uniquement").check()
