@@ -99,11 +99,15 @@ class KeptAnswers:
             body = b"".join(answer)
         finally:
             answer.close()  # Django's request_finished: database connections tidied
+        if not seen.get("status", "").startswith("200 "):
+            return [body]
         # Searched at or after ``now``: right until the next moment after ``now``. An
         # answer searched after that moment already has no time left, and is not kept.
-        until = min(hours.next_moment(now, state[2], ZONES).timestamp(), now.timestamp() + SECONDS)
+        _count, _last, moments = state
+        until = min(hours.next_moment(now, moments, ZONES).timestamp(), now.timestamp() + SECONDS)
         left = until - timezone.now().timestamp()
-        if seen.get("status", "").startswith("200 ") and left > 0:
-            answer = (version, until, seen["status"], seen["headers"], body)
-            cache.set(answer_key, answer, math.ceil(left))
+        if left > 0:
+            cache.set(
+                answer_key, (version, until, seen["status"], seen["headers"], body), math.ceil(left)
+            )
         return [body]
